@@ -1,0 +1,243 @@
+"""The command line: thin click commands that parse arguments and call the library.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config, rule-pack or input error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from qc import __version__
+from qc.errors import QcError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ["text", "json", "sarif", "github", "junit"]
+# Command modules registered on the main group; each exports click commands by these names.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "qc.commands.dedup": ("dedup", "index"),
+}
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    click.echo(f"qc: error: {message}", err=True)
+    sys.exit(code)
+
+
+def report_error(error: QcError) -> None:
+    click.echo(f"qc: error: {error.describe()}", err=True)
+
+
+def split_codes(values: tuple[str, ...]) -> list[str]:
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qc")
+def main() -> None:
+    """qc: find machine-translation artefacts and near-duplicates in news articles."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated; ALL for every rule).")
+@click.option("--extend-select", multiple=True, help="Codes to enable on top of the selection.")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+@click.option("--no-default-rules", is_flag=True, help="Use only the packs given with --rules (and rule-paths).")
+@click.option("--config", "config_path", type=click.Path(), help="Use this qc.toml or pyproject.toml.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="Include unsafe fixes in --fix and --diff.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; change nothing.")
+@click.option("--show-fixes", is_flag=True, help="Show each finding's proposed fix (text format).")
+@click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("--report-unused-suppressions", is_flag=True, help="Flag qc: ignore comments that silence nothing.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
+    """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
+    from qc.config import config_for
+    from qc.finding import SEVERITY_RANK
+    from qc.scan import ScanOptions, file_changes, scan_paths, write_change
+
+    paths = paths or (".",)
+    try:
+        config = config_for(list(paths), opts["config_path"])
+        options = ScanOptions(
+            select=split_codes(opts["select"]) or None,
+            extend_select=split_codes(opts["extend_select"]),
+            ignore=split_codes(opts["ignore"]),
+            rule_paths=list(opts["rule_paths"]),
+            no_default_rules=opts["no_default_rules"],
+            fix=opts["fix"],
+            diff=opts["diff"],
+            unsafe_fixes=opts["unsafe_fixes"],
+            report_unused_suppressions=opts["report_unused_suppressions"],
+        )
+        result, fixed = scan_paths(paths, config, options)
+    except QcError as exc:
+        fail(exc.describe())
+    changed = 0
+    diffs: list[str] = []
+    for change in file_changes(fixed):
+        if isinstance(change, QcError):
+            result.errors.append(change)
+            continue
+        changed += 1
+        if opts["diff"]:
+            diffs.append(change.diff())
+        elif opts["fix"]:
+            try:
+                write_change(change)
+            except OSError as exc:
+                result.errors.append(QcError(change.path, f"cannot write fixed file: {exc.strerror or exc}"))
+    if not opts["fix"]:
+        result.fixes_applied = 0
+    for error in result.errors:
+        report_error(error)
+    output = render_output(result, fmt, opts, diffs)
+    emit(output, opts["output_file"])
+    sys.exit(exit_code(result, opts, config.fail_on, SEVERITY_RANK, bool(diffs)))
+
+
+def render_output(result: Any, fmt: str, opts: dict[str, Any], diffs: list[str]) -> str:
+    if opts["diff"]:
+        return "".join(diffs)
+    if fmt == "text":
+        from qc.report import text
+
+        if opts["statistics"]:
+            return text.statistics(result) + "\n" if result.findings else ""
+        return text.render(result, show_fixes=opts["show_fixes"], colour=sys.stdout.isatty() and not opts["output_file"])
+    from qc.report import render
+
+    return render(fmt, result)
+
+
+def emit(output: str, output_file: str | None) -> None:
+    if output_file:
+        from qc.fix import atomic_write
+
+        try:
+            atomic_write(Path(output_file), output.encode("utf-8"))
+        except OSError as exc:
+            fail(f"{output_file}: cannot write report: {exc.strerror or exc}")
+    elif output:
+        click.echo(output, nl=False)
+
+
+def exit_code(result: Any, opts: dict[str, Any], config_fail_on: str, ranks: dict[str, int], has_diff: bool) -> int:
+    if result.errors and result.articles_scanned == 0:
+        return EXIT_ERROR
+    threshold = ranks[opts["fail_on"] or config_fail_on]
+    failing = any(ranks[f.severity] >= threshold for f in result.findings)
+    if opts["diff"]:
+        failing = has_diff
+    if result.errors:
+        return EXIT_ERROR if not opts["exit_zero"] else EXIT_CLEAN
+    if opts["exit_zero"]:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+@main.group(invoke_without_command=True)
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def rules(ctx: click.Context, rule_paths: tuple[str, ...], fmt: str) -> None:
+    """List the rules (id, name, severity, fixable). `qc rules test` runs their examples."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from qc.lint.packs import default_rules
+
+    try:
+        loaded = default_rules(rule_paths)
+    except QcError as exc:
+        fail(exc.describe())
+    if fmt == "json":
+        import json
+
+        rows = [{"id": r.id, "name": r.name, "kind": r.kind, "category": r.category, "severity": r.severity, "fixable": r.fix.applicability if r.fix else None} for r in loaded]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in sorted(loaded, key=lambda r: r.id):
+        fixable = {"safe": "[*]", "unsafe": "[~]"}.get(r.fix.applicability if r.fix else "", "   ")
+        click.echo(f"{r.id:<7} {fixable} {r.severity:<8} {r.category:<28} {r.name}")
+
+
+@rules.command("test")
+@click.argument("packs", nargs=-1, type=click.Path())
+@click.option("-v", "--verbose", is_flag=True, help="List every example, not only failures.")
+def rules_test(packs: tuple[str, ...], verbose: bool) -> None:
+    """Run the examples of the given packs (default: the built-in packs)."""
+    from qc.lint.examples import cases, check_case
+    from qc.lint.packs import default_rules, load_rules
+
+    try:
+        loaded = load_rules(packs) if packs else default_rules()
+    except QcError as exc:
+        fail(exc.describe())
+    passed = failed = 0
+    for case in cases(loaded):
+        problem = check_case(case)
+        if problem is None:
+            passed += 1
+            if verbose:
+                click.echo(f"ok    {case.id}")
+        else:
+            failed += 1
+            click.echo(f"FAIL  {case.rule.pack}:{case.example.line}: {case.rule.id} {problem}")
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
+    """Explain one rule: message, docs and examples."""
+    from qc.lint.packs import default_rules
+
+    try:
+        loaded = {r.id: r for r in default_rules(rule_paths)}
+    except QcError as exc:
+        fail(exc.describe())
+    found = loaded.get(rule_id.upper())
+    if found is None:
+        fail(f"no rule {rule_id}; `qc rules` lists them")
+    click.echo(f"{found.id} {found.name}  ({found.category}, {found.severity}, kind {found.kind})")
+    click.echo(f"pack: {found.where}")
+    click.echo(f"message: {found.message}")
+    if found.fix:
+        click.echo(f"fix: {found.fix.applicability}" + (f" — {found.fix.message}" if found.fix.message else ""))
+    if found.docs:
+        click.echo("\n" + found.docs)
+    if found.bad:
+        click.echo("\nFlagged:")
+        for bad in found.bad:
+            click.echo(f"  ✗ {bad.text}" + (f"\n    → {bad.fix}" if bad.fix is not None else ""))
+    if found.good:
+        click.echo("\nNot flagged:")
+        for good in found.good:
+            click.echo(f"  ✓ {good}")
+
+
+def register_commands() -> None:
+    for module_name, names in COMMAND_MODULES.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in names:
+            command = getattr(module, name, None)
+            if isinstance(command, click.Command):
+                main.add_command(command, name)
+
+
+register_commands()

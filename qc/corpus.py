@@ -1,0 +1,204 @@
+"""Articles and their loaders (.txt, .md with YAML front matter, .jsonl).
+
+Offsets everywhere in qc are Python string indices into the decoded text, with the
+file's own newlines kept (bytes are decoded directly, never through text mode).
+Loaders yield errors as values so that one bad file never stops a run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qc.errors import InputError
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
+BOM = "\ufeff"
+# Binary sniffing window: a NUL byte this early means the file is not text.
+SNIFF_BYTES = 8192
+
+
+@dataclass
+class Article:
+    """One article: the text qc scans, plus where it came from."""
+
+    path: str  # display path: as given, or relative to the working directory
+    text: str  # the scanned body (front matter excluded for .md)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    kind: str = "txt"  # txt | md | jsonl
+    record_line: int | None = None  # 1-based line of the record in a .jsonl file
+    body_offset: int = 0  # offset of `text` inside the decoded file (.md front matter)
+    body_line: int = 1  # 1-based file line on which `text` starts
+    has_bom: bool = False
+
+    @property
+    def ref(self) -> str:
+        """A stable reference: the path, plus the record line for .jsonl."""
+        return f"{self.path}:{self.record_line}" if self.record_line is not None else self.path
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def is_excluded(path: Path, exclude: Iterable[str]) -> bool:
+    posix = path.as_posix()
+    return any(
+        fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(posix, f"*/{pat}")
+        for pat in exclude
+    )
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Path | InputError]:
+    """Article files under the given paths, in a stable order; errors for paths that yield nothing."""
+    exclude = tuple(exclude)
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            yield InputError(str(raw), "no such file or directory")
+            continue
+        if path.is_file():
+            # A file named explicitly is scanned whatever its suffix, as ruff does.
+            yield path
+            continue
+        found = False
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not is_excluded(Path(root, d), exclude))
+            for name in sorted(files):
+                candidate = Path(root, name)
+                if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
+                    continue
+                if is_excluded(candidate, exclude):
+                    continue
+                found = True
+                yield candidate
+        if not found:
+            yield InputError(str(raw), f"no articles found (looked for {', '.join(ARTICLE_SUFFIXES)})")
+
+
+def decode(data: bytes, path: str) -> tuple[str, bool]:
+    """Decode UTF-8, strip a BOM; raise InputError for binary or invalid data."""
+    if b"\x00" in data[:SNIFF_BYTES]:
+        raise InputError(path, "binary file (NUL byte found); not an article")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"invalid UTF-8 at byte {exc.start} ({exc.reason})") from None
+    if text.startswith(BOM):
+        return text[1:], True
+    return text, False
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
+    """Return (metadata, body_offset, body_line) for a Markdown text with optional front matter."""
+    first_nl = text.find("\n")
+    if first_nl < 0 or text[:first_nl].rstrip("\r") != "---":
+        return {}, 0, 1
+    pos = first_nl + 1
+    line = 2
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl + 1
+        if text[pos:end].rstrip("\r\n") in ("---", "..."):
+            block = text[first_nl + 1 : pos]
+            try:
+                meta = yaml.safe_load(block) if block.strip() else {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                err_line = mark.line + 2 if mark is not None else None
+                raise InputError(path, f"malformed front matter: {getattr(exc, 'problem', exc)}", err_line) from None
+            if meta is None:
+                meta = {}
+            if not isinstance(meta, dict):
+                raise InputError(path, "front matter is not a mapping", 2)
+            return meta, end, line + 1
+        pos = end
+        line += 1
+    raise InputError(path, "front matter opened with '---' is never closed", 1)
+
+
+def load_file(path: Path) -> Iterator[Article | InputError]:
+    """Load one file; a .jsonl file yields one article (or error) per record."""
+    shown = display_path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from load_jsonl(path, shown)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(shown, f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        text, has_bom = decode(data, shown)
+        if suffix in (".md", ".markdown"):
+            meta, offset, body_line = split_front_matter(text, shown)
+            yield Article(shown, text[offset:], meta, "md", None, offset, body_line, has_bom)
+        else:
+            yield Article(shown, text, {}, "txt", None, 0, 1, has_bom)
+    except InputError as exc:
+        yield exc
+
+
+def load_jsonl(path: Path, shown: str) -> Iterator[Article | InputError]:
+    """Stream records: memory stays bounded by the longest line, not the file."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield InputError(shown, f"cannot read: {exc.strerror or exc}")
+        return
+    with handle:
+        for line_no, raw in enumerate(handle, start=1):
+            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            yield parse_record(raw, shown, line_no)
+
+
+def parse_record(raw: bytes, shown: str, line_no: int) -> Article | InputError:
+    try:
+        record = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        return InputError(shown, f"invalid UTF-8 at byte {exc.start} of the record", line_no)
+    except json.JSONDecodeError as exc:
+        return InputError(shown, f"malformed JSON record: {exc.msg} at column {exc.colno}", line_no)
+    if not isinstance(record, dict):
+        return InputError(shown, "record is not a JSON object", line_no)
+    text = record.pop("text", None)
+    if not isinstance(text, str):
+        return InputError(shown, "record has no string 'text' field", line_no)
+    return Article(shown, text, record, "jsonl", line_no, 0, line_no, False)
+
+
+def iter_articles(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Article | InputError]:
+    """Every article (or load error) under the given paths, in a stable order."""
+    for item in discover(paths, exclude):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from load_file(item)
+
+
+def load_articles(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> tuple[list[Article], list[InputError]]:
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    for item in iter_articles(paths, exclude):
+        (errors if isinstance(item, InputError) else articles).append(item)  # type: ignore[arg-type]
+    return articles, errors

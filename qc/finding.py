@@ -1,0 +1,136 @@
+"""Findings and fixes: plain dataclasses shared by the linter, the fixer and the formatters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+Applicability = Literal["safe", "unsafe"]
+
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace text[start:end] with replacement (character offsets into the decoded text)."""
+
+    start: int
+    end: int
+    replacement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = "unsafe"
+    message: str = ""
+
+    @property
+    def start(self) -> int:
+        return min(e.start for e in self.edits)
+
+    @property
+    def end(self) -> int:
+        return max(e.end for e in self.edits)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "applicability": self.applicability,
+            "message": self.message,
+            "edits": [e.to_dict() for e in self.edits],
+        }
+
+
+@dataclass
+class Finding:
+    """One rule match in one article."""
+
+    rule: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    text: str
+    fix: Fix | None = None
+    path: str = ""
+    # Filled by locate(): 1-based line/column of start and end, relative to the file.
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "rule": self.rule,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "text": self.text,
+            "fix": self.fix.to_dict() if self.fix else None,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.start, self.end, self.rule)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What formatters need to know about a rule (SARIF rule metadata, listings)."""
+
+    id: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    docs: str = ""
+    fixable: bool = False
+
+
+@dataclass
+class ScanResult:
+    """Everything one `qc scan` run produced, handed to a formatter."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[Any] = field(default_factory=list)  # qc.errors.QcError values
+    rules: dict[str, RuleInfo] = field(default_factory=dict)  # active rules by id
+    files_scanned: int = 0
+    articles_scanned: int = 0
+    fixes_applied: int = 0
+    # Per-article extras keyed by Article.ref (e.g. quality score); formatters copy it as is.
+    articles: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        by_severity = {s: 0 for s in ("error", "warning", "info")}
+        by_rule: dict[str, int] = {}
+        fixable = {"safe": 0, "unsafe": 0}
+        for f in self.findings:
+            by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
+            by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+            if f.fix is not None:
+                fixable[f.fix.applicability] += 1
+        return {
+            "files": self.files_scanned,
+            "articles_scanned": self.articles_scanned,
+            "findings": len(self.findings),
+            "by_severity": by_severity,
+            "by_rule": dict(sorted(by_rule.items())),
+            "fixable": fixable,
+            "fixes_applied": self.fixes_applied,
+            "errors": [e.describe() if hasattr(e, "describe") else str(e) for e in self.errors],
+            "articles": self.articles,
+        }

@@ -1,0 +1,62 @@
+"""The text being linted, with lazily computed views that several rule kinds share."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any
+
+PARAGRAPH_BREAK = re.compile(r"(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)\s*")
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+class Document:
+    """Text plus metadata; views (lowercase copy, paragraphs, words) are computed once on demand."""
+
+    def __init__(self, text: str, metadata: dict[str, Any] | None = None) -> None:
+        self.text = text
+        self.metadata = metadata or {}
+
+    @cached_property
+    def lower(self) -> str:
+        """A lowercase copy with the same length, so offsets carry over to `text`."""
+        low = self.text.lower()
+        if len(low) == len(self.text):
+            return low
+        # A few characters (e.g. 'İ') lower to two code points; keep one per character.
+        return "".join(ch.lower()[:1] for ch in self.text)
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """(start, end) spans of paragraphs: runs of text separated by blank lines, whitespace trimmed."""
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for sep in PARAGRAPH_BREAK.finditer(self.text):
+            spans.append((pos, sep.start()))
+            pos = sep.end()
+        spans.append((pos, len(self.text)))
+        result = []
+        for start, end in spans:
+            chunk = self.text[start:end]
+            stripped = chunk.strip()
+            if stripped:
+                lead = len(chunk) - len(chunk.lstrip())
+                result.append((start + lead, start + lead + len(stripped)))
+        return result
+
+    @cached_property
+    def words(self) -> list[tuple[int, int]]:
+        return [m.span() for m in WORD.finditer(self.text)]
+
+    def word_bounded(self, start: int, end: int) -> bool:
+        """True when text[start:end] does not continue a word on either side."""
+        text = self.text
+        if start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1]):
+            return False
+        if end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end]):
+            return False
+        return True

@@ -1,0 +1,130 @@
+"""Rule kinds: one module per kind, registered by name.
+
+Adding a kind is a one-module change: drop a module in this package that defines a
+subclass of `RuleKind` decorated with `@register("name")`; `load_kinds()` imports
+every module here, so the kind becomes available to rule packs as `kind: name`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, ClassVar, TypeVar
+
+from qc.errors import RulePackError
+from qc.finding import Edit, Finding, Fix
+from qc.lint.document import Document
+from qc.lint.rule import Rule
+
+KINDS: dict[str, type[RuleKind]] = {}
+K = TypeVar("K", bound="type[RuleKind]")
+
+
+def register(name: str) -> Callable[[K], K]:
+    def decorate(cls: K) -> K:
+        cls.kind_name = name
+        KINDS[name] = cls
+        return cls
+
+    return decorate
+
+
+def load_kinds() -> dict[str, type[RuleKind]]:
+    """Import every kind module in this package (once) and return the registry."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    return KINDS
+
+
+class SafeDict(dict):  # type: ignore[type-arg]
+    """format_map helper: unknown placeholders are left as they are instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def interpolate(template: str, values: dict[str, Any]) -> str:
+    try:
+        return template.format_map(SafeDict(values))
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
+class RuleKind:
+    """A compiled rule of one kind.
+
+    Literal kinds contribute phrases to the engine's shared Aho-Corasick automaton
+    (`literals`) and receive each hit (`on_literal`); other kinds scan the document
+    themselves (`check`). A kind may also name `triggers`: literals that must occur
+    in the text for `check` to be worth running (a cheap prefilter from the same pass).
+    """
+
+    kind_name: ClassVar[str] = ""
+    # JSON Schema for the kind's own parameters (everything in the rule that is not common).
+    params_schema: ClassVar[dict[str, Any]] = {"type": "object"}
+    # Kinds that need heavy libraries or article-wide context set this to skip example isolation tricks.
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+
+    # -- the two ways of matching -------------------------------------------------
+    def literals(self) -> Iterable[tuple[str, Any]]:
+        """(phrase, payload) pairs to match case-insensitively in one pass over the text."""
+        return ()
+
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        return iter(())
+
+    def triggers(self) -> Iterable[str] | None:
+        """Literals (lowercase) of which one must occur for `check` to run; None: always run."""
+        return None
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        return iter(())
+
+    # -- helpers for subclasses ----------------------------------------------------
+    def error(self, reason: str) -> RulePackError:
+        return RulePackError(str(self.rule.pack) if self.rule.pack else None, f"rule {self.rule.id}: {reason}", self.rule.line or None)
+
+    def finding(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        values: dict[str, Any] | None = None,
+        edits: Iterable[Edit] | None = None,
+        fix_message: str = "",
+    ) -> Finding:
+        """A finding for text[start:end]; message and fix message interpolate {match} and `values`."""
+        rule = self.rule
+        span = doc.text[start:end]
+        fields = {"match": span, **(values or {})}
+        fix = None
+        if edits is not None and rule.fix is not None:
+            edit_tuple = tuple(edits)
+            if edit_tuple:
+                message = interpolate(fix_message or rule.fix.message or "", fields)
+                fix = Fix(edit_tuple, rule.fix.applicability, message)
+        return Finding(
+            rule=rule.id,
+            name=rule.name,
+            category=rule.category,
+            severity=rule.severity,
+            message=interpolate(rule.message, fields),
+            start=start,
+            end=end,
+            text=span,
+            fix=fix,
+        )
+
+
+def match_case(source: str, replacement: str) -> str:
+    """Give `replacement` the capitalisation pattern of `source` (all caps, Title, lower)."""
+    letters = [c for c in source if c.isalpha()]
+    if not letters or not replacement:
+        return replacement
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return replacement.upper()
+    if letters[0].isupper() and not replacement[0].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement

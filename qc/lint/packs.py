@@ -1,0 +1,200 @@
+"""Rule packs: YAML files of rules. Loading validates everything and names file:line on error."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from qc.errors import RulePackError
+from qc.lint.kinds import load_kinds
+from qc.lint.rule import CATEGORIES, SEVERITIES, BadExample, FixSpec, GoodExample, Rule
+from qc.lint.yamlsource import LocatedYaml, load_located
+
+# The default packs ship inside the package (qc/rules is the project's rules/ folder).
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# Folders inside a rules tree that hold data for kinds (gazetteers), not packs.
+DATA_DIR_NAME = "data"
+# A pack larger than this is refused: packs are hand-written data, not corpora.
+MAX_PACK_BYTES = 2_000_000
+
+COMMON_KEYS = {"id", "name", "kind", "category", "severity", "message", "fix", "docs", "examples"}
+
+RULE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name", "kind", "category", "severity", "message"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[A-Z]{1,4}[0-9]{2,4}$"},
+        "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "kind": {"type": "string"},
+        "category": {"enum": list(CATEGORIES)},
+        "severity": {"enum": list(SEVERITIES)},
+        "message": {"type": "string", "minLength": 1},
+        "docs": {"type": "string"},
+        "fix": {
+            "type": "object",
+            "required": ["applicability"],
+            "additionalProperties": False,
+            "properties": {
+                "applicability": {"enum": ["safe", "unsafe"]},
+                "replacement": {"type": "string"},
+                "message": {"type": "string"},
+            },
+        },
+        "examples": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "bad": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [
+                            {"type": "string", "minLength": 1},
+                            {
+                                "type": "object",
+                                "required": ["text"],
+                                "additionalProperties": False,
+                                "properties": {"text": {"type": "string", "minLength": 1}, "fix": {"type": ["string", "null"]}},
+                            },
+                        ]
+                    },
+                },
+                "good": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            },
+        },
+    },
+}
+
+PACK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["rules"],
+    "additionalProperties": False,
+    "properties": {
+        "pack": {"type": "string"},
+        "description": {"type": "string"},
+        "language": {"type": "string"},
+        "rules": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def validate(doc: LocatedYaml, instance: Any, schema: dict[str, Any], pointer: tuple[Any, ...], what: str) -> None:
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if not errors:
+        return
+    err = jsonschema.exceptions.best_match(errors)
+    location = pointer + tuple(err.absolute_path)
+    field = ".".join(str(p) for p in err.absolute_path)
+    reason = f"{what}: {field + ': ' if field else ''}{short_message(err)}"
+    raise RulePackError(str(doc.path), reason, doc.line_of(location))
+
+
+def short_message(err: jsonschema.ValidationError) -> str:
+    message = err.message
+    return message if len(message) < 200 else message[:197] + "..."
+
+
+def pack_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Pack files named directly, or found below folders (skipping gazetteer data folders)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d != DATA_DIR_NAME and not d.startswith("."))
+                files.extend(Path(root, n) for n in sorted(names) if n.endswith((".yaml", ".yml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise RulePackError(str(raw), "rule pack not found")
+    return files
+
+
+def shown_pack_path(path: Path) -> Path:
+    """Built-in packs are shown as rules/..., user packs relative to the working directory."""
+    try:
+        return Path("rules") / path.relative_to(DEFAULT_RULES_DIR)
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def load_pack(path: Path) -> list[Rule]:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RulePackError(str(path), f"cannot read rule pack: {exc.strerror}") from None
+    if size > MAX_PACK_BYTES:
+        raise RulePackError(str(path), f"rule pack is {size} bytes; the limit is {MAX_PACK_BYTES}")
+    shown = shown_pack_path(path)
+    try:
+        doc = load_located(path)
+    except RulePackError as exc:
+        raise RulePackError(str(shown), exc.reason, exc.line) from None
+    doc.path = shown
+    if doc.data is None:
+        return []
+    validate(doc, doc.data, PACK_SCHEMA, (), "pack")
+    return [build_rule(doc, raw, ("rules", i)) for i, raw in enumerate(doc.data["rules"])]
+
+
+def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...]) -> Rule:
+    validate(doc, raw, RULE_SCHEMA, pointer, "rule")
+    kinds = load_kinds()
+    line = doc.line_of(pointer)
+    kind_cls = kinds.get(raw["kind"])
+    if kind_cls is None:
+        reason = f"rule {raw['id']}: unknown kind '{raw['kind']}' (known: {', '.join(sorted(kinds))})"
+        raise RulePackError(str(doc.path), reason, doc.line_of(pointer + ("kind",)))
+    params = {k: v for k, v in raw.items() if k not in COMMON_KEYS}
+    validate(doc, params, kind_cls.params_schema, pointer, f"rule {raw['id']} ({raw['kind']})")
+    fix = raw.get("fix")
+    examples = raw.get("examples", {})
+    rule = Rule(
+        id=raw["id"],
+        name=raw["name"],
+        kind=raw["kind"],
+        category=raw["category"],
+        severity=raw["severity"],
+        message=raw["message"],
+        params=params,
+        fix=FixSpec(fix["applicability"], fix.get("replacement"), fix.get("message", "")) if fix else None,
+        docs=raw.get("docs", "").strip(),
+        bad=[parse_bad(doc, item, pointer + ("examples", "bad", i)) for i, item in enumerate(examples.get("bad", []))],
+        good=[GoodExample(t, doc.line_of(pointer + ("examples", "good", i))) for i, t in enumerate(examples.get("good", []))],
+        pack=doc.path,
+        line=line,
+    )
+    # Compile now so that a bad regex or a missing data file is reported at load time.
+    rule.matcher = kind_cls(rule)
+    return rule
+
+
+def parse_bad(doc: LocatedYaml, item: str | dict[str, Any], pointer: tuple[Any, ...]) -> BadExample:
+    if isinstance(item, str):
+        return BadExample(item, None, doc.line_of(pointer))
+    return BadExample(item["text"], item.get("fix"), doc.line_of(pointer))
+
+
+def load_rules(paths: Iterable[str | Path]) -> list[Rule]:
+    """Load packs; rule ids must be unique across all of them."""
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for path in pack_files(paths):
+        for rule in load_pack(path):
+            if rule.id in seen:
+                raise RulePackError(str(path), f"rule id {rule.id} is already defined at {seen[rule.id].where}", rule.line)
+            seen[rule.id] = rule
+            rules.append(rule)
+    return rules
+
+
+def default_rules(extra: Iterable[str | Path] = ()) -> list[Rule]:
+    return load_rules([DEFAULT_RULES_DIR, *extra])

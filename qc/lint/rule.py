@@ -1,0 +1,65 @@
+"""The rule model: what a rule pack entry becomes after validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qc.finding import Applicability, RuleInfo, Severity
+
+CATEGORIES = (
+    "mistranslation/named-entity",
+    "mistranslation/calque",
+    "untranslated",
+    "typography",
+    "duplication",
+    "garble",
+    "grammar",
+)
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class BadExample:
+    text: str
+    fix: str | None  # expected text after applying this rule's fixes (None: flagged, no fix expected)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class GoodExample:
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FixSpec:
+    applicability: Applicability
+    replacement: str | None = None  # template; kinds that compute replacements leave it None
+    message: str = ""
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    kind: str
+    category: str
+    severity: Severity
+    message: str
+    params: dict[str, Any]
+    fix: FixSpec | None = None
+    docs: str = ""
+    bad: list[BadExample] = field(default_factory=list)
+    good: list[GoodExample] = field(default_factory=list)
+    pack: Path | None = None
+    line: int = 0  # line of the rule in its pack, for error messages
+    matcher: Any = field(default=None, repr=False, compare=False)  # the compiled RuleKind
+
+    @property
+    def where(self) -> str:
+        return f"{self.pack}:{self.line}" if self.pack else self.id
+
+    def info(self) -> RuleInfo:
+        return RuleInfo(self.id, self.name, self.category, self.severity, self.message, self.docs, self.fix is not None)

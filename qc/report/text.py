@@ -1,0 +1,82 @@
+"""Plain-text output: `path:line:col: ID [severity] message`, optional fix previews and statistics."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from qc.finding import Finding, ScanResult
+
+SEVERITY_COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+RESET = "\x1b[0m"
+BOLD = "\x1b[1m"
+
+
+def finding_line(f: Finding, colour: bool = False) -> str:
+    sev = f"[{f.severity}]"
+    rule = f.rule
+    if colour:
+        sev = f"{SEVERITY_COLOURS.get(f.severity, '')}{sev}{RESET}"
+        rule = f"{BOLD}{rule}{RESET}"
+    marker = ""
+    if f.fix is not None:
+        marker = " [*]" if f.fix.applicability == "safe" else " [unsafe fix]"
+    return f"{f.path}:{f.line}:{f.column}: {rule} {sev} {f.message}{marker}"
+
+
+def fix_preview(f: Finding) -> str:
+    if f.fix is None:
+        return ""
+    lines = [f"    fix ({f.fix.applicability}): {f.fix.message or 'apply'}"]
+    for edit in f.fix.edits:
+        lines.append(f"      - {f.text!r}\n      + {replacement_in_context(f, edit.start, edit.end, edit.replacement)!r}")
+    return "\n".join(lines)
+
+
+def replacement_in_context(f: Finding, start: int, end: int, replacement: str) -> str:
+    """The flagged span as it reads after the edit (edits may cover part of the span)."""
+    if start >= f.start and end <= f.end:
+        rel_start, rel_end = start - f.start, end - f.start
+        return f.text[:rel_start] + replacement + f.text[rel_end:]
+    return replacement
+
+
+def statistics(result: ScanResult) -> str:
+    counts = Counter(f.rule for f in result.findings)
+    fixable = {f.rule for f in result.findings if f.fix is not None and f.fix.applicability == "safe"}
+    width = max((len(str(c)) for c in counts.values()), default=1)
+    rows = []
+    for rule_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        info = result.rules.get(rule_id)
+        name = info.name if info else ""
+        rows.append(f"{count:>{width}}\t{rule_id}\t{'[*] ' if rule_id in fixable else '    '}{name}")
+    return "\n".join(rows)
+
+
+def summary_line(result: ScanResult, unsafe_shown: bool = False) -> str:
+    total = len(result.findings)
+    if result.articles_scanned == 0:
+        base = "No articles scanned."
+    elif total == 0:
+        base = "All checks passed!"
+    else:
+        base = f"Found {total} finding{'s' if total != 1 else ''} in {result.articles_scanned} article{'s' if result.articles_scanned != 1 else ''}."
+    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.applicability == "safe")
+    unsafe = sum(1 for f in result.findings if f.fix is not None and f.fix.applicability == "unsafe")
+    extra = []
+    if result.fixes_applied:
+        extra.append(f"Fixed {result.fixes_applied}.")
+    if safe:
+        extra.append(f"[*] {safe} fixable with `qc scan --fix`.")
+    if unsafe:
+        extra.append(f"{unsafe} more fixable with `--fix --unsafe-fixes` (review with `--diff --unsafe-fixes`).")
+    return " ".join([base, *extra])
+
+
+def render(result: ScanResult, show_fixes: bool = False, colour: bool = False) -> str:
+    lines = []
+    for f in result.findings:
+        lines.append(finding_line(f, colour))
+        if show_fixes and f.fix is not None:
+            lines.append(fix_preview(f))
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
