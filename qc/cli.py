@@ -20,6 +20,9 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 # Command modules registered on the main group; each exports click commands by these names.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "qc.commands.dedup": ("dedup", "index"),
+    "qc.commands.evaluate": ("eval",),
+    "qc.commands.quality": ("score", "report"),
+    "qc.commands.maintenance": ("clean",),
 }
 
 
@@ -232,7 +235,9 @@ def register_commands() -> None:
     for module_name, names in COMMAND_MODULES.items():
         try:
             module = importlib.import_module(module_name)
-        except ImportError:
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:  # a real missing dependency must not be hidden
+                raise
             continue
         for name in names:
             command = getattr(module, name, None)
