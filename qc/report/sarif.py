@@ -1,0 +1,218 @@
+"""SARIF 2.1.0 output (GitHub code scanning, VS Code SARIF viewer, Azure DevOps).
+
+One run; tool.driver lists the active rules; each finding becomes a result with a
+physical location, a stable partial fingerprint and, when it has one, a fix.
+
+Units: columns and character offsets count Unicode code points of the decoded text
+(run.columnKind = "unicodeCodePoints"), exactly as qc's own offsets do.
+
+Character offsets: SARIF regions are relative to the artifact (the file). Finding
+start/end are relative to the article text, which is the whole file for .txt, and
+starts `Finding.extra["body_offset"]` characters into the file for Markdown with
+front matter (0 if absent). A .jsonl record's text is JSON-escaped inside the file,
+so no character offset maps onto it: such results carry line/column only and no fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from typing import Any
+from urllib.parse import quote
+
+import qc
+from qc.finding import Finding, RuleInfo, ScanResult
+from qc.report.json_ import order_key
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "qc/v1"
+
+LEVELS: dict[str, str] = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def level(severity: str) -> str:
+    return LEVELS.get(severity, "warning")
+
+
+def posix_path(path: str) -> str:
+    """A display path with forward slashes and no leading './'."""
+    p = path.replace("\\", "/")
+    while p.startswith("./"):
+        p = p[2:]
+    return p
+
+
+def is_absolute(p: str) -> bool:
+    return p.startswith("/") or (len(p) > 2 and p[1] == ":" and p[2] == "/")
+
+
+def artifact_location(path: str) -> dict[str, Any]:
+    """Relative paths resolve against %SRCROOT%; absolute ones become file: URIs."""
+    p = posix_path(path)
+    if is_absolute(p):
+        return {"uri": "file://" + ("" if p.startswith("/") else "/") + quote(p, safe="/:")}
+    return {"uri": quote(p, safe="/"), "uriBaseId": SRCROOT}
+
+
+def fingerprint(rule: str, path: str, text: str, occurrence: int) -> str:
+    """Stable across edits elsewhere in the file: no line numbers or offsets go in."""
+    raw = "\x1f".join((rule, posix_path(path), text, str(occurrence)))
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprints(findings: list[Finding]) -> dict[int, str]:
+    """Fingerprint per finding (keyed by id()): the n-th finding of a rule on the same
+    text in the same file, in file order, gets occurrence index n."""
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    out: dict[int, str] = {}
+    for f in sorted(findings, key=order_key):
+        key = (f.rule, posix_path(f.path), f.text)
+        out[id(f)] = fingerprint(f.rule, f.path, f.text, seen[key])
+        seen[key] += 1
+    return out
+
+
+def maps_to_file_offsets(f: Finding) -> bool:
+    """Whether start/end can be turned into character offsets into the file."""
+    return "record_line" not in f.extra and not f.path.lower().endswith(".jsonl")
+
+
+def file_offset(f: Finding) -> int:
+    try:
+        return int(f.extra.get("body_offset", 0) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def region(f: Finding) -> dict[str, Any]:
+    r: dict[str, Any] = {}
+    if f.line > 0:
+        r["startLine"] = f.line
+        if f.column > 0:
+            r["startColumn"] = f.column
+        if f.end_line >= f.line:
+            r["endLine"] = f.end_line
+            if f.end_column > 0 and (f.end_line > f.line or f.end_column >= max(f.column, 1)):
+                r["endColumn"] = f.end_column
+    if maps_to_file_offsets(f) and f.start >= 0 and f.end >= f.start:
+        r["charOffset"] = f.start + file_offset(f)
+        r["charLength"] = f.end - f.start
+    if f.text:
+        r["snippet"] = {"text": f.text}
+    return r
+
+
+def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
+    docs = info.docs.strip() or info.message
+    return {
+        "id": info.id,
+        "name": info.name,
+        "shortDescription": {"text": info.message or info.name},
+        "fullDescription": {"text": docs},
+        "help": {"text": docs},
+        "defaultConfiguration": {"level": level(info.severity)},
+        "properties": {"category": info.category, "fixable": info.fixable, "tags": [info.category]},
+    }
+
+
+def rule_table(result: ScanResult) -> list[RuleInfo]:
+    """Active rules by id, plus any rule a finding names that the run did not list."""
+    rules = dict(result.rules)
+    for f in result.findings:
+        if f.rule not in rules:
+            rules[f.rule] = RuleInfo(f.rule, f.name, f.category, f.severity, f.message, "", f.fix is not None)
+    return [rules[k] for k in sorted(rules)]
+
+
+def sarif_fix(f: Finding) -> dict[str, Any]:
+    assert f.fix is not None
+    offset = file_offset(f)
+    return {
+        "description": {"text": f.fix.message or f.message},
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact_location(f.path),
+                "replacements": [
+                    {
+                        "deletedRegion": {"charOffset": e.start + offset, "charLength": e.end - e.start},
+                        "insertedContent": {"text": e.replacement},
+                    }
+                    for e in sorted(f.fix.edits)
+                ],
+            }
+        ],
+        "properties": {"applicability": f.fix.applicability},
+    }
+
+
+def sarif_result(f: Finding, rule_index: int, fp: str) -> dict[str, Any]:
+    res: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(f.path), "region": region(f)}}],
+        "partialFingerprints": {FINGERPRINT_KEY: fp},
+        "properties": {"category": f.category, "name": f.name},
+    }
+    if f.fix is not None and f.fix.edits and maps_to_file_offsets(f):
+        res["fixes"] = [sarif_fix(f)]
+    return res
+
+
+def notification(error: Any) -> dict[str, Any]:
+    text = error.describe() if hasattr(error, "describe") else str(error)
+    note: dict[str, Any] = {"level": "error", "message": {"text": text}}
+    path = getattr(error, "path", None)
+    if path:
+        phys: dict[str, Any] = {"artifactLocation": artifact_location(str(path))}
+        line = getattr(error, "line", None)
+        if isinstance(line, int) and line > 0:
+            phys["region"] = {"startLine": line}
+        note["locations"] = [{"physicalLocation": phys}]
+    return note
+
+
+def information_uri() -> str | None:
+    """The project home page from the installed package metadata, if it declares one."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        meta = metadata("qc")
+    except (ImportError, PackageNotFoundError):
+        return None
+    for entry in meta.get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "home", "source", "repository") and url.strip():
+            return url.strip()
+    home = meta.get("Home-page")
+    return home.strip() if home and home.strip() and home.strip() != "UNKNOWN" else None
+
+
+def to_log(result: ScanResult) -> dict[str, Any]:
+    rules = rule_table(result)
+    index = {r.id: i for i, r in enumerate(rules)}
+    fps = fingerprints(result.findings)
+    driver: dict[str, Any] = {"name": "qc", "version": qc.__version__, "semanticVersion": qc.__version__}
+    uri = information_uri()
+    if uri:
+        driver["informationUri"] = uri
+    driver["rules"] = [rule_descriptor(r) for r in rules]
+    invocation: dict[str, Any] = {"executionSuccessful": not result.errors}
+    if result.errors:
+        invocation["toolExecutionNotifications"] = [notification(e) for e in result.errors]
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "invocations": [invocation],
+        "columnKind": "unicodeCodePoints",
+        "results": [sarif_result(f, index[f.rule], fps[id(f)]) for f in sorted(result.findings, key=order_key)],
+    }
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render(result: ScanResult) -> str:
+    """The SARIF log as JSON, ending with a newline."""
+    return json.dumps(to_log(result), indent=2, ensure_ascii=False) + "\n"
