@@ -16,6 +16,7 @@ import qc
 from qc.errors import InputError
 from qc.finding import Edit, Finding, Fix, RuleInfo, ScanResult
 from qc.report import FORMATTERS, github, json_, junit, render, sarif
+from qc.report.json_ import split_ref
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SARIF_SCHEMA = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
@@ -365,20 +366,43 @@ def test_sarif_fingerprints_distinguish_what_matters(result):
     assert both[0] == alone[0] and both[1] != both[0]
 
 
-def test_sarif_jsonl_and_front_matter_offsets():
-    f = Finding("MT001", "untranslated-word", "untranslated", "error", "m", 10, 14, "Herr",
-                Fix((Edit(10, 14, "Mr"),), "safe", "fix"), "data/feed.jsonl", 3, 11, 3, 15)
-    md = replace(f, path="post.md", extra={"body_offset": 40})
-    log = json.loads(sarif.render(ScanResult(findings=[f, md])))
-    res = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in log["runs"][0]["results"]}
-    jsonl_region = res["data/feed.jsonl"]["locations"][0]["physicalLocation"]["region"]
-    assert "charOffset" not in jsonl_region and jsonl_region["startLine"] == 3
-    assert "fixes" not in res["data/feed.jsonl"]
-    assert res["post.md"]["locations"][0]["physicalLocation"]["region"]["charOffset"] == 50
-    assert res["post.md"]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]["charOffset"] == 50
+def _jsonl_finding() -> Finding:
+    # As qc.scan.locate makes them: path is the article ref, line the record's line,
+    # columns and offsets index the record's decoded "text" value.
+    return Finding("MT001", "untranslated-word", "untranslated", "error", "m", 10, 14, "Herr",
+                   Fix((Edit(10, 14, "Mr"),), "safe", "fix"), "data/feed.jsonl:3", 3, 11, 3, 15)
+
+
+def test_sarif_jsonl_record():
+    f = _jsonl_finding()
+    g = replace(f, path="data/feed.jsonl:12", line=12, end_line=12)
+    log = json.loads(sarif.render(ScanResult(findings=[g, f])))
+    assert not list(_sarif_validator().iter_errors(log))
+    first, second = log["runs"][0]["results"]
+    for res, line in ((first, 3), (second, 12)):
+        loc = res["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"] == {"uri": "data/feed.jsonl", "uriBaseId": "%SRCROOT%"}
+        assert loc["region"] == {"startLine": line, "endLine": line, "snippet": {"text": "Herr"}}
+        assert res["properties"]["record"] == line
+        assert (res["properties"]["textStart"], res["properties"]["textEnd"]) == (10, 14)
+        assert "fixes" not in res
+    # Same text in two records of one file: numbered in file order, record line not hashed.
+    assert first["partialFingerprints"]["qc/v1"] == sarif.fingerprint("MT001", "data/feed.jsonl", "Herr", 0)
+    assert second["partialFingerprints"]["qc/v1"] == sarif.fingerprint("MT001", "data/feed.jsonl", "Herr", 1)
     # A rule missing from result.rules still gets a descriptor.
     assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["MT001"]
-    assert not list(_sarif_validator().iter_errors(log))
+
+
+def test_jsonl_record_in_github_and_junit():
+    f = _jsonl_finding()
+    assert github.render(ScanResult(findings=[f])) == (
+        "::error file=data/feed.jsonl,line=3,endLine=3,title=MT001 (untranslated-word)::m\n"
+    )
+    case = ET.fromstring(junit.render(ScanResult(findings=[f]))).find("testsuite/testcase")
+    assert (case.get("classname"), case.get("file")) == ("data/feed.jsonl:3", "data/feed.jsonl")
+    assert split_ref("data/feed.jsonl:3") == ("data/feed.jsonl", 3)
+    assert split_ref("c:/x/a.txt") == ("c:/x/a.txt", None)
+    assert split_ref("odd:3") == ("odd:3", None)
 
 
 def test_sarif_absolute_path_is_file_uri():
