@@ -263,6 +263,9 @@ def test_sarif_content(result):
     assert mt002["properties"]["category"] == "typography"
     # MT003 has no docs: descriptions fall back to the message.
     assert driver["rules"][2]["fullDescription"]["text"] == "Wordy phrase"
+    assert sarif.describe_rule("“{match}” is a literal name; write “{replacement}”") == (
+        "“…” is a literal name; write “…”"
+    )
 
     results = run["results"]
     assert len(results) == len(result.findings)
@@ -522,3 +525,67 @@ def test_junit_empty():
     root = ET.fromstring(junit.render(ScanResult()))
     assert root.find("testsuite").get("tests") == "0"
     assert root.find("testsuite").findall("testcase") == []
+
+
+# ---------------------------------------------------------------- end to end
+
+
+def test_real_scan_output_is_valid(tmp_path, monkeypatch):
+    """Scan .txt, .md (front matter) and .jsonl copies of a seed with the real engine and
+    check every format against the files on disk."""
+    from qc.config import Config
+    from qc.scan import ScanOptions, scan_paths
+
+    seed = sorted((FIXTURES.parent / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+    corpus = tmp_path / "corpus" / "sub dir"
+    corpus.mkdir(parents=True)
+    (corpus / "plain.txt").write_text(seed, encoding="utf-8")
+    (corpus / "post.md").write_text("---\ntitle: Café\n---\n" + seed, encoding="utf-8")
+    records = [json.dumps({"id": i, "text": seed}, ensure_ascii=False) for i in range(2)]
+    (corpus / "feed.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(b"caf\xe9\n")
+    monkeypatch.chdir(tmp_path)
+
+    result, _ = scan_paths(["corpus"], Config(), ScanOptions())
+    if not result.findings:
+        pytest.skip("the default rules flag nothing in the seed")
+    assert result.errors
+
+    doc = json.loads(json_.render(result))
+    jsonschema.validate(doc, json.loads(JSON_SCHEMA.read_text(encoding="utf-8")))
+    assert len(doc["findings"]) == len(result.findings)
+
+    log = json.loads(sarif.render(result))
+    errors = list(_sarif_validator().iter_errors(log))
+    assert not errors, [e.message for e in errors[:5]]
+    files = {}
+    for res in log["runs"][0]["results"]:
+        loc = res["locations"][0]["physicalLocation"]
+        uri = loc["artifactLocation"]["uri"]
+        path = tmp_path / uri.replace("%20", " ")
+        assert path.is_file(), uri
+        text = files.setdefault(uri, path.read_text(encoding="utf-8"))
+        region = loc["region"]
+        lines = text.splitlines(keepends=True)
+        if uri.endswith(".jsonl"):
+            record = json.loads(lines[region["startLine"] - 1])
+            p = res["properties"]
+            assert record["text"][p["textStart"]:p["textEnd"]] == region["snippet"]["text"]
+            continue
+        # charOffset and line/column name the same span of the file on disk.
+        span = text[region["charOffset"]:region["charOffset"] + region["charLength"]]
+        assert span == region["snippet"]["text"]
+        line_start = sum(len(x) for x in lines[: region["startLine"] - 1])
+        assert line_start + region["startColumn"] - 1 == region["charOffset"]
+        for fix in res.get("fixes", []):
+            for rep in fix["artifactChanges"][0]["replacements"]:
+                assert 0 <= rep["deletedRegion"]["charOffset"] <= len(text)
+    assert {u.rsplit("/", 1)[-1] for u in files} == {"plain.txt", "post.md", "feed.jsonl"}
+
+    gh = _parse_gh(github.render(result))
+    assert len(gh) == len(result.findings) + len(result.errors)
+    assert all((tmp_path / props["file"]).is_file() for _, props, _ in gh)
+
+    root = ET.fromstring(junit.render(result))
+    assert int(root.get("failures")) == len(result.findings)
+    assert int(root.get("errors")) == len(result.errors)

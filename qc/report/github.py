@@ -5,13 +5,15 @@
 Severity maps error→::error, warning→::warning, info→::notice. Escaping follows
 @actions/core (toolkit command.ts): the message escapes % CR LF; property values
 also escape ':' and ','. GitHub only honours col/endColumn on single-line spans,
-so multi-line findings carry line and endLine only.
+so multi-line findings carry line and endLine only. A .jsonl finding (path
+`file.jsonl:LINE`) names the file and the record's line, without columns: its
+offsets point into the decoded "text" value, not into the file's line.
 """
 
 from __future__ import annotations
 
 from qc.finding import Finding, ScanResult
-from qc.report.json_ import order_key
+from qc.report.json_ import order_key, posix_path, split_ref
 
 COMMANDS: dict[str, str] = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -24,23 +26,17 @@ def escape_property(s: str) -> str:
     return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def posix_path(path: str) -> str:
-    p = path.replace("\\", "/")
-    while p.startswith("./"):
-        p = p[2:]
-    return p
-
-
 def command(name: str, props: list[tuple[str, object]], message: str) -> str:
     joined = ",".join(f"{k}={escape_property(str(v))}" for k, v in props)
     return f"::{name} {joined}::{escape_data(message)}" if joined else f"::{name}::{escape_data(message)}"
 
 
 def finding_line(f: Finding) -> str:
-    props: list[tuple[str, object]] = [("file", posix_path(f.path))]
+    file, record = split_ref(f.path)
+    props: list[tuple[str, object]] = [("file", posix_path(file))]
     if f.line > 0:
         props.append(("line", f.line))
-        single = f.end_line in (0, f.line)
+        single = f.end_line in (0, f.line) and record is None
         if single and f.column > 0:
             props.append(("col", f.column))
         if f.end_line >= f.line:

@@ -12,6 +12,7 @@ change that could break a consumer (removing or renaming a key, changing a type)
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from qc.finding import Finding, ScanResult
@@ -19,10 +20,31 @@ from qc.finding import Finding, ScanResult
 VERSION = 1
 
 
+# Helpers shared by the formatters.
+
+_JSONL_REF = re.compile(r"^(?P<file>.*\.jsonl):(?P<record>[0-9]+)$", re.IGNORECASE)
+
+
+def split_ref(path: str) -> tuple[str, int | None]:
+    """Split a finding path into (file, record line). Findings in a .jsonl file carry
+    the article ref `file.jsonl:LINE`; every other finding carries the file path."""
+    m = _JSONL_REF.match(path)
+    if m:
+        return m.group("file"), int(m.group("record"))
+    return path, None
+
+
+def posix_path(path: str) -> str:
+    """A display path with forward slashes and no leading './'."""
+    p = path.replace("\\", "/")
+    while p.startswith("./"):
+        p = p[2:]
+    return p
+
+
 def order_key(f: Finding) -> tuple[str, int, int, int, int, str]:
-    """Path, then file position. Line/column are file-relative, so records of one
-    .jsonl file keep their file order (start/end are relative to each article)."""
-    return (f.path, f.line, f.column, f.start, f.end, f.rule)
+    """File, then position: line first (the record line for .jsonl), then column."""
+    return (split_ref(f.path)[0], f.line, f.column, f.start, f.end, f.rule)
 
 
 def _default(obj: Any) -> Any:

@@ -2,14 +2,16 @@
 
     <testsuites name="qc" tests= failures= errors=>
       <testsuite name="qc" tests= failures= errors= skipped="0">
-        <testcase classname=PATH name=PATH file=PATH>      one per file with findings
+        <testcase classname=PATH name=PATH file=FILE>      one per article with findings
           <failure message=MSG type=RULE>PATH:L:C: RULE MSG</failure>   one per finding
         </testcase>
         <testcase classname=PATH name="load">               one per input error
           <error message=REASON type="input-error">DESCRIPTION</error>
         </testcase>
 
-A ScanResult only names files that have findings, so clean files are not listed.
+PATH is the finding path: the file, or `file.jsonl:LINE` for a .jsonl record (FILE
+is then the file alone). A ScanResult only names articles that have findings, so
+clean ones are not listed.
 `tests` counts testcases; `failures` counts <failure> elements (findings) and
 `errors` counts <error> elements (input errors). Characters XML 1.0 cannot hold
 (most C0 controls) are written as \\xNN so the report always parses.
@@ -22,7 +24,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from qc.finding import Finding, ScanResult
-from qc.report.json_ import order_key
+from qc.report.json_ import order_key, split_ref
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -45,7 +47,8 @@ def to_element(result: ScanResult) -> ET.Element:
     findings = sorted(result.findings, key=order_key)
     cases: list[ET.Element] = []
     for path, group in groupby(findings, key=lambda f: f.path):
-        case = ET.Element("testcase", {"classname": clean(path), "name": clean(path), "file": clean(path)})
+        file = split_ref(path)[0]
+        case = ET.Element("testcase", {"classname": clean(path), "name": clean(path), "file": clean(file)})
         for f in group:
             failure = ET.SubElement(case, "failure", {"message": clean(f.message), "type": clean(f.rule)})
             failure.text = clean(describe(f))

@@ -6,24 +6,26 @@ physical location, a stable partial fingerprint and, when it has one, a fix.
 Units: columns and character offsets count Unicode code points of the decoded text
 (run.columnKind = "unicodeCodePoints"), exactly as qc's own offsets do.
 
-Character offsets: SARIF regions are relative to the artifact (the file). Finding
-start/end are relative to the article text, which is the whole file for .txt, and
-starts `Finding.extra["body_offset"]` characters into the file for Markdown with
-front matter (0 if absent). A .jsonl record's text is JSON-escaped inside the file,
-so no character offset maps onto it: such results carry line/column only and no fix.
+Locations: Finding start/end are offsets into the decoded file (the scanner shifts
+them past Markdown front matter), so they become charOffset/charLength and fix
+regions directly. A .jsonl finding's path is the article ref `file.jsonl:LINE` and
+its offsets point into the record's decoded "text" value, which is JSON-escaped in
+the file: such results name the file and the record's line only (the text offsets
+go to result.properties) and carry no SARIF fix.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from typing import Any
 from urllib.parse import quote
 
 import qc
 from qc.finding import Finding, RuleInfo, ScanResult
-from qc.report.json_ import order_key
+from qc.report.json_ import order_key, posix_path, split_ref
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -35,14 +37,6 @@ LEVELS: dict[str, str] = {"error": "error", "warning": "warning", "info": "note"
 
 def level(severity: str) -> str:
     return LEVELS.get(severity, "warning")
-
-
-def posix_path(path: str) -> str:
-    """A display path with forward slashes and no leading './'."""
-    p = path.replace("\\", "/")
-    while p.startswith("./"):
-        p = p[2:]
-    return p
 
 
 def is_absolute(p: str) -> bool:
@@ -58,8 +52,9 @@ def artifact_location(path: str) -> dict[str, Any]:
 
 
 def fingerprint(rule: str, path: str, text: str, occurrence: int) -> str:
-    """Stable across edits elsewhere in the file: no line numbers or offsets go in."""
-    raw = "\x1f".join((rule, posix_path(path), text, str(occurrence)))
+    """Stable across edits elsewhere in the file: no line numbers or offsets go in
+    (nor a .jsonl record's line: the file path is used)."""
+    raw = "\x1f".join((rule, posix_path(split_ref(path)[0]), text, str(occurrence)))
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -69,48 +64,51 @@ def fingerprints(findings: list[Finding]) -> dict[int, str]:
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
     out: dict[int, str] = {}
     for f in sorted(findings, key=order_key):
-        key = (f.rule, posix_path(f.path), f.text)
+        key = (f.rule, posix_path(split_ref(f.path)[0]), f.text)
         out[id(f)] = fingerprint(f.rule, f.path, f.text, seen[key])
         seen[key] += 1
     return out
 
 
-def maps_to_file_offsets(f: Finding) -> bool:
-    """Whether start/end can be turned into character offsets into the file."""
-    return "record_line" not in f.extra and not f.path.lower().endswith(".jsonl")
-
-
-def file_offset(f: Finding) -> int:
-    try:
-        return int(f.extra.get("body_offset", 0) or 0)
-    except (TypeError, ValueError):
-        return 0
+def is_record(f: Finding) -> bool:
+    """A finding inside a .jsonl record: its offsets are not file offsets."""
+    return split_ref(f.path)[1] is not None
 
 
 def region(f: Finding) -> dict[str, Any]:
     r: dict[str, Any] = {}
+    record = is_record(f)
     if f.line > 0:
         r["startLine"] = f.line
-        if f.column > 0:
+        if not record and f.column > 0:
             r["startColumn"] = f.column
         if f.end_line >= f.line:
             r["endLine"] = f.end_line
-            if f.end_column > 0 and (f.end_line > f.line or f.end_column >= max(f.column, 1)):
+            if not record and f.end_column > 0 and (f.end_line > f.line or f.end_column >= max(f.column, 1)):
                 r["endColumn"] = f.end_column
-    if maps_to_file_offsets(f) and f.start >= 0 and f.end >= f.start:
-        r["charOffset"] = f.start + file_offset(f)
+    if not record and 0 <= f.start <= f.end:
+        r["charOffset"] = f.start
         r["charLength"] = f.end - f.start
     if f.text:
         r["snippet"] = {"text": f.text}
     return r
 
 
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def describe_rule(message: str) -> str:
+    """A rule's message template as a description: `{match}`-style placeholders become '…'."""
+    return _PLACEHOLDER.sub("…", message)
+
+
 def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
-    docs = info.docs.strip() or info.message
+    short = describe_rule(info.message) or info.name
+    docs = info.docs.strip() or short
     return {
         "id": info.id,
         "name": info.name,
-        "shortDescription": {"text": info.message or info.name},
+        "shortDescription": {"text": short},
         "fullDescription": {"text": docs},
         "help": {"text": docs},
         "defaultConfiguration": {"level": level(info.severity)},
@@ -129,15 +127,14 @@ def rule_table(result: ScanResult) -> list[RuleInfo]:
 
 def sarif_fix(f: Finding) -> dict[str, Any]:
     assert f.fix is not None
-    offset = file_offset(f)
     return {
         "description": {"text": f.fix.message or f.message},
         "artifactChanges": [
             {
-                "artifactLocation": artifact_location(f.path),
+                "artifactLocation": artifact_location(split_ref(f.path)[0]),
                 "replacements": [
                     {
-                        "deletedRegion": {"charOffset": e.start + offset, "charLength": e.end - e.start},
+                        "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
                         "insertedContent": {"text": e.replacement},
                     }
                     for e in sorted(f.fix.edits)
@@ -149,16 +146,20 @@ def sarif_fix(f: Finding) -> dict[str, Any]:
 
 
 def sarif_result(f: Finding, rule_index: int, fp: str) -> dict[str, Any]:
+    file, record = split_ref(f.path)
+    props: dict[str, Any] = {"category": f.category, "name": f.name}
+    if record is not None:
+        props.update(record=record, textStart=f.start, textEnd=f.end)
     res: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": level(f.severity),
         "message": {"text": f.message},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(f.path), "region": region(f)}}],
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(file), "region": region(f)}}],
         "partialFingerprints": {FINGERPRINT_KEY: fp},
-        "properties": {"category": f.category, "name": f.name},
+        "properties": props,
     }
-    if f.fix is not None and f.fix.edits and maps_to_file_offsets(f):
+    if f.fix is not None and f.fix.edits and record is None:
         res["fixes"] = [sarif_fix(f)]
     return res
 
