@@ -1,0 +1,267 @@
+"""Grouping: copy clusters (checked against their representative) and story clusters
+(average linkage over story scores), with the choice of representative."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qc.corpus import Article
+from qc.dedup import copies, story
+
+TIERS = ("copies", "stories", "all")
+
+
+@dataclass
+class Member:
+    index: int  # into the article list
+    ref: str
+    similarity: float  # Jaccard (copies) or story score (stories) against the representative
+    containment: float  # copies: share of this member's shingles in the representative;
+    # stories: share of this member's sentences aligned to the representative's
+
+
+@dataclass
+class Cluster:
+    id: int
+    kind: str  # "copy" | "story"
+    representative: int  # article index
+    members: list[Member]  # representative first
+    reason: str  # why the representative was chosen
+    pairs: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)  # pairwise scores
+
+    def to_json(self, articles: Sequence[Article]) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "representative": articles[self.representative].ref,
+            "reason": self.reason,
+            "members": [
+                {"path": m.ref, "similarity": round(m.similarity, 4), "containment": round(m.containment, 4)}
+                for m in self.members
+            ],
+        }
+
+
+# -- representative -------------------------------------------------------------------
+
+
+def count_findings(text: str) -> int:
+    """qc findings on a text; 0 when the lint engine is not available."""
+    try:
+        from qc.lint.engine import lint_text
+    except ImportError:
+        return 0
+    try:
+        return len(lint_text(text))
+    except Exception:  # noqa: BLE001 - a lint failure must not break grouping
+        return 0
+
+
+def article_date(article: Article) -> str:
+    value = article.metadata.get("date")
+    return str(value) if value is not None else "9999"  # undated last
+
+
+def choose_representative(
+    articles: Sequence[Article], indices: Sequence[int], findings: Callable[[int], int]
+) -> tuple[int, str]:
+    """Fewest qc findings, then longest text, then earliest date, then path."""
+
+    def key(i: int) -> tuple[int, int, str, str]:
+        return (findings(i), -len(articles[i].text), article_date(articles[i]), articles[i].ref)
+
+    ranked = sorted(indices, key=key)
+    best = ranked[0]
+    f, neg_len, date, _ = key(best)
+    reason = f"fewest qc findings ({f})"
+    if len(ranked) > 1:
+        f2, neg_len2, date2, _ = key(ranked[1])
+        if f2 == f:
+            reason += f", then longest ({-neg_len} characters)"
+            if neg_len2 == neg_len:
+                reason += f", then earliest date ({date})" if date != "9999" else ", then path order"
+    return best, reason
+
+
+# -- union-find -------------------------------------------------------------------------
+
+
+def components(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in edges:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+# -- tiers ----------------------------------------------------------------------------
+
+
+def copy_clusters(
+    articles: Sequence[Article],
+    batch: copies.ShingledBatch,
+    threshold: float,
+    containment: float,
+    findings: Callable[[int], int],
+) -> list[Cluster]:
+    """Connected components of verified copy pairs; every member is then checked against
+    the component's representative, so a chain A~B~C does not glue A to an unrelated C.
+    Members that fail are regrouped among themselves."""
+    edges = copies.copy_edges(batch, threshold, containment)
+    out: list[Cluster] = []
+    pending = components(len(articles), list(edges))
+    while pending:
+        group = pending.pop()
+        rep, reason = choose_representative(articles, group, findings)
+        members = [Member(rep, articles[rep].ref, 1.0, 1.0)]
+        rejected = []
+        pairs: dict[tuple[int, int], dict[str, float]] = {}
+        for i in group:
+            if i == rep:
+                continue
+            key = (min(i, rep), max(i, rep))
+            ov = edges.get(key) or copies.overlap(batch.sets[key[0]], batch.sets[key[1]])
+            small = min(len(batch.sets[i]), len(batch.sets[rep]))
+            if ov.is_copy(threshold, containment, small):
+                inside = ov.contained_a if key[0] == i else ov.contained_b
+                members.append(Member(i, articles[i].ref, ov.jaccard, inside))
+                pairs[key] = {"jaccard": round(ov.jaccard, 4), "containment": round(ov.containment, 4)}
+            else:
+                rejected.append(i)
+        if len(members) > 1:
+            members[1:] = sorted(members[1:], key=lambda m: (-m.similarity, m.ref))
+            out.append(Cluster(0, "copy", rep, members, reason, pairs))
+        if len(rejected) > 1:
+            sub = set(rejected)
+            pending.extend(components_within(sub, edges))
+    return out
+
+
+def components_within(nodes: set[int], edges: dict[tuple[int, int], Any]) -> list[list[int]]:
+    index = {n: k for k, n in enumerate(sorted(nodes))}
+    back = sorted(nodes)
+    local = [(index[i], index[j]) for i, j in edges if i in index and j in index]
+    return [[back[k] for k in comp] for comp in components(len(back), local)]
+
+
+def story_clusters(
+    articles: Sequence[Article],
+    units: Sequence[list[int]],
+    findings: Callable[[int], int],
+    threshold: float = story.STORY_THRESHOLD,
+) -> list[Cluster]:
+    """Average-linkage grouping of units (a copy cluster or a lone article, represented by
+    its first index): two groups merge only if the mean story score over all their cross
+    pairs reaches the threshold, so one topical link cannot join two stories."""
+    heads = [u[0] for u in units]
+    feats = [story.features(articles[h].text) for h in heads]
+    cache: dict[tuple[int, int], story.StoryScore] = {}
+
+    def score(a: int, b: int) -> story.StoryScore:
+        key = (min(a, b), max(a, b))
+        if key not in cache:
+            cache[key] = story.score_pair(feats[key[0]], feats[key[1]])
+        return cache[key]
+
+    cands = sorted(story.candidate_pairs(feats))
+    edges = sorted(((score(a, b).score, a, b) for a, b in cands), key=lambda e: (-e[0], e[1], e[2]))
+    group_of = list(range(len(units)))
+    groups: dict[int, list[int]] = {k: [k] for k in range(len(units))}
+    for value, a, b in edges:
+        if value < threshold:
+            break
+        ga, gb = group_of[a], group_of[b]
+        if ga == gb:
+            continue
+        cross = [score(x, y).score for x in groups[ga] for y in groups[gb]]
+        if sum(cross) / len(cross) < threshold:
+            continue
+        keep, drop = min(ga, gb), max(ga, gb)
+        for x in groups[drop]:
+            group_of[x] = keep
+        groups[keep].extend(groups.pop(drop))
+    out = []
+    for members_u in groups.values():
+        if len(members_u) < 2:
+            continue
+        all_idx = [i for u in members_u for i in units[u]]
+        rep, reason = choose_representative(articles, all_idx, findings)
+        rep_u = next(u for u in members_u if rep in units[u])
+        members = []
+        pairs: dict[tuple[int, int], dict[str, float]] = {}
+        for u in members_u:
+            for i in units[u]:
+                if u == rep_u:
+                    sim, cont = (1.0, 1.0)
+                else:
+                    s = score(u, rep_u)
+                    sim, cont = s.score, s.aligned
+                members.append(Member(i, articles[i].ref, sim, cont))
+        for x in members_u:
+            for y in members_u:
+                if x < y:
+                    s = score(x, y)
+                    pairs[(heads[x], heads[y])] = {
+                        "story": round(s.score, 4),
+                        "terms": round(s.terms, 4),
+                        "numbers": round(s.numbers, 4),
+                        "chrf": round(s.alignment, 4),
+                        "aligned": round(s.aligned, 4),
+                        "lede": round(s.lede, 4),
+                        "via": s.why,
+                    }
+        members.sort(key=lambda m: (m.index != rep, -m.similarity, m.ref))
+        out.append(Cluster(0, "story", rep, members, reason, pairs))
+    return out
+
+
+def find_clusters(
+    articles: Sequence[Article],
+    threshold: float = copies.DEFAULT_THRESHOLD,
+    tier: str = "all",
+    containment: float = copies.DEFAULT_CONTAINMENT,
+    findings: Callable[[int], int] | None = None,
+) -> list[Cluster]:
+    """Copy clusters and/or story clusters of the articles, numbered from 1.
+
+    With tier "all", the story tier sees each copy cluster as one unit (its
+    representative); a story cluster then lists every member of the units it joins.
+    """
+    if tier not in TIERS:
+        raise ValueError(f"unknown tier {tier!r}; choose from {', '.join(TIERS)}")
+    if findings is None:
+        memo: dict[int, int] = {}
+
+        def findings(i: int) -> int:  # noqa: F811 - memoised default
+            if i not in memo:
+                memo[i] = count_findings(articles[i].text)
+            return memo[i]
+
+    out: list[Cluster] = []
+    units: list[list[int]] = [[i] for i in range(len(articles))]
+    if tier in ("copies", "all"):
+        batch = copies.shingle_texts([a.text for a in articles])
+        copy_groups = copy_clusters(articles, batch, threshold, containment, findings)
+        out.extend(copy_groups)
+        grouped = {m.index for c in copy_groups for m in c.members}
+        units = [[c.representative] + [m.index for m in c.members if m.index != c.representative] for c in copy_groups]
+        units += [[i] for i in range(len(articles)) if i not in grouped]
+    if tier in ("stories", "all"):
+        out.extend(story_clusters(articles, units, findings))
+    out.sort(key=lambda c: (min(m.index for m in c.members), c.kind))
+    for k, c in enumerate(out, start=1):
+        c.id = k
+    return out
