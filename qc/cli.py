@@ -16,13 +16,12 @@ from qc import __version__
 from qc.errors import QcError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ["text", "json", "sarif", "github", "junit"]
+FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 # Command modules registered on the main group; each exports click commands by these names.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "qc.commands.dedup": ("dedup", "index"),
     "qc.commands.evaluate": ("eval",),
     "qc.commands.quality": ("score", "report"),
-    "qc.commands.maintenance": ("clean",),
 }
 
 
@@ -63,11 +62,13 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--report-unused-suppressions", is_flag=True, help="Flag qc: ignore comments that silence nothing.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: number of cores; used only for large inputs).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
 def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
     from qc.config import config_for
     from qc.finding import SEVERITY_RANK
-    from qc.scan import ScanOptions, file_changes, scan_paths, write_change
+    from qc.scan import ScanOptions, file_changes, write_change
 
     paths = paths or (".",)
     try:
@@ -83,7 +84,7 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
             unsafe_fixes=opts["unsafe_fixes"],
             report_unused_suppressions=opts["report_unused_suppressions"],
         )
-        result, fixed = scan_paths(paths, config, options)
+        result, fixed, streamed = run_scan(paths, config, options, fmt, opts)
     except QcError as exc:
         fail(exc.describe())
     changed = 0
@@ -104,9 +105,52 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
         result.fixes_applied = 0
     for error in result.errors:
         report_error(error)
-    output = render_output(result, fmt, opts, diffs)
+    output = render_output(result, fmt, opts, diffs) if fmt != "jsonl" or opts["diff"] else ""
     emit(output, opts["output_file"])
+    result.findings.extend(streamed)  # only severities matter from here on
     sys.exit(exit_code(result, opts, config.fail_on, SEVERITY_RANK, bool(diffs)))
+
+
+def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
+    """Scan with progress bar, cache and workers; `--format jsonl` streams findings as they come."""
+    import json
+    import os
+
+    from qc.finding import Finding
+    from qc.progress import progress_bar
+    from qc.scan import scan_paths
+
+    streamed: list[Finding] = []
+    stream_out = fmt == "jsonl" and not opts["diff"]
+    handle = open(opts["output_file"], "w", encoding="utf-8") if stream_out and opts["output_file"] else None
+
+    def write_findings(findings: list[Finding]) -> None:
+        lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings)
+        if handle is not None:
+            handle.write(lines)
+        else:
+            click.echo(lines, nl=False)
+        # Keep only what the exit code needs, so memory stays flat on huge inputs.
+        streamed.extend(Finding(f.rule, "", "", f.severity, "", 0, 0, "") for f in findings)
+
+    jobs = opts["jobs"] or os.cpu_count() or 1
+    cache_root = None if opts["no_cache"] else (config.source.parent if config.source else Path.cwd())
+    try:
+        with progress_bar(desc="scan", unit="article") as tick:
+            result, fixed = scan_paths(
+                paths,
+                config,
+                options,
+                on_outcome=lambda _o: tick(),
+                jobs=jobs,
+                cache_root=cache_root,
+                on_findings=write_findings if stream_out else None,
+                keep_findings=not stream_out,
+            )
+    finally:
+        if handle is not None:
+            handle.close()
+    return result, fixed, streamed
 
 
 def render_output(result: Any, fmt: str, opts: dict[str, Any], diffs: list[str]) -> str:
@@ -229,6 +273,17 @@ def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
         click.echo("\nNot flagged:")
         for good in found.good:
             click.echo(f"  ✓ {good}")
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False))
+def clean(folder: str | None) -> None:
+    """Remove the results cache (.qc_cache/) from FOLDER (default: the working directory)."""
+    from qc.cache import clean_cache
+
+    root = Path(folder) if folder else Path.cwd()
+    removed = clean_cache(root)
+    click.echo(f"Removed {root / '.qc_cache'}" if removed else "No cache to remove.")
 
 
 def register_commands() -> None:

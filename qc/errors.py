@@ -12,6 +12,10 @@ class QcError(Exception):
         self.line = line
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[type, tuple[str | None, str, int | None]]:
+        # Exceptions pickle their args by default; ours need (path, reason, line) to rebuild.
+        return (type(self), (self.path, self.reason, self.line))
+
     def describe(self) -> str:
         where = self.path or "<input>"
         if self.line is not None:

@@ -134,3 +134,24 @@ class ScanResult:
             "errors": [e.describe() if hasattr(e, "describe") else str(e) for e in self.errors],
             "articles": self.articles,
         }
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    """Inverse of Finding.to_dict (used by the cache and by parallel workers' results)."""
+    fix = data.get("fix")
+    return Finding(
+        rule=data["rule"],
+        name=data["name"],
+        category=data["category"],
+        severity=data["severity"],
+        message=data["message"],
+        start=data["start"],
+        end=data["end"],
+        text=data["text"],
+        fix=Fix(tuple(Edit(**e) for e in fix["edits"]), fix["applicability"], fix.get("message", "")) if fix else None,
+        path=data["path"],
+        line=data["line"],
+        column=data["column"],
+        end_line=data["end_line"],
+        end_column=data["end_column"],
+    )

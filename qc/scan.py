@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import bisect
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from qc.cache import ScanCache, file_digest
 from qc.config import Config
-from qc.corpus import Article, iter_articles
+from qc.corpus import Article, discover, display_path, load_file
 from qc.errors import InputError, QcError
-from qc.finding import Edit, Finding, Fix, ScanResult
+from qc.finding import Edit, Finding, Fix, ScanResult, finding_from_dict
 from qc.fix import atomic_write, fix_text, unified_diff
 from qc.lint.engine import Linter
 from qc.lint.packs import default_rules, load_rules, DEFAULT_RULES_DIR
@@ -167,33 +170,189 @@ def write_change(change: FileChange) -> None:
     atomic_write(Path(change.path), change.encoded)
 
 
+# Below this much input a process pool costs more (start-up, pickling) than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
+PARALLEL_CHUNK = 8
+
+_worker_scanner: Scanner | None = None
+
+
+def _init_worker(config: Config, options: ScanOptions) -> None:
+    global _worker_scanner
+    _worker_scanner = Scanner(active_rules(config, options), config, options)
+
+
+def _process(item: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Runs in a worker (or inline): lint article items, pass everything else through."""
+    if item[0] != "article":
+        return item
+    assert _worker_scanner is not None
+    outcome = _worker_scanner.scan_article(item[1])
+    if outcome.fixed_text is None:
+        outcome.article.text = ""  # not needed any more; keeps results small across processes
+    return ("outcome", outcome)
+
+
+def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) -> Iterator[tuple[Any, ...]]:
+    """The run as a stream: errors, cached file results, and articles between begin/end markers."""
+    for item in discover(paths, config.exclude):
+        if isinstance(item, QcError):
+            yield ("error", item)
+            continue
+        digest = None
+        if cache is not None:
+            try:
+                digest = file_digest(item)
+            except OSError:
+                digest = None
+            hit = cache.get(item, digest) if digest else None
+            if hit is not None:
+                yield ("cached", item, hit)
+                continue
+        yield ("begin", item)
+        for loaded in load_file(item):
+            yield ("error", loaded) if isinstance(loaded, QcError) else ("article", loaded)
+        yield ("end", item, digest)
+
+
+def input_bytes(paths: Iterable[str], exclude: Iterable[str]) -> int:
+    total = 0
+    for item in discover(paths, exclude):
+        if isinstance(item, Path):
+            try:
+                total += item.stat().st_size
+            except OSError:
+                pass
+    return total
+
+
 def scan_paths(
     paths: Iterable[str],
     config: Config,
     options: ScanOptions,
     on_outcome: Callable[[ArticleOutcome], None] | None = None,
+    jobs: int = 1,
+    cache_root: Path | None = None,
+    on_findings: Callable[[list[Finding]], None] | None = None,
+    keep_findings: bool = True,
 ) -> tuple[ScanResult, list[ArticleOutcome]]:
-    """Scan everything under `paths`. Returns the result and per-article outcomes (for fixing)."""
+    """Scan everything under `paths`; returns the result and the outcomes whose text a fix changed.
+
+    With `jobs` > 1 and enough input, articles are linted in a process pool; results come
+    back in input order, so the output is identical to a one-process run. With `cache_root`
+    (and no fixing), files whose content, rules and settings are unchanged are not re-linted.
+    `on_findings` sees each article's findings as they are produced (streaming output);
+    with `keep_findings=False` the result does not hold them, so memory stays flat.
+    """
+    paths = list(paths)
     rules = active_rules(config, options)
-    scanner = Scanner(rules, config, options)
     result = ScanResult(rules={r.id: r.info() for r in rules})
+    fixing = options.fix or options.diff
+    cache = None
+    if cache_root is not None and not fixing:
+        cache = ScanCache(cache_root, cache_settings(config, options), rule_folders(config, options))
+    use_pool = jobs > 1 and input_bytes(paths, config.exclude) >= PARALLEL_MIN_BYTES
+    global _worker_scanner
     outcomes: list[ArticleOutcome] = []
     files: set[str] = set()
-    for item in iter_articles(paths, config.exclude):
-        if isinstance(item, QcError):
-            result.errors.append(item)
-            continue
-        files.add(item.path)
-        outcome = scanner.scan_article(item)
-        result.articles_scanned += 1
-        result.findings.extend(outcome.findings)
-        result.fixes_applied += outcome.fixes_applied
-        if outcome.fixed_text is not None:
-            outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    pending: dict[str, dict[str, Any]] = {}
+    pool = None
+    try:
+        if use_pool:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs, _init_worker, (config, options))
+            stream: Iterator[tuple[Any, ...]] = pool.imap(_process, work_items(paths, config, cache), chunksize=PARALLEL_CHUNK)
+        else:
+            _worker_scanner = Scanner(rules, config, options)
+            stream = map(_process, work_items(paths, config, cache))
+        sink = Sink(result, outcomes, files, pending, cache, on_outcome, on_findings, keep_findings)
+        for item in stream:
+            sink.collect(item)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        _worker_scanner = None
     result.files_scanned = len(files)
     return result, outcomes
+
+
+@dataclass
+class Sink:
+    """Folds stream items into the result, the cache entries of open files and the callbacks."""
+
+    result: ScanResult
+    outcomes: list[ArticleOutcome]
+    files: set[str]
+    pending: dict[str, dict[str, Any]]
+    cache: ScanCache | None
+    on_outcome: Callable[[ArticleOutcome], None] | None
+    on_findings: Callable[[list[Finding]], None] | None
+    keep_findings: bool
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        if self.keep_findings:
+            self.result.findings.extend(findings)
+        if self.on_findings is not None and findings:
+            self.on_findings(findings)
+
+    def collect(self, item: tuple[Any, ...]) -> None:
+        kind = item[0]
+        result = self.result
+        if kind == "error":
+            result.errors.append(item[1])
+            for entry in self.pending.values():
+                entry["errors"].append(error_dict(item[1]))
+        elif kind == "begin":
+            self.pending[str(item[1])] = {"findings": [], "errors": [], "articles": 0}
+        elif kind == "end":
+            entry = self.pending.pop(str(item[1]), None)
+            if self.cache is not None and entry is not None and item[2]:
+                self.cache.put(item[1], item[2], entry)
+        elif kind == "cached":
+            hit = item[2]
+            self.files.add(display_path(item[1]))
+            result.articles_scanned += hit["articles"]
+            self.add_findings([finding_from_dict(f) for f in hit["findings"]])
+            result.errors.extend(InputError(e["path"], e["reason"], e["line"]) for e in hit["errors"])
+        elif kind == "outcome":
+            self.collect_outcome(item[1])
+
+    def collect_outcome(self, outcome: ArticleOutcome) -> None:
+        self.files.add(outcome.article.path)
+        self.result.articles_scanned += 1
+        self.result.fixes_applied += outcome.fixes_applied
+        self.add_findings(outcome.findings)
+        for entry in self.pending.values():
+            entry["articles"] += 1
+            entry["findings"].extend(f.to_dict() for f in outcome.findings)
+        if outcome.fixed_text is not None:
+            self.outcomes.append(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+
+
+def error_dict(error: QcError) -> dict[str, Any]:
+    return {"path": error.path, "reason": error.reason, "line": error.line}
+
+
+def cache_settings(config: Config, options: ScanOptions) -> dict[str, Any]:
+    """Everything besides file content and packs that changes which findings a file gets."""
+    return {
+        "select": options.select if options.select is not None else config.select,
+        "extend_select": [*config.extend_select, *options.extend_select],
+        "ignore": [*config.ignore, *options.ignore],
+        "per_file_ignores": config.per_file_ignores,
+        "no_default_rules": options.no_default_rules,
+        "unused": options.report_unused_suppressions,
+        "cwd": str(Path.cwd()),  # paths in findings are relative to it
+    }
+
+
+def rule_folders(config: Config, options: ScanOptions) -> list[str]:
+    extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
+    return extra if options.no_default_rules else [str(DEFAULT_RULES_DIR), *extra]
 
 
 __all__ = ["ScanOptions", "Scanner", "scan_paths", "file_changes", "write_change", "active_rules", "DEFAULT_RULES_DIR"]
