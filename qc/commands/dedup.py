@@ -1,0 +1,183 @@
+"""`qc dedup` and `qc index`: near-duplicate groups, merging, and the persistent index.
+
+Exit codes: 0 no groups (no matches), 1 groups found (a query matched), 2 usage or
+input error (bad files are reported one line each; the run continues on the rest).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import click
+
+from qc.errors import QcError
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+def _error(message: str) -> None:
+    click.echo(f"qc: error: {message}", err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    _error(message)
+    sys.exit(EXIT_ERROR)
+
+
+def _load(paths: Sequence[str]) -> tuple[list[Any], int]:
+    """Articles under the paths; each bad input is reported as one line."""
+    from qc.corpus import iter_articles
+
+    articles = []
+    errors = 0
+    for item in iter_articles(paths):
+        if isinstance(item, QcError):
+            _error(item.describe())
+            errors += 1
+        else:
+            articles.append(item)
+    return articles, errors
+
+
+def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not 0.0 < value <= 1.0:
+        raise click.BadParameter("must be in (0, 1]")
+    return value
+
+
+def render_clusters_text(clusters: Sequence[Any], articles: Sequence[Any]) -> str:
+    lines = []
+    for c in clusters:
+        lines.append(f"cluster {c.id}: {c.kind}, {len(c.members)} articles")
+        lines.append(f"  representative: {articles[c.representative].ref} ({c.reason})")
+        for m in c.members:
+            if m.index == c.representative:
+                continue
+            what = "jaccard" if c.kind == "copy" else "story score"
+            part = "contained" if c.kind == "copy" else "sentences aligned"
+            lines.append(f"  {m.ref}  {what} {m.similarity:.3f}, {part} {m.containment:.3f}")
+        lines.append("")
+    n_copy = sum(c.kind == "copy" for c in clusters)
+    n_story = len(clusters) - n_copy
+    noun = "group" if len(clusters) == 1 else "groups"
+    lines.append(f"{len(clusters)} {noun} ({n_copy} copy, {n_story} story) among {len(articles)} articles")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("dedup")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--threshold", type=float, default=0.8, show_default=True, callback=_unit_interval,
+              help="Jaccard similarity (word 5-gram shingles) at which two articles are copies.")
+@click.option("--containment", type=float, default=0.8, show_default=True, callback=_unit_interval,
+              help="Share of the shorter article's shingles found in the other at which it is a (truncated) copy.")
+@click.option("--tier", type=click.Choice(["copies", "stories", "all"]), default="all", show_default=True,
+              help="copies: near-verbatim copies; stories: the same story in other words; all: both.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--merge", "merge_dir", type=click.Path(file_okay=False), default=None,
+              help="Write one merged Markdown story per group into this folder (inputs are not changed).")
+def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: str, fmt: str, merge_dir: str | None) -> None:
+    """Find near-copies and same-story groups among articles (.txt, .md, .jsonl, folders)."""
+    from qc.dedup import find_clusters
+
+    articles, errors = _load(paths)
+    if not articles:
+        _fail("no articles were read")
+    clusters = find_clusters(articles, threshold=threshold, tier=tier, containment=containment)
+    if fmt == "json":
+        doc = {"version": 1, "clusters": [c.to_json(articles) for c in clusters]}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_clusters_text(clusters, articles), nl=False)
+    if merge_dir is not None:
+        from qc.dedup.merge import write_merged
+
+        try:
+            written = write_merged(clusters, articles, merge_dir)
+        except OSError as exc:
+            _fail(f"{merge_dir}: cannot write merged stories: {exc.strerror or exc}")
+        click.echo(f"wrote {len(written)} merged stories to {merge_dir}", err=True)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FOUND if clusters else EXIT_CLEAN)
+
+
+@click.group("index")
+def index() -> None:
+    """A persistent near-duplicate index (SQLite) for incoming articles."""
+
+
+def _open(db: str, create: bool = False) -> Any:
+    from qc.dedup.index import Index
+
+    try:
+        return Index(db, create=create)
+    except QcError as exc:
+        _fail(exc.describe())
+
+
+@index.command("add")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def index_add(db: str, paths: tuple[str, ...]) -> None:
+    """Add articles to the index DB (created if missing); an article already there is skipped."""
+    articles, errors = _load(paths)
+    with _open(db, create=True) as ix:
+        added, skipped = ix.add(articles)
+    click.echo(f"added {added} articles, {skipped} already indexed")
+    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
+@index.command("query")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--threshold", type=float, default=0.8, show_default=True, callback=_unit_interval)
+@click.option("--containment", type=float, default=0.8, show_default=True, callback=_unit_interval)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: float, fmt: str) -> None:
+    """Which indexed articles each new article duplicates, copies or retells (exit 1 if any)."""
+    ix = _open(db)
+    articles, errors = _load(paths)
+    with ix:
+        results = ix.query(articles, threshold, containment)
+    if fmt == "json":
+        doc = {
+            "version": 1,
+            "results": [
+                {
+                    "path": a.ref,
+                    "matches": [
+                        {"path": m.ref, "kind": m.kind, "similarity": round(m.similarity, 4), "containment": round(m.containment, 4)}
+                        for m in ms
+                    ],
+                }
+                for a, ms in zip(articles, results)
+            ],
+        }
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        verbs = {"duplicate": "duplicates", "copy": "copies", "story": "retells"}
+        for a, ms in zip(articles, results):
+            for m in ms:
+                click.echo(f"{a.ref}: {verbs[m.kind]} {m.ref} (similarity {m.similarity:.3f}, containment {m.containment:.3f})")
+        n = sum(bool(ms) for ms in results)
+        click.echo(f"{n} of {len(articles)} articles match indexed ones")
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FOUND if any(results) else EXIT_CLEAN)
+
+
+@index.command("stats")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def index_stats(db: str, fmt: str) -> None:
+    """Articles, band keys and size of the index."""
+    with _open(db) as ix:
+        stats = ix.stats()
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2))
+    else:
+        for key, value in stats.items():
+            click.echo(f"{key}: {value}")
