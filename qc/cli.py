@@ -52,6 +52,7 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
 @click.option("--no-default-rules", is_flag=True, help="Use only the packs given with --rules (and rule-paths).")
+@click.option("--trust-rules", is_flag=True, help="Trust user packs: run their regexes on Python's engine (lookaround allowed, no linear-time guarantee).")
 @click.option("--config", "config_path", type=click.Path(), help="Use this qc.toml or pyproject.toml.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True, help="Include unsafe fixes in --fix and --diff.")
@@ -83,6 +84,7 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
             diff=opts["diff"],
             unsafe_fixes=opts["unsafe_fixes"],
             report_unused_suppressions=opts["report_unused_suppressions"],
+            trust_rules=opts["trust_rules"],
         )
         result, fixed, streamed = run_scan(paths, config, options, fmt, opts)
     except QcError as exc:
@@ -221,13 +223,14 @@ def rules(ctx: click.Context, rule_paths: tuple[str, ...], fmt: str) -> None:
 @rules.command("test")
 @click.argument("packs", nargs=-1, type=click.Path())
 @click.option("-v", "--verbose", is_flag=True, help="List every example, not only failures.")
-def rules_test(packs: tuple[str, ...], verbose: bool) -> None:
+@click.option("--trust-rules", is_flag=True, help="Run the packs' regexes on Python's engine.")
+def rules_test(packs: tuple[str, ...], verbose: bool, trust_rules: bool) -> None:
     """Run the examples of the given packs (default: the built-in packs)."""
     from qc.lint.examples import cases, check_case
     from qc.lint.packs import default_rules, load_rules
 
     try:
-        loaded = load_rules(packs) if packs else default_rules()
+        loaded = load_rules(packs, trust_rules) if packs else default_rules()
     except QcError as exc:
         fail(exc.describe())
     passed = failed = 0

@@ -34,6 +34,7 @@ class ScanOptions:
     diff: bool = False  # compute diffs of the fixes, write nothing
     unsafe_fixes: bool = False
     report_unused_suppressions: bool = False
+    trust_rules: bool = False  # run user packs' regexes on Python's backtracking engine
 
 
 @dataclass
@@ -46,7 +47,7 @@ class ArticleOutcome:
 
 def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
     extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
-    rules = load_rules(extra) if options.no_default_rules else default_rules(extra)
+    rules = load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
     select = options.select if options.select is not None else config.select
     return select_rules(rules, select, [*config.extend_select, *options.extend_select], [*config.ignore, *options.ignore])
 
@@ -346,6 +347,7 @@ def cache_settings(config: Config, options: ScanOptions) -> dict[str, Any]:
         "per_file_ignores": config.per_file_ignores,
         "no_default_rules": options.no_default_rules,
         "unused": options.report_unused_suppressions,
+        "trust": options.trust_rules,
         "cwd": str(Path.cwd()),  # paths in findings are relative to it
     }
 

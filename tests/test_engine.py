@@ -141,3 +141,41 @@ def test_fix_loop_converges_and_is_idempotent(tmp_path: Path) -> None:
     twice = fix_text(once.text, linter.lint, unsafe=True)
     assert once.text == "They said in a statement. It was an economic crisis. Really."
     assert twice.text == once.text and twice.applied == 0
+
+
+CATASTROPHIC = """
+rules:
+  - id: US201
+    name: evil
+    kind: pattern
+    category: grammar
+    severity: info
+    message: m
+    pattern: '(a+)+$'
+"""
+
+
+def test_untrusted_pack_runs_on_linear_time_engine(tmp_path: Path) -> None:
+    import time
+
+    linter = Linter(load_rules([write_pack(tmp_path, CATASTROPHIC)]))
+    start = time.perf_counter()
+    assert linter.lint("a" * 30_000 + "b") == []
+    assert time.perf_counter() - start < 2  # Python's re would take longer than the universe's age
+
+
+def test_untrusted_pack_with_lookaround_is_refused_unless_trusted(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, CATASTROPHIC.replace("'(a+)+$'", "'(?<=x)a'"))
+    with pytest.raises(RulePackError, match="--trust-rules") as info:
+        load_rules([path])
+    assert info.value.line == 3 and "invalid perl operator" in info.value.reason
+    (rule,) = load_rules([path], trust=True)
+    assert [f.text for f in Linter([rule]).lint("xa ya")] == ["a"]
+
+
+def test_linear_engine_matches_named_groups_and_offsets(tmp_path: Path) -> None:
+    body = CATASTROPHIC.replace("'(a+)+$'", "'(?P<w>caf\u00e9) (?P<n>\\d+)'\n    target: n\n    flags: [ignorecase]\n    fix: {applicability: safe, replacement: '#{n}'}")
+    (rule,) = load_rules([write_pack(tmp_path, body)])
+    (finding,) = Linter([rule]).lint("😀 CAFÉ 42!")
+    assert (finding.start, finding.end, finding.text) == (7, 9, "42")
+    assert finding.fix is not None and finding.fix.edits[0].replacement == "#42"

@@ -126,7 +126,8 @@ def shown_pack_path(path: Path) -> Path:
         return path
 
 
-def load_pack(path: Path) -> list[Rule]:
+def load_pack(path: Path, trusted: bool | None = None) -> list[Rule]:
+    """Load one pack. Packs shipped with qc are trusted; others only when the user says so."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -142,10 +143,20 @@ def load_pack(path: Path) -> list[Rule]:
     if doc.data is None:
         return []
     validate(doc, doc.data, PACK_SCHEMA, (), "pack")
-    return [build_rule(doc, raw, ("rules", i)) for i, raw in enumerate(doc.data["rules"])]
+    if trusted is None:
+        trusted = is_builtin(path)
+    return [build_rule(doc, raw, ("rules", i), trusted, path) for i, raw in enumerate(doc.data["rules"])]
 
 
-def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...]) -> Rule:
+def is_builtin(path: Path) -> bool:
+    try:
+        path.resolve().relative_to(DEFAULT_RULES_DIR.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...], trusted: bool = False, source: Path | None = None) -> Rule:
     validate(doc, raw, RULE_SCHEMA, pointer, "rule")
     kinds = load_kinds()
     line = doc.line_of(pointer)
@@ -171,6 +182,8 @@ def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...]) 
         good=[GoodExample(t, doc.line_of(pointer + ("examples", "good", i))) for i, t in enumerate(examples.get("good", []))],
         pack=doc.path,
         line=line,
+        trusted=trusted,
+        source=source,
     )
     # Compile now so that a bad regex or a missing data file is reported at load time.
     rule.matcher = kind_cls(rule)
@@ -183,12 +196,12 @@ def parse_bad(doc: LocatedYaml, item: str | dict[str, Any], pointer: tuple[Any, 
     return BadExample(item["text"], item.get("fix"), doc.line_of(pointer))
 
 
-def load_rules(paths: Iterable[str | Path]) -> list[Rule]:
-    """Load packs; rule ids must be unique across all of them."""
+def load_rules(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
+    """Load packs; rule ids must be unique across all of them. `trust` trusts user packs too."""
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for path in pack_files(paths):
-        for rule in load_pack(path):
+        for rule in load_pack(path, True if trust else None):
             if rule.id in seen:
                 raise RulePackError(str(path), f"rule id {rule.id} is already defined at {seen[rule.id].where}", rule.line)
             seen[rule.id] = rule
@@ -196,5 +209,5 @@ def load_rules(paths: Iterable[str | Path]) -> list[Rule]:
     return rules
 
 
-def default_rules(extra: Iterable[str | Path] = ()) -> list[Rule]:
-    return load_rules([DEFAULT_RULES_DIR, *extra])
+def default_rules(extra: Iterable[str | Path] = (), trust: bool = False) -> list[Rule]:
+    return load_rules([DEFAULT_RULES_DIR, *extra], trust)

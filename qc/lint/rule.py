@@ -56,6 +56,9 @@ class Rule:
     pack: Path | None = None
     line: int = 0  # line of the rule in its pack, for error messages
     matcher: Any = field(default=None, repr=False, compare=False)  # the compiled RuleKind
+    # Built-in packs are trusted; a user's pack runs its regexes on a linear-time engine.
+    trusted: bool = False
+    source: Path | None = None  # the pack file's real location (data files resolve against it)
 
     @property
     def where(self) -> str:

@@ -20,11 +20,70 @@ FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DO
 UNLESS_WINDOW = 60
 
 
-def compile_regex(kind: RuleKind, source: str, flags: int) -> re.Pattern[str]:
+INLINE_FLAGS = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s"}
+
+
+class LinearRegex:
+    """google-re2 behind the small part of the `re` API the pattern kind uses.
+
+    User packs are untrusted: RE2 runs in time linear in the text, so a catastrophic
+    pattern such as `(a+)+$` cannot hang a scan. RE2 has no lookaround or backreferences.
+    """
+
+    def __init__(self, source: str, flags: int) -> None:
+        import re2
+
+        if flags & re.VERBOSE:
+            raise ValueError("the 'verbose' flag is not available for untrusted packs")
+        inline = "".join(c for flag, c in INLINE_FLAGS.items() if flags & flag)
+        options = re2.Options()
+        options.log_errors = False
+        self.regex = re2.compile(f"(?{inline}){source}" if inline else source, options)
+        self.groupindex = dict(self.regex.groupindex)
+
+    def finditer(self, text: str) -> Iterator[LinearMatch]:
+        return (LinearMatch(m, self.groupindex) for m in self.regex.finditer(text))
+
+
+class LinearMatch:
+    def __init__(self, match: Any, groupindex: dict[str, int]) -> None:
+        self.match = match
+        self.groupindex = groupindex
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self.match.span(self.groupindex[group] if isinstance(group, str) else group)  # type: ignore[no-any-return]
+
+    def start(self) -> int:
+        return self.span()[0]
+
+    def end(self) -> int:
+        return self.span()[1]
+
+    def group(self, group: int | str = 0) -> str:
+        return self.match.group(self.groupindex[group] if isinstance(group, str) else group)  # type: ignore[no-any-return]
+
+    def groupdict(self) -> dict[str, str | None]:
+        return self.match.groupdict()  # type: ignore[no-any-return]
+
+
+def compile_regex(kind: RuleKind, source: str, flags: int) -> Any:
+    if kind.rule.trusted:
+        try:
+            return re.compile(source, flags)
+        except re.error as exc:
+            raise kind.error(f"regex does not compile: {exc}") from None
     try:
-        return re.compile(source, flags)
-    except re.error as exc:
-        raise kind.error(f"regex does not compile: {exc}") from None
+        return LinearRegex(source, flags)
+    except Exception as exc:  # re2 raises its own error type; report any failure as the pack's
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        try:
+            re.compile(source, flags)
+        except re.error as py_exc:
+            raise kind.error(f"regex does not compile: {py_exc}") from None
+        raise kind.error(
+            f"regex needs features the linear-time engine for user packs lacks (lookaround, backreferences): {detail}; "
+            "rewrite it, or trust the pack with --trust-rules"
+        ) from None
 
 
 @register("pattern")
@@ -65,13 +124,13 @@ class Pattern(RuleKind):
                 continue
             yield self.make_finding(doc, match)
 
-    def excepted(self, doc: Document, match: re.Match[str]) -> bool:
+    def excepted(self, doc: Document, match: Any) -> bool:
         assert self.unless is not None
         lo = max(0, match.start() - UNLESS_WINDOW)
         hi = min(len(doc.text), match.end() + UNLESS_WINDOW)
         return any(m.start() <= match.start() - lo and m.end() >= match.end() - lo for m in self.unless.finditer(doc.text[lo:hi]))
 
-    def make_finding(self, doc: Document, match: re.Match[str]) -> Finding:
+    def make_finding(self, doc: Document, match: Any) -> Finding:
         values: dict[str, Any] = {k: (v or "") for k, v in match.groupdict().items()}
         start, end = match.span(self.target) if self.target else match.span()
         edits = None
