@@ -1,0 +1,266 @@
+"""`acronym`: acronyms that do not fit their organisation, driven by data/organisations.yaml.
+
+`check` chooses the test:
+
+- `mismatch`: an expansion followed by an acronym in parentheses that does not belong to
+  it: a foreign acronym ("World Health Organization (OMS)"), the wrong acronym for a known
+  name ("Shanghai Cooperation Organization (OCS)"), or, for any name, an acronym whose
+  letters are the name's initials rotated ("Communist Party of China (CCP)": the initials
+  are CPC; "Liberation Army of the People (PLA)"): the trace of an "X of Y" name
+  translated in the other order. Acronyms of foreign-language origin whose letters are
+  merely shuffled (FARC, FDLR) are not rotations and are left alone.
+- `foreign`: a foreign-language acronym on its own (OTAN, OMS, ONU, МАГАТЭ); the fix
+  writes the English acronym. Entries marked `ambiguous` and two-letter Latin acronyms
+  need support: "the" right before them and nothing after them in the noun phrase, or
+  the English name elsewhere in the text.
+- `article`: "the" before an acronym or name that English writes without an article
+  ("the NATO" → "NATO"), only where the acronym ends the noun phrase: "the NATO summit",
+  "the NATO-led force" and "the NATO allies" are correct.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, match_case, register
+from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, load_entries
+
+PAREN_ACRONYM = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9&+\-]{1,9}|[^\W\da-z]{2,10})\)")
+TOKEN = re.compile(r"[\w'’\-]+|&|[^\w\s]")
+CONNECTORS = {"of", "for", "the", "and", "on", "in", "at", "to", "&", "de", "du", "des", "la", "le"}
+MAX_EXPANSION_WORDS = 12
+# After "the <ACRONYM>", a word that shows the acronym ends the noun phrase.
+PHRASE_ENDERS = {
+    "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "should", "may", "might", "must",
+    "can", "did", "does", "do", "said", "says", "say", "to", "in", "on", "at", "for", "with", "from", "by", "as",
+    "that", "which", "who", "whose", "of", "because", "since", "if", "than", "into", "over", "against", "after",
+    "before", "during", "under", "about", "also", "itself", "announced", "agreed", "warned", "called", "decided",
+}  # fmt: skip
+NEXT_WORD = re.compile(r"\s*(\S)?([a-z]+)?")
+
+
+def normal(text: str) -> str:
+    """Lowercase, one spelling: organisation/organization, co-operation/cooperation, defence/defense."""
+    text = text.lower().replace("’", "'").replace("co-operation", "cooperation").replace("-", " ")
+    text = re.sub(r"isation\b", "ization", text)
+    text = text.replace("defence", "defense").replace("labour", "labor").replace("programme", "program")
+    return " ".join(text.split())
+
+
+def is_acronym(text: str) -> bool:
+    return sum(1 for c in text if c.isupper()) >= 2 and not any(c.islower() for c in text if not c.isascii()) and len(text) <= 10
+
+
+def rotations(word: str) -> set[str]:
+    return {word[i:] + word[:i] for i in range(1, len(word))}
+
+
+@dataclass(frozen=True)
+class Known:
+    entry: Entry
+    english: frozenset[str]  # acronyms English uses for it (acronym + acronym-like variants)
+
+
+@register("acronym")
+class Acronym(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["data", "check"],
+        "additionalProperties": False,
+        "properties": {
+            "data": {"type": "string", "minLength": 1},
+            "check": {"enum": ["mismatch", "foreign", "article"]},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        self.mode = rule.params["check"]
+        self.entries = load_entries(self, rule.params["data"], "organisations")
+        self.english_acronyms: set[str] = set()
+        self.by_form: dict[str, Known] = {}
+        for entry in self.entries:
+            english = {entry.acronym} if entry.acronym else set()
+            english |= {v for v in entry.variants if is_acronym(v.replace(".", "").replace("-", ""))}
+            self.english_acronyms |= english
+            known = Known(entry, frozenset(english))
+            for form in entry.forms:
+                if not is_acronym(form):
+                    self.by_form.setdefault(normal(form), known)
+        # foreign acronyms that are not also an English acronym of something else
+        self.foreign: dict[str, list[tuple[str, Entry]]] = {}
+        for entry in self.entries:
+            for acr in entry.foreign_acronyms:
+                if acr in self.english_acronyms:
+                    continue
+                self.foreign.setdefault(acr.lower(), []).append((acr, entry))
+        # "the <name>" for names and acronyms that take no article
+        self.no_article: dict[str, list[tuple[str, Entry]]] = {}
+        if self.mode == "article":
+            for entry in self.entries:
+                if entry.article:
+                    continue
+                for form in {entry.acronym, entry.name, *entry.variants} - {None}:
+                    assert form is not None
+                    if " " in form or "," in form:
+                        continue  # multi-word names ("North Atlantic Treaty Organization") do take "the"
+                    self.no_article.setdefault(f"the {form.lower()}", []).append((form, entry))
+
+    # -- engine hooks -----------------------------------------------------------------------
+    def literals(self) -> Iterable[tuple[str, Any]]:
+        if self.mode == "foreign":
+            return list(self.foreign.items())
+        if self.mode == "article":
+            return list(self.no_article.items())
+        return ()
+
+    def triggers(self) -> Iterable[str] | None:
+        return ["("] if self.mode == "mismatch" else []
+
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        if not doc.word_bounded(start, end):
+            return iter(())
+        if self.mode == "foreign":
+            return self.foreign_hit(doc, start, end, payload)
+        return self.article_hit(doc, start, end, payload)
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if self.mode != "mismatch":
+            return
+        text = doc.text
+        for match in PAREN_ACRONYM.finditer(text):
+            acr = match.group("acr")
+            if not is_acronym(acr):
+                continue
+            words = self.expansion(text, match.start())
+            if not words:
+                continue
+            finding = self.judge(doc, match, acr, words)
+            if finding is not None:
+                yield finding
+
+    # -- mismatch ---------------------------------------------------------------------------
+    def expansion(self, text: str, paren: int) -> list[str]:
+        """The capitalised words (and connectors between them) right before "(ACR)"."""
+        tokens = TOKEN.findall(text[max(0, paren - 160) : paren])
+        words: list[str] = []
+        for token in reversed(tokens):
+            if len(words) >= MAX_EXPANSION_WORDS or not (token[0].isupper() or token.lower() in CONNECTORS):
+                break
+            words.append(token)
+        words.reverse()
+        while words and words[0].lower() in CONNECTORS:
+            words.pop(0)
+        return words
+
+    def judge(self, doc: Document, match: re.Match[str], acr: str, words: list[str]) -> Finding | None:
+        start, end = match.span("acr")
+        # the longest suffix of the expansion that is a known name
+        # the expansion is a known name, perhaps after possessives ("China's National ... Commission")
+        known = None
+        for i in range(len(words)):
+            if i and not re.search(r"['’]s$", words[i - 1]):
+                break
+            candidate = self.by_form.get(normal(" ".join(words[i:])))
+            if candidate is not None:
+                known = candidate
+                words = words[i:]
+                break
+        expansion = " ".join(words)
+        values = {"acronym": acr, "expansion": expansion}
+        if known is not None:
+            entry = known.entry
+            right = entry.acronym
+            if acr in entry.foreign_acronyms:
+                values.update(right=right or entry.name, why=f"{acr} is a foreign-language acronym of the {entry.name}")
+                return self.finding(doc, start, end, values, [Edit(start, end, right)] if right else None)
+            if acr not in known.english and right and not self.rotated(acr, words):
+                if acr in self.english_acronyms:
+                    return None  # another body's acronym: probably a different, longer name
+                values.update(right=right, why=f"{acr} is not the acronym of the {entry.name}")
+                return self.finding(doc, start, end, values, [Edit(start, end, right)])
+        if self.rotated(acr, words):
+            initials = self.initials(words)
+            values.update(right=initials, why=f"the letters of {acr} are the initials of the name in another order ({initials}): the name or the acronym is translated in the wrong order")
+            edits = [Edit(start, end, initials)] if known is not None and known.entry.acronym == initials else None
+            return self.finding(doc, start, end, values, edits)
+        return None
+
+    @staticmethod
+    def content_words(words: list[str]) -> list[str]:
+        return [w for w in words if w.lower() not in CONNECTORS]
+
+    def initials(self, words: list[str]) -> str:
+        return "".join(w[0].upper() for w in self.content_words(words))
+
+    def rotated(self, acr: str, words: list[str]) -> bool:
+        """The acronym is the initials of the name's last len(acr) content words, rotated."""
+        if not acr.isalpha() or not acr.isupper() or not acr.isascii():
+            return False
+        content = self.content_words(words)
+        if len(content) < len(acr) or len(acr) < 3:
+            return False
+        initials = "".join(w[0].upper() for w in content[-len(acr) :])
+        return initials != acr and acr in rotations(initials)
+
+    # -- foreign ----------------------------------------------------------------------------
+    def foreign_hit(self, doc: Document, start: int, end: int, payload: list[tuple[str, Entry]]) -> Iterator[Finding]:
+        found = doc.text[start:end]
+        for acr, entry in payload:
+            if found != acr:
+                continue
+            if start > 0 and doc.text[start - 1] == "(":
+                return  # "(OMS)" after a name: the mismatch check reports it with the name
+            if contained_in(doc, start, end, entry.forms):
+                return
+            weak = entry.ambiguous or (len(acr) <= 2 and acr.isascii())
+            after_the = doc.lower[max(0, start - 4) : start] == "the " and self.ends_phrase(doc.text, end)
+            if weak and not (after_the or self.mentions(doc, entry)):
+                return
+            right = entry.acronym or entry.name
+            values = {"acronym": acr, "right": right, "name": entry.name}
+            yield self.finding(doc, start, end, values, [Edit(start, end, right)])
+            return
+
+    @staticmethod
+    def mentions(doc: Document, entry: Entry) -> bool:
+        names = [entry.name, *(v for v in entry.variants if len(v) > 3)]
+        return any(n in doc.text for n in names)
+
+    # -- article ----------------------------------------------------------------------------
+    def article_hit(self, doc: Document, start: int, end: int, payload: list[tuple[str, Entry]]) -> Iterator[Finding]:
+        text = doc.text
+        name_start = start + 4
+        found = text[name_start:end]
+        for form, entry in payload:
+            if not capitals_match(found, form) or found[:1].islower():
+                continue
+            if not self.ends_phrase(text, end):
+                return
+            values = {"name": found, "right": found}
+            replacement = match_case(text[start:name_start], found) if text[start].isupper() else found
+            yield self.finding(doc, start, end, values, [Edit(start, end, replacement)])
+            return
+
+    @staticmethod
+    def ends_phrase(text: str, end: int) -> bool:
+        """After the acronym: punctuation, the end, or a verb or preposition."""
+        rest = text[end : end + 30]
+        if not rest.strip():
+            return True
+        if rest[0] in "-–/+" or rest[0].isalnum():
+            return False
+        if rest[0] in "'’":
+            return False  # "the NASA's Hubble telescope": "the" may belong to the later noun
+        if rest[0] in ".,;:!?)”\"":
+            return True
+        m = NEXT_WORD.match(rest)
+        if m is None or m.group(1) is None:
+            return True
+        word = (m.group(1) + (m.group(2) or "")) if m.group(1).islower() else ""
+        return word in PHRASE_ENDERS

@@ -1,0 +1,376 @@
+"""`gazetteer`: literal renderings of news-agency and newspaper names, fixed to the real name.
+
+The data file (`data:`, relative to the pack file) lists media outlets:
+
+    - name: TASS                   # canonical English name (never flagged)
+      country: Russia
+      type: agency                 # agency | newspaper | broadcaster | magazine
+      variants: [ITAR-TASS]        # other correct forms (never flagged)
+      literal: [Cup Press Agency]  # unambiguous literal renderings
+      contextual: [The Cup]        # ordinary English elsewhere: flag only next to a press cue
+
+`field: literal` flags every `literal` rendering (word-bounded, with the capitals it is
+listed with); `field: contextual` flags `contextual` renderings only when a press cue
+("newspaper", "told", "according to", ...) is near. All renderings of all entries ride
+the engine's single Aho-Corasick pass. A rendering inside a correct name or variant
+("RIA News" inside a listed "RIA News Agency", say) is never flagged.
+
+"according to Russia. Cup Press Agency." is a possessive split by a stray full stop
+(据俄罗斯塔斯社): when the rendering follows "<its country>. " and ends the clause, the
+finding covers both and the (unsafe) fix writes "Russia’s TASS news agency".
+
+This module also holds the gazetteer loader that the `calque` and `acronym` kinds share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from qc.errors import RulePackError
+from qc.finding import Edit, Finding, Fix
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, interpolate, register
+
+STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+NULLABLE_STRING = {"type": ["string", "null"]}
+
+AGENCY_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "country": NULLABLE_STRING,
+            "type": NULLABLE_STRING,
+            "variants": STRINGS,
+            "literal": STRINGS,
+            "contextual": STRINGS,
+        },
+    },
+}
+
+ORGANISATION_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "acronym": NULLABLE_STRING,
+            "article": {"type": ["boolean", "null"]},
+            "foreign_acronyms": STRINGS,
+            "variants": STRINGS,
+            "type": NULLABLE_STRING,
+            "country": NULLABLE_STRING,
+            "ambiguous": {"type": ["boolean", "null"]},
+        },
+    },
+}
+
+
+SCHEMAS = {"agencies": AGENCY_SCHEMA, "organisations": ORGANISATION_SCHEMA}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer entry (media outlet or organisation); absent fields are empty."""
+
+    name: str
+    country: str | None = None
+    type: str | None = None
+    variants: tuple[str, ...] = ()
+    literal: tuple[str, ...] = ()
+    contextual: tuple[str, ...] = ()
+    acronym: str | None = None
+    article: bool = True
+    foreign_acronyms: tuple[str, ...] = ()
+    ambiguous: bool = False
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every correct way of writing the name."""
+        return (self.name, *self.variants)
+
+
+# -- locating and loading data files -------------------------------------------------------
+def resolve_data_path(kind: RuleKind, relative: str) -> Path:
+    """A data file named relative to the folder of the rule's pack file.
+
+    Built-in packs are shown as rules/...; those resolve inside the installed package
+    (DEFAULT_RULES_DIR) unless the working directory has a pack file at that very path.
+    """
+    from qc.lint.packs import DEFAULT_RULES_DIR
+
+    rel = Path(relative)
+    if rel.is_absolute():
+        return rel
+    pack = kind.rule.pack
+    if pack is None:
+        return DEFAULT_RULES_DIR / "en" / rel
+    pack = Path(pack)
+    if pack.is_absolute():
+        return pack.parent / rel
+    if not pack.exists() and pack.parts and pack.parts[0] == "rules":
+        return DEFAULT_RULES_DIR.joinpath(*pack.parts[1:]).parent / rel
+    return pack.parent / rel
+
+
+def load_entries(kind: RuleKind, relative: str, schema: str) -> tuple[Entry, ...]:
+    """Entries of a gazetteer file; `schema` is "agencies" or "organisations". Cached per file version."""
+    path = resolve_data_path(kind, relative)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        raise kind.error(f"gazetteer data file not found: {relative} (looked at {path})") from None
+    return _load_entries(str(path), stamp, schema)
+
+
+@lru_cache(maxsize=16)
+def _load_entries(path: str, stamp: int, schema_name: str) -> tuple[Entry, ...]:
+    schema = SCHEMAS[schema_name]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulePackError(path, f"cannot read gazetteer: {exc}") from None
+    if data is None:
+        return ()
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        err = jsonschema.exceptions.best_match(errors)
+        field = ".".join(str(p) for p in err.absolute_path)
+        raise RulePackError(path, f"gazetteer: {field + ': ' if field else ''}{err.message[:200]}")
+    entries = []
+    for raw in data:
+        entries.append(
+            Entry(
+                name=raw["name"].strip(),
+                country=raw.get("country"),
+                type=raw.get("type"),
+                variants=tuple(v.strip() for v in raw.get("variants") or ()),
+                literal=tuple(v.strip() for v in raw.get("literal") or ()),
+                contextual=tuple(v.strip() for v in raw.get("contextual") or ()),
+                acronym=(raw.get("acronym") or None),
+                article=raw.get("article") is not False,
+                foreign_acronyms=tuple(v.strip() for v in raw.get("foreign_acronyms") or ()),
+                ambiguous=bool(raw.get("ambiguous")),
+            )
+        )
+    return tuple(entries)
+
+
+# -- shared helpers ---------------------------------------------------------------------------
+def capitals_match(found: str, listed: str) -> bool:
+    """Every capital letter of the listed form is a capital in the text as well."""
+    if len(found) != len(listed):
+        return found == listed
+    return all(not b.isupper() or a.isupper() for a, b in zip(found, listed))
+
+
+def apostrophe(doc: Document) -> str:
+    """The document's own apostrophe: typographic if it uses curly quotes, else straight."""
+    text = doc.text
+    if "’" in text or "“" in text or "‘" in text:
+        return "’"
+    return "'"
+
+
+def contained_in(doc: Document, start: int, end: int, phrases: Iterable[str], cased: bool = True) -> bool:
+    """True when text[start:end] lies inside a word-bounded occurrence of one of phrases
+    (with the phrase's capitals when `cased`)."""
+    found = doc.lower[start:end]
+    for phrase in phrases:
+        low = phrase.lower()
+        offset = low.find(found)
+        while offset >= 0:
+            begin = start - offset
+            stop = begin + len(low)
+            if (
+                begin >= 0
+                and doc.lower.startswith(low, begin)
+                and doc.word_bounded(begin, stop)
+                and (not cased or capitals_match(doc.text[begin:stop], phrase))
+            ):
+                return True
+            offset = low.find(found, offset + 1)
+    return False
+
+
+# A contextual rendering needs a press noun right next to it ("the French daily The World",
+# "The World newspaper") and the outlet's country in the same sentence: renderings such as
+# "The Times" or "The Mirror" are also the names of real English-language papers.
+DEFAULT_CUES = [
+    "newspaper", "newspapers", "daily", "weekly", "paper", "agency", "magazine", "tabloid",
+    "broadcaster", "channel", "outlet", "news agency", "news outlet", "publication",
+]  # fmt: skip
+CUE_WINDOW = 30
+COUNTRY_WINDOW = 120
+DEMONYMS = {
+    "Russia": ["Russian"], "France": ["French"], "Germany": ["German"], "China": ["Chinese"], "Italy": ["Italian"],
+    "Spain": ["Spanish"], "Japan": ["Japanese"], "Turkey": ["Turkish", "Türkiye"], "South Korea": ["South Korean", "Korean"],
+    "Iran": ["Iranian"], "Vietnam": ["Vietnamese", "Viet Nam"], "Israel": ["Israeli"], "Brazil": ["Brazilian"],
+    "Ukraine": ["Ukrainian"], "Taiwan": ["Taiwanese"], "Saudi Arabia": ["Saudi"], "Poland": ["Polish"],
+    "North Korea": ["North Korean", "Korean"], "Mexico": ["Mexican"], "Austria": ["Austrian"], "Switzerland": ["Swiss"],
+    "Sweden": ["Swedish"], "Qatar": ["Qatari"], "Lebanon": ["Lebanese"], "Indonesia": ["Indonesian"], "Egypt": ["Egyptian"],
+    "Czech Republic": ["Czech"], "Cuba": ["Cuban"], "Canada": ["Canadian", "Quebec"], "Argentina": ["Argentine", "Argentinian"],
+    "Vatican City": ["Vatican"], "United Arab Emirates": ["Emirati", "UAE"], "Syria": ["Syrian"], "Singapore": ["Singaporean"],
+    "Portugal": ["Portuguese"], "Peru": ["Peruvian"], "Norway": ["Norwegian"], "Netherlands": ["Dutch"],
+    "Morocco": ["Moroccan"], "Malaysia": ["Malaysian"], "Kuwait": ["Kuwaiti"], "Kazakhstan": ["Kazakh"], "Jordan": ["Jordanian"],
+    "India": ["Indian"], "Hungary": ["Hungarian"], "Greece": ["Greek"], "Denmark": ["Danish"], "Colombia": ["Colombian"],
+    "Chile": ["Chilean"], "Belgium": ["Belgian"], "Belarus": ["Belarusian"], "Azerbaijan": ["Azerbaijani"],
+    "Armenia": ["Armenian"], "Algeria": ["Algerian"],
+}  # fmt: skip
+SENTENCE_END = re.compile(r"[.!?]\s|\n")
+AGENCY_WORDS = {"agency", "agence", "agencia", "agentur", "agenzia", "press", "presse", "prensa", "news", "novosti"}
+
+
+@dataclass(frozen=True)
+class Rendering:
+    entry: Entry
+    form: str  # as listed
+    protect: tuple[str, ...]  # correct names (lowercase) that contain this rendering
+
+
+@register("gazetteer")
+class Gazetteer(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["data"],
+        "additionalProperties": False,
+        "properties": {
+            "data": {"type": "string", "minLength": 1},
+            "field": {"enum": ["literal", "contextual"]},
+            "cues": STRINGS,
+            "window": {"type": "integer", "minimum": 1, "maximum": 400},
+            "require_country": {"type": "boolean"},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.field = params.get("field", "literal")
+        self.entries = load_entries(self, params["data"], "agencies")
+        correct = sorted({form for e in self.entries for form in e.forms})
+        correct_lower = {c.lower() for c in correct}
+        self.renderings: dict[str, list[Rendering]] = {}
+        for entry in self.entries:
+            for form in getattr(entry, self.field):
+                low = form.lower()
+                if low in correct_lower:
+                    continue  # listed as correct elsewhere: never flag
+                # Correct names containing the rendering, and longer renderings (reported instead).
+                longer = {f for e in self.entries for f in getattr(e, self.field) if low in f.lower() and len(f) > len(form)}
+                protect = tuple(c for c in correct if low in c.lower()) + tuple(sorted(longer))
+                self.renderings.setdefault(low, []).append(Rendering(entry, form, protect))
+        self.require_country = params.get("require_country", self.field == "contextual")
+        self.country_words: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        cues = [c.lower() for c in params.get("cues", DEFAULT_CUES)]
+        self.cue = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + r")\b")
+        self.window = params.get("window", CUE_WINDOW)
+        self.country_dot: dict[str, re.Pattern[str]] = {}
+
+    def literals(self) -> Iterable[tuple[str, Any]]:
+        return ((low, options) for low, options in self.renderings.items())
+
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        found = doc.text[start:end]
+        if not doc.word_bounded(start, end):
+            return
+        for rendering in payload:
+            if not capitals_match(found, rendering.form):
+                continue
+            if rendering.protect and contained_in(doc, start, end, rendering.protect):
+                continue
+            if self.field == "contextual" and not self.near_cue(doc, start, end):
+                continue
+            if self.require_country and not self.near_country(doc, start, end, rendering.entry):
+                continue
+            yield self.make(doc, start, end, rendering)
+            return
+
+    def near_cue(self, doc: Document, start: int, end: int) -> bool:
+        lo = max(0, start - self.window)
+        hi = min(len(doc.text), end + self.window)
+        before = doc.lower[lo:start]
+        breaks = list(SENTENCE_END.finditer(before))
+        if breaks:
+            before = before[breaks[-1].end() :]
+        after = doc.lower[end:hi]
+        stop = SENTENCE_END.search(after)
+        if stop:
+            after = after[: stop.start() + 1]
+        return bool(self.cue.search(before) or self.cue.search(after))
+
+    def near_country(self, doc: Document, start: int, end: int, entry: Entry) -> bool:
+        """The outlet's country is named right next to the press noun: "the French daily The
+        World", "Germany's weekly The Mirror", "The Echoes newspaper, France's business daily"."""
+        if not entry.country:
+            return True
+        patterns = self.country_words.get(entry.country)
+        if patterns is None:
+            names = [entry.country, *DEMONYMS.get(entry.country, [])]
+            country = r"(?:" + "|".join(re.escape(n) for n in names) + r")(?:['’]s)?"
+            cue = r"(?:" + self.cue.pattern[2:-2] + r")"
+            before = re.compile(r"\b" + country + r"(?:\s+[\w-]+){0,3}?\s+" + cue + r"\s*,?\s*$", re.IGNORECASE)
+            after = re.compile(r"^(?:\s+" + cue + r")?\s*,\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?" + country + r"\b", re.IGNORECASE)
+            patterns = self.country_words[entry.country] = (before, after)
+        before_re, after_re = patterns
+        lo = max(0, start - COUNTRY_WINDOW)
+        hi = min(len(doc.text), end + COUNTRY_WINDOW)
+        return bool(before_re.search(doc.text, lo, start) or after_re.match(doc.text[end:hi]))
+
+    def replacement(self, found: str, entry: Entry) -> str:
+        """The real name; "<name> news agency" when the rendering said "agency" and the name does not."""
+        name = entry.name
+        words = found.lower().split()
+        if words and words[-1] == "agency" and not (set(name.lower().replace("-", " ").split()) & AGENCY_WORDS):
+            return f"{name} news agency"
+        return name
+
+    def make(self, doc: Document, start: int, end: int, rendering: Rendering) -> Finding:
+        entry = rendering.entry
+        found = doc.text[start:end]
+        right = self.replacement(found, entry)
+        values = {"replacement": right, "name": entry.name, "country": entry.country or ""}
+        split = self.country_split(doc, start, end, entry)
+        if split is not None:
+            # "Russia. Cup Press Agency." -> "Russia’s TASS news agency.": the full stop is a split
+            # possessive; the fix changes punctuation, so it is never safe.
+            begin = split
+            country = doc.text[begin : start].rstrip().rstrip(".")
+            agency = right if right.endswith("news agency") or entry.type != "agency" else f"{right} news agency"
+            new = f"{country}{apostrophe(doc)}s {agency}"
+            values["replacement"] = new
+            finding = self.finding(doc, begin, end, values, None)
+            rule_fix = self.rule.fix
+            if rule_fix is not None:
+                message = interpolate(rule_fix.message or "write “{replacement}”", {"match": doc.text[begin:end], **values})
+                finding.fix = Fix((Edit(begin, end, new),), "unsafe", message)
+            return finding
+        edits = [Edit(start, end, right)]
+        return self.finding(doc, start, end, values, edits)
+
+    def country_split(self, doc: Document, start: int, end: int, entry: Entry) -> int | None:
+        """Start of "<Country>. " right before the rendering, when the rendering then ends the clause."""
+        if not entry.country:
+            return None
+        tail = doc.text[end : end + 3]
+        if tail and not re.match(r"[.,;:)\"”]|\s*$", tail):
+            return None
+        pattern = self.country_dot.get(entry.country)
+        if pattern is None:
+            pattern = re.compile(r"\b" + re.escape(entry.country) + r"\.[ \t]+$")
+            self.country_dot[entry.country] = pattern
+        lo = max(0, start - len(entry.country) - 6)
+        match = pattern.search(doc.text, lo, start)
+        return match.start() if match else None
