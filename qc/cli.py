@@ -65,6 +65,7 @@ def main() -> None:
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: number of cores; used only for large inputs).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
+@click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
 def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
     from qc.config import config_for
@@ -74,6 +75,8 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     paths = paths or (".",)
     try:
         config = config_for(list(paths), opts["config_path"])
+        if opts["max_article_size"] is not None:
+            config.max_article_size = opts["max_article_size"]
         options = ScanOptions(
             select=split_codes(opts["select"]) or None,
             extend_select=split_codes(opts["extend_select"]),

@@ -23,6 +23,7 @@ class Config:
     rule_paths: list[str] = field(default_factory=list)
     fail_on: str = "warning"
     index: str | None = None  # near-duplicate index used by the dedup pre-commit hook
+    max_article_size: float = 20  # MB; larger articles (files or .jsonl records) are refused
     source: Path | None = None  # the file this came from
 
     def resolve(self, value: str) -> str:
@@ -41,6 +42,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "rule-paths": list,
     "fail-on": str,
     "index": str,
+    "max-article-size": (int, float),
 }
 
 
@@ -93,7 +95,9 @@ def config_from_table(table: dict[str, Any], path: Path | None) -> Config:
         if key not in TYPES:
             raise ConfigError(str(path), f"unknown setting '{key}' in [tool.qc] (known: {', '.join(sorted(TYPES))})")
         if not isinstance(value, TYPES[key]):
-            raise ConfigError(str(path), f"setting '{key}' must be a {TYPES[key].__name__}")  # type: ignore[union-attr]
+            expected = TYPES[key]
+            names = " or ".join(t.__name__ for t in expected) if isinstance(expected, tuple) else expected.__name__
+            raise ConfigError(str(path), f"setting '{key}' must be a {names}")
         attr = key.replace("-", "_")
         assert attr in known
         setattr(config, attr, value)

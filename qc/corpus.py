@@ -24,6 +24,10 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
 BOM = "\ufeff"
 # Binary sniffing window: a NUL byte this early means the file is not text.
 SNIFF_BYTES = 8192
+# An article (a file, or one .jsonl record) larger than this is refused rather than read:
+# real articles are kilobytes, and a runaway file must not exhaust memory.
+DEFAULT_MAX_ARTICLE_MB = 20
+LIMIT_HINT = "raise the limit with --max-article-size MB"
 
 
 @dataclass
@@ -133,14 +137,23 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
     raise InputError(path, "front matter opened with '---' is never closed", 1)
 
 
-def load_file(path: Path) -> Iterator[Article | InputError]:
+def megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def load_file(path: Path, max_mb: float = DEFAULT_MAX_ARTICLE_MB) -> Iterator[Article | InputError]:
     """Load one file; a .jsonl file yields one article (or error) per record."""
     shown = display_path(path)
     suffix = path.suffix.lower()
+    max_bytes = int(max_mb * 1_000_000)
     if suffix == ".jsonl":
-        yield from load_jsonl(path, shown)
+        yield from load_jsonl(path, shown, max_bytes)
         return
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield InputError(shown, f"article is {megabytes(size)}, over the {megabytes(max_bytes)} limit; {LIMIT_HINT}")
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield InputError(shown, f"cannot read: {exc.strerror or exc}")
@@ -156,20 +169,39 @@ def load_file(path: Path) -> Iterator[Article | InputError]:
         yield exc
 
 
-def load_jsonl(path: Path, shown: str) -> Iterator[Article | InputError]:
-    """Stream records: memory stays bounded by the longest line, not the file."""
+def load_jsonl(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_ARTICLE_MB * 1_000_000) -> Iterator[Article | InputError]:
+    """Stream records: memory stays bounded by the line limit, not the file size."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         yield InputError(shown, f"cannot read: {exc.strerror or exc}")
         return
     with handle:
-        for line_no, raw in enumerate(handle, start=1):
+        line_no = 0
+        while True:
+            raw = handle.readline(max_bytes + 1)
+            if not raw:
+                break
+            line_no += 1
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                size = len(raw) + skip_rest_of_line(handle)
+                yield InputError(shown, f"record is {megabytes(size)}, over the {megabytes(max_bytes)} limit; {LIMIT_HINT}", line_no)
+                continue
             if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
                 continue
             yield parse_record(raw, shown, line_no)
+
+
+def skip_rest_of_line(handle: Any) -> int:
+    """Read past the end of an over-long line in chunks; return how many bytes were skipped."""
+    skipped = 0
+    while True:
+        chunk = handle.readline(1 << 20)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return skipped
 
 
 def parse_record(raw: bytes, shown: str, line_no: int) -> Article | InputError:
@@ -187,13 +219,13 @@ def parse_record(raw: bytes, shown: str, line_no: int) -> Article | InputError:
     return Article(shown, text, record, "jsonl", line_no, 0, line_no, False)
 
 
-def iter_articles(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Article | InputError]:
+def iter_articles(paths: Iterable[str | Path], exclude: Iterable[str] = (), max_mb: float = DEFAULT_MAX_ARTICLE_MB) -> Iterator[Article | InputError]:
     """Every article (or load error) under the given paths, in a stable order."""
     for item in discover(paths, exclude):
         if isinstance(item, InputError):
             yield item
         else:
-            yield from load_file(item)
+            yield from load_file(item, max_mb)
 
 
 def load_articles(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> tuple[list[Article], list[InputError]]:

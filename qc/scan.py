@@ -211,7 +211,7 @@ def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) ->
                 yield ("cached", item, hit)
                 continue
         yield ("begin", item)
-        for loaded in load_file(item):
+        for loaded in load_file(item, config.max_article_size):
             yield ("error", loaded) if isinstance(loaded, QcError) else ("article", loaded)
         yield ("end", item, digest)
 

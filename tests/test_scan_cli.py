@@ -218,3 +218,18 @@ def test_copies_of_seeds_scan_from_any_directory(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     result = run_qc("scan", "seeds", cwd=tmp_path)
     assert result.returncode == 1 and "seeds/002_f846921f518d01c3.txt:" in result.stdout
+
+
+def test_oversized_article_and_record_are_refused_naming_the_flag(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("word " * 300_000, encoding="utf-8")  # 1.5 MB
+    with (tmp_path / "feed.jsonl").open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"text": "x " * 600_000}) + "\n")
+        handle.write(json.dumps({"text": GARBLED}) + "\n")
+    result = run_qc("scan", str(tmp_path), "--max-article-size", "1", "--format", "json")
+    errors = result.stderr.splitlines()
+    assert any("big.txt" in e and "over the 1.0 MB limit" in e and "--max-article-size" in e for e in errors)
+    assert any("feed.jsonl:1" in e and "over the 1.0 MB limit" in e for e in errors)
+    data = json.loads(result.stdout)
+    assert {f["path"].rsplit("/", 1)[-1] for f in data["findings"]} == {"feed.jsonl:2"}  # the next record still scanned
+    assert result.returncode == 2
+    assert run_qc("scan", str(tmp_path), "--max-article-size", "5", "--select", "MT5").returncode == 1
