@@ -125,7 +125,18 @@ def copy_clusters(
     pending = components(len(articles), list(edges))
     while pending:
         group = pending.pop()
-        rep, reason = choose_representative(articles, group, findings)
+        # The representative comes from the best-connected members (a truncated copy
+        # and a copy with other edits may each match the original but not each other).
+        degree = {i: 0 for i in group}
+        for i, j in edges:
+            if i in degree and j in degree:
+                degree[i] += 1
+                degree[j] += 1
+        top = max(degree.values())
+        central = [i for i in group if degree[i] == top]
+        rep, reason = choose_representative(articles, central, findings)
+        if len(central) < len(group):
+            reason = f"copy of the most others ({top}), then {reason}"
         members = [Member(rep, articles[rep].ref, 1.0, 1.0)]
         rejected = []
         pairs: dict[tuple[int, int], dict[str, float]] = {}

@@ -40,32 +40,41 @@ def banding_for(threshold: float, containment: float, num_perm: int = NUM_PERM) 
 
 
 def candidate_pairs(sigs: np.ndarray, banding: Banding) -> np.ndarray:
-    """(m, 2) int64 array of index pairs (i < j) sharing at least one band key."""
+    """(m, 2) int64 array of index pairs (i < j) sharing at least one band key.
+
+    All band keys go into one sorted array (the band number is mixed into each key);
+    pairs inside each run of equal keys come out vectorised, one offset at a time.
+    A run longer than MAX_BUCKET is linked as a star around its first member.
+    """
     n = sigs.shape[0]
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = banding.keys(sigs)
+    keys = banding.keys(sigs).ravel()
+    docs = np.repeat(np.arange(n, dtype=np.int64), banding.bands)
+    order = np.argsort(keys, kind="stable")
+    keys, docs = keys[order], docs[order]
+    run_start = np.concatenate(([True], keys[1:] != keys[:-1]))
+    run_id = np.cumsum(run_start) - 1
+    starts = np.flatnonzero(run_start)
+    lengths = np.diff(np.concatenate((starts, [len(keys)])))
+    pos_in_run = np.arange(len(keys)) - starts[run_id]
     found = []
-    for band in range(keys.shape[1]):
-        col = keys[:, band]
-        order = np.argsort(col, kind="stable")
-        sorted_keys = col[order]
-        same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-        if len(same) == 0:
-            continue
-        # runs of equal keys
-        run_start = np.flatnonzero(np.diff(np.concatenate(([-2], same))) != 1)
-        for r, first in enumerate(run_start):
-            last = run_start[r + 1] - 1 if r + 1 < len(run_start) else len(same) - 1
-            members = np.sort(order[same[first] : same[last] + 2])
-            if len(members) > MAX_BUCKET:
-                found.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
-            else:
-                ii, jj = np.triu_indices(len(members), k=1)
-                found.append(np.stack([members[ii], members[jj]], axis=1))
+    big = lengths[run_id] > MAX_BUCKET
+    if big.any():
+        star = big & (pos_in_run > 0)
+        found.append(np.stack([docs[starts[run_id[star]]], docs[star]], axis=1))
+    small = ~big
+    for d in range(1, int(min(lengths.max(), MAX_BUCKET))):
+        ok = small[:-d] & (run_id[:-d] == run_id[d:])
+        if not ok.any():
+            break
+        idx = np.flatnonzero(ok)
+        found.append(np.stack([docs[idx], docs[idx + d]], axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
+    pairs = np.concatenate(found)
+    pairs = np.sort(pairs, axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     return np.unique(pairs, axis=0)
 
 
