@@ -40,11 +40,29 @@ def split_codes(values: tuple[str, ...]) -> list[str]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qc")
-def main() -> None:
+def cli() -> None:
     """qc: find machine-translation artefacts and near-duplicates in news articles."""
 
 
-@main.command()
+def main() -> None:
+    """Entry point: a bug becomes one line and exit code 2, never a traceback (QC_DEBUG=1 shows it)."""
+    import os
+
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("qc: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence; typed errors are handled in the commands
+        if os.environ.get("QC_DEBUG"):
+            raise
+        click.echo(f"qc: internal error: {type(exc).__name__}: {exc} (set QC_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated; ALL for every rule).")
@@ -198,7 +216,7 @@ def exit_code(result: Any, opts: dict[str, Any], config_fail_on: str, ranks: dic
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-@main.group(invoke_without_command=True)
+@cli.group(invoke_without_command=True)
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context
@@ -250,7 +268,7 @@ def rules_test(packs: tuple[str, ...], verbose: bool, trust_rules: bool) -> None
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
-@main.command()
+@cli.command()
 @click.argument("rule_id")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
 def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
@@ -281,7 +299,7 @@ def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
             click.echo(f"  ✓ {good}")
 
 
-@main.command()
+@cli.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False))
 def clean(folder: str | None) -> None:
     """Remove the results cache (.qc_cache/) from FOLDER (default: the working directory)."""
@@ -303,7 +321,7 @@ def register_commands() -> None:
         for name in names:
             command = getattr(module, name, None)
             if isinstance(command, click.Command):
-                main.add_command(command, name)
+                cli.add_command(command, name)
 
 
 register_commands()

@@ -162,9 +162,17 @@ def rebuild_file(path: Path, group: list[ArticleOutcome]) -> FileChange:
         if record.get("text") != outcome.article.text:
             raise InputError(str(path), "file changed on disk while it was being scanned; not rewritten", idx + 1)
         record["text"] = outcome.fixed_text
-        lines[idx] = json.dumps(record, ensure_ascii=False).encode("utf-8") + ending
+        lines[idx] = encode_record(record) + ending
     encoded = b"".join(lines)
     return FileChange(str(path), before, encoded.decode("utf-8", errors="replace"), encoded)
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    """One JSON line; a record holding lone surrogates (legal in JSON escapes) stays escaped."""
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record, ensure_ascii=True).encode("ascii")
 
 
 def write_change(change: FileChange) -> None:
