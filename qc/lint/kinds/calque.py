@@ -1,0 +1,263 @@
+"""`calque`: names of organisations and offices translated word by word, in the wrong order.
+
+`check: order` (the general detector). Every name and variant in the organisations
+gazetteer is indexed by its bag of content words (lowercase, one spelling for
+organisation/organization, co-operation/cooperation, defence/defense; function words
+of/from/the/for/on/and/in/at/to and possessive 's left out). The name words are literals
+of the engine's shared Aho-Corasick pass, so the detector costs nothing on texts without
+them. Runs of name words joined only by spaces and function words are candidate spans;
+a run whose bag equals a known name's bag (checked with rapidfuzz's token_sort_ratio as
+well) but whose word order differs is a calque when the order is broken into three or
+more blocks and is not the English "B of A" inversion of a name P A B with the
+qualifier P in front ("US Department of Commerce"): "Organization of cooperation from Shanghai" (Shanghai Cooperation
+Organization: blocks organization | cooperation | shanghai), "Council of Security of the
+UN", "Organisation of the Treaty of the North Atlantic". One swap of two blocks is
+ordinary English ("Security Council of the United Nations", "Ministry of Foreign
+Affairs" beside "Foreign Affairs Ministry") and is never flagged, and neither is any
+listed form.
+
+`check: office-role`: a role noun wedged inside a ministry's name, "ministry spokesman
+of Foreign Affairs" → "Foreign Ministry spokesman". Domains come from `short_forms`
+(domain → the word English puts before "Ministry"), a closed list, so "a ministry
+official of Japan" is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, match_case, register
+from qc.lint.kinds.gazetteer import Entry, load_entries
+
+FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
+GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}$", re.IGNORECASE)
+SPELLINGS = [
+    ("organisation", "organization"), ("co-operation", "cooperation"), ("defence", "defense"),
+    ("labour", "labor"), ("programme", "program"), ("centre", "center"),
+]  # fmt: skip
+WORD = re.compile(r"[\w'’\-]+")
+MAX_SPAN_WORDS = 8
+MIN_BLOCKS = 3
+
+
+def norm_word(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    for a, b in SPELLINGS:
+        if word == a or word.startswith(a):
+            word = b + word[len(a) :]
+    return word
+
+
+def content_words(form: str) -> list[str]:
+    return [norm_word(w) for w in WORD.findall(form) if w.lower() not in FUNCTION_WORDS]
+
+
+def blocks(order: list[int]) -> int:
+    """Runs of consecutive positions: [0,1,2] is 1 block, [2,0,1] is 2, [2,1,0] is 3."""
+    return 1 + sum(1 for a, b in zip(order, order[1:]) if b != a + 1)
+
+
+def english_inversion(order: list[int]) -> bool:
+    """The order of an English "B of A" paraphrase of a name P A B, the qualifier P kept in
+    front: [0, 2, 1] ("US Department of Commerce" for "US Commerce Department")."""
+    n = len(order)
+    for p in range(n):
+        for k in range(p + 1, n + 1):
+            if order == list(range(p)) + list(range(k, n)) + list(range(p, k)):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class Form:
+    text: str
+    words: tuple[str, ...]
+    entry: Entry
+
+
+@dataclass
+class Hit:
+    start: int
+    end: int
+    word: str
+
+
+@register("calque")
+class Calque(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["data", "check"],
+        "additionalProperties": False,
+        "properties": {
+            "data": {"type": "string", "minLength": 1},
+            "check": {"enum": ["order", "office-role"]},
+            "min_blocks": {"type": "integer", "minimum": 2, "maximum": 6},
+            "short_forms": {"type": "object", "additionalProperties": {"type": "string"}},
+            "roles": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "heads": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.mode = params["check"]
+        self.entries = load_entries(self, params["data"], "organisations")
+        self.min_blocks = params.get("min_blocks", MIN_BLOCKS)
+        self.key = f"_calque_hits_{id(self)}"
+        # bag of content words -> forms
+        self.index: dict[tuple[str, ...], list[Form]] = {}
+        self.vocabulary: dict[str, str] = {}  # literal (lowercase, as written) -> normalised word
+        for entry in self.entries:
+            for text in entry.forms:
+                words = content_words(text)
+                if len(words) < 3:
+                    continue  # two-word names have only one other order, and "B of A" is English
+                form = Form(text, tuple(words), entry)
+                self.index.setdefault(tuple(sorted(words)), []).append(form)
+                for raw in WORD.findall(text):
+                    if raw.lower() in FUNCTION_WORDS:
+                        continue
+                    low = raw.lower().replace("’", "'")
+                    for spelled in self.spellings(low):
+                        self.vocabulary[spelled] = norm_word(raw)
+        if self.mode == "office-role":
+            shorts = params.get("short_forms", {})
+            self.short_forms = {k.lower(): v for k, v in shorts.items()}
+            domains = "|".join(re.escape(k) for k in sorted(shorts, key=len, reverse=True)) or "(?!)"
+            roles = "|".join(re.escape(r) for r in params.get("roles", ["spokesman", "spokeswoman", "spokesperson"]))
+            heads = "|".join(re.escape(h) for h in params.get("heads", ["ministry"]))
+            self.role_pattern = re.compile(
+                rf"\b(?P<head>{heads})\s+(?P<role>{roles})\s+of\s+(?:the\s+)?(?P<domain>{domains})\b", re.IGNORECASE
+            )
+            self.heads = [h.lower() + " " for h in params.get("heads", ["ministry"])]
+
+    @staticmethod
+    def spellings(low: str) -> set[str]:
+        out = {low}
+        for a, b in SPELLINGS:
+            for x, y in ((a, b), (b, a)):
+                if low.startswith(x):
+                    out.add(y + low[len(x) :])
+        if "'" in low:
+            out |= {s.replace("'", "’") for s in out}
+        return out
+
+    # -- engine hooks -----------------------------------------------------------------------
+    def literals(self) -> Iterable[tuple[str, Any]]:
+        return list(self.vocabulary.items()) if self.mode == "order" else ()
+
+    def triggers(self) -> Iterable[str] | None:
+        if self.mode == "order":
+            return list(self.vocabulary)
+        return self.heads
+
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        # Remember where name words are; check() assembles them into spans.
+        if doc.word_bounded(start, end) or doc.text[end : end + 2] in ("'s", "’s"):
+            doc.__dict__.setdefault(self.key, []).append(Hit(start, end, payload))
+        return iter(())
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if self.mode == "office-role":
+            yield from self.office_role(doc)
+            return
+        hits: list[Hit] = sorted(doc.__dict__.pop(self.key, []), key=lambda h: (h.start, -h.end))
+        if len(hits) < 3:
+            return
+        runs: list[list[Hit]] = [[hits[0]]]
+        for hit in hits[1:]:
+            prev = runs[-1][-1]
+            if hit.start < prev.end:
+                continue  # overlapping literal (a spelling variant): keep the first
+            if GAP.match(doc.text[prev.end : hit.start]):
+                runs[-1].append(hit)
+            else:
+                runs.append([hit])
+        for run in runs:
+            if len(run) >= 3:
+                yield from self.check_run(doc, run)
+
+    def check_run(self, doc: Document, run: list[Hit]) -> Iterator[Finding]:
+        # A span may end only where a function word joins it to the rest of the run ("Council
+        # of Security of the UN | on Iran"), never inside a name: "Turkish Ministry of Foreign
+        # Affairs" holds "Turkish Ministry of Foreign", which is no calque of "Turkish Foreign Ministry".
+        n = len(run)
+        cut = [True] + [bool(doc.text[a.end : b.start].strip(" \t\n'’s")) for a, b in zip(run, run[1:])] + [True]
+        i = 0
+        while i < n:
+            found = None
+            if cut[i]:
+                for j in range(min(n, i + MAX_SPAN_WORDS), i + 2, -1):
+                    if cut[j]:
+                        found = self.judge(doc, run[i:j])
+                        if found is not None:
+                            break
+            if found is not None:
+                yield found
+                i = j
+            else:
+                i += 1
+
+    def judge(self, doc: Document, span: list[Hit]) -> Finding | None:
+        words = [h.word for h in span]
+        forms = self.index.get(tuple(sorted(words)))
+        if not forms:
+            return None
+        start, end = span[0].start, span[-1].end
+        text = doc.text[start:end]
+        if not any(c.isupper() for c in text):
+            return None
+        best: tuple[int, Form] | None = None
+        for form in forms:
+            order = self.order(words, list(form.words))
+            if order is None:
+                continue
+            score = 1 if english_inversion(order) else blocks(order)
+            if best is None or score < best[0]:
+                best = (score, form)
+        if best is None or best[0] < self.min_blocks:
+            return None
+        # the same words, scrambled: rapidfuzz confirms the bag match on the written text
+        form = best[1]
+        if fuzz.token_sort_ratio(" ".join(words), " ".join(form.words)) < 100:
+            return None
+        right = form.entry.name if tuple(sorted(content_words(form.entry.name))) == tuple(sorted(words)) else form.text
+        values = {"right": right, "name": form.entry.name}
+        return self.finding(doc, start, end, values, [Edit(start, end, right)])
+
+    @staticmethod
+    def order(words: list[str], form_words: list[str]) -> list[int] | None:
+        """Positions of the span's words in the form (each used once), or None."""
+        used = [False] * len(form_words)
+        positions = []
+        for w in words:
+            for k, fw in enumerate(form_words):
+                if not used[k] and fw == w:
+                    used[k] = True
+                    positions.append(k)
+                    break
+            else:
+                return None
+        return positions
+
+    # -- office-role ------------------------------------------------------------------------
+    def office_role(self, doc: Document) -> Iterator[Finding]:
+        for match in self.role_pattern.finditer(doc.text):
+            head, role, domain = match.group("head"), match.group("role"), match.group("domain")
+            if not domain[0].isupper():
+                continue
+            short = self.short_forms.get(domain.lower(), domain)
+            right = f"{short} {head[0].upper() + head[1:].lower()} {role}"
+            right = match_case(match.group(0), right) if match.group(0)[0].isupper() else right
+            values = {"right": right, "domain": domain, "role": role}
+            yield self.finding(doc, match.start(), match.end(), values, [Edit(match.start(), match.end(), right)])
