@@ -42,6 +42,7 @@ STORY_KEYS = 6
 STORY_THRESHOLD = 0.5  # fingerprint overlap (smaller side) for "retells"
 KEY_MASK = 0x7FFFFFFF  # 31-bit keys: 4 bytes each in SQLite
 BATCH = 500
+MAX_STORY_BUCKET = 200
 
 _NAME = re.compile(r"(?<=[a-z,;:]\s)[A-Z][A-Za-z]+|\b\d[\d,.]*\d\b")
 _COMMON_CAPS = frozenset("The A An In On At For And But He She It They We This That His Her Its Their Mr Ms Mrs".split())
@@ -192,12 +193,21 @@ class Index:
             row = self.db.execute("SELECT ref FROM docs WHERE hash = ?", (p.digest,)).fetchone()
             if row:
                 matches.append(Match(row[0], "duplicate", 1.0, 1.0))
-            keys = sorted({int(x) & KEY_MASK for x in COPY_BANDING.keys(p.sig[None, :])[0]} | set(_story_keys(p.story)))
-            marks = ",".join("?" * len(keys))
-            rows = self.db.execute(
-                f"SELECT id, ref, n, sig, story, hash FROM docs WHERE id IN (SELECT doc FROM bands WHERE key IN ({marks}))",
-                keys,
-            ).fetchall()
+            copy_keys = sorted({int(x) & KEY_MASK for x in COPY_BANDING.keys(p.sig[None, :])[0]})
+            docs = {d for (d,) in self.db.execute(
+                f"SELECT doc FROM bands WHERE key IN ({','.join('?' * len(copy_keys))})", copy_keys)}
+            for key in _story_keys(p.story):
+                # a key shared by very many articles is a topic (a country, a party), not a story
+                hits = self.db.execute("SELECT doc FROM bands WHERE key = ? LIMIT ?", (key, MAX_STORY_BUCKET + 1)).fetchall()
+                if len(hits) <= MAX_STORY_BUCKET:
+                    docs.update(d for (d,) in hits)
+            ids = sorted(docs)
+            rows = []
+            for at in range(0, len(ids), 500):
+                chunk = ids[at : at + 500]
+                rows += self.db.execute(
+                    f"SELECT id, ref, n, sig, story, hash FROM docs WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
             low = (p.sig & 0xFF).astype(np.uint8)
             for _id, ref, n, sig, story, digest in rows:
                 if digest == p.digest:
