@@ -1,0 +1,114 @@
+"""Quality score: formula terms, ranking, grouping, `qc score`, and ordering on the MQM sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qc import quality as Q
+from qc.finding import Finding
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SAMPLE = FIXTURES / "mqm" / "sample.jsonl"
+
+CLEAN = (
+    "The central bank raised its benchmark interest rate by a quarter of a percentage point on Tuesday, "
+    "citing persistent inflation in services and a tight labour market. Economists had expected the move, "
+    "although several analysts warned that borrowing costs could weigh on construction and manufacturing."
+)
+
+
+def warning(start: int = 0, end: int = 3, severity: str = "warning") -> Finding:
+    return Finding("XX1", "x", "grammar", severity, "m", start, end, "")  # type: ignore[arg-type]
+
+
+def test_clean_text_scores_high_and_findings_cost_points() -> None:
+    clean = Q.quality_of(CLEAN, [])
+    assert clean.score >= 90
+    assert clean.words == len(Q.WORD.findall(CLEAN))
+    one = Q.quality_of(CLEAN, [warning()])
+    # One warning in ~45 words: density 100/45 ≈ 2.2 per 100 words, × 5 points.
+    assert clean.score - one.score == pytest.approx(Q.FINDINGS_WEIGHT * 100 / clean.words, abs=0.11)
+    errors = Q.quality_of(CLEAN, [warning(severity="error")])
+    assert errors.score < one.score
+
+
+def test_untranslated_and_garbled_text_lose_points() -> None:
+    clean = Q.quality_of(CLEAN, [])
+    mixed = Q.quality_of(CLEAN + " 中国人民银行今天宣布降低存款准备金率。", [])
+    assert mixed.untranslated > 0.05
+    assert mixed.score < clean.score - 10
+    garbled = CLEAN + " The xqzvtrk plmbbwst ofthe governmnet announcemnet wasthe qwrtzpfl."
+    g = Q.quality_of(garbled, [])
+    assert g.garble > 0.05
+    assert g.score < clean.score - 15
+
+
+def test_garble_ignores_names_real_words_compounds_and_contractions() -> None:
+    words = Q.WORD.findall("Xi Jinping said the year-on-year pension figures weren't implausible, and the broadband xqzvtrk failed.")
+    assert Q.garbled_words(words) == ["xqzvtrk"]
+
+
+def test_empty_text_is_clean() -> None:
+    assert Q.quality_of("", []).score == 100.0
+
+
+def test_rank_and_group_by() -> None:
+    items = [
+        Q.ScoredArticle("a", Q.quality_of(CLEAN, []), 0, {"system": "good"}),
+        Q.ScoredArticle("b", Q.quality_of(CLEAN, [warning(), warning(4, 6)]), 2, {"system": "bad"}),
+        Q.ScoredArticle("c", Q.quality_of(CLEAN, [warning()]), 1, {"system": "bad"}),
+    ]
+    assert [s.ref for s in Q.rank(items)] == ["b", "c", "a"]
+    rows = Q.group_by(items, "system")
+    assert [r["system"] for r in rows] == ["bad", "good"]
+    assert rows[0]["articles"] == 2 and rows[0]["findings"] == 3
+
+
+def test_score_paths_puts_quality_in_the_json_summary(tmp_path: Path) -> None:
+    from qc.report import render
+
+    scored, result = Q.score_paths([str(SAMPLE)])
+    assert len(scored) == 30
+    doc = json.loads(render("json", result))
+    quality = doc["summary"]["articles"][scored[0].ref]["quality"]
+    assert 0 <= quality["score"] <= 100
+    assert set(quality["penalties"]) == {"findings", "untranslated", "garble", "plainness"}
+
+
+def test_markdown_front_matter_offsets_are_body_relative(tmp_path: Path) -> None:
+    md = tmp_path / "a.md"
+    md.write_text("---\ntitle: x\n---\nThey met in the the capital.\n", encoding="utf-8")
+    scored, _ = Q.score_paths([str(md)], keep_text=True)
+    (item,) = scored
+    dup = [f for f in item.located or [] if f.rule == "MT501"]
+    assert dup, "expected the duplicated-word rule to fire"
+    assert (item.text or "")[dup[0].start : dup[0].end].lower().startswith("the")
+
+
+def test_score_orders_mqm_sample_better_than_chance() -> None:
+    """On 3 stories × 10 systems, the score must order translations of a story better than chance."""
+    from qc.evaluate import evaluate_paths
+
+    result = evaluate_paths([str(SAMPLE)], scores=True)
+    v = result.scores
+    assert v is not None and v.story_pairs > 100
+    assert v.story_accuracy is not None and v.story_accuracy > 0.5
+
+
+def test_score_cli_ranks_worst_first_and_averages_by_field(qc) -> None:
+    proc = qc("score", str(SAMPLE), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    scores = [a["score"] for a in json.loads(proc.stdout)["articles"]]
+    assert len(scores) == 30 and scores == sorted(scores)
+    proc = qc("score", str(SAMPLE), "--by", "system")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split()[:2] == ["system", "mean"]
+    assert len(lines) == 11
+    means = [float(line.split()[1]) for line in lines[1:]]
+    assert means == sorted(means)
+    proc = qc("score", str(SAMPLE), "-n", "3")
+    assert len(proc.stdout.splitlines()) == 4
