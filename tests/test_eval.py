@@ -29,7 +29,7 @@ rules:
     category: duplication
     severity: warning
     message: doubled
-    pattern: '\\b(\\w+) \\1\\b'
+    pattern: '\\b(?:the the|so so)\\b'
   - id: XX502
     name: banana
     kind: substitution
