@@ -88,7 +88,7 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
     from qc.config import config_for
     from qc.finding import SEVERITY_RANK
-    from qc.scan import ScanOptions, file_changes, write_change
+    from qc.scan import ScanOptions
 
     paths = paths or (".",)
     try:
@@ -107,23 +107,9 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
             report_unused_suppressions=opts["report_unused_suppressions"],
             trust_rules=opts["trust_rules"],
         )
-        result, fixed, streamed = run_scan(paths, config, options, fmt, opts)
+        result, diffs, streamed = run_scan(paths, config, options, fmt, opts)
     except QcError as exc:
         fail(exc.describe())
-    changed = 0
-    diffs: list[str] = []
-    for change in file_changes(fixed):
-        if isinstance(change, QcError):
-            result.errors.append(change)
-            continue
-        changed += 1
-        if opts["diff"]:
-            diffs.append(change.diff())
-        elif opts["fix"]:
-            try:
-                write_change(change)
-            except OSError as exc:
-                result.errors.append(QcError(change.path, f"cannot write fixed file: {exc.strerror or exc}"))
     if not opts["fix"]:
         result.fixes_applied = 0
     for error in result.errors:
@@ -141,7 +127,7 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
 
     from qc.finding import Finding
     from qc.progress import progress_bar
-    from qc.scan import scan_paths
+    from qc.scan import file_changes, scan_paths, write_change
 
     streamed: list[Finding] = []
     stream_out = fmt == "jsonl" and not opts["diff"]
@@ -156,6 +142,22 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
         # Keep only what the exit code needs, so memory stays flat on huge inputs.
         streamed.extend(Finding(f.rule, "", "", f.severity, "", 0, 0, "") for f in findings)
 
+    diffs: list[str] = []
+    errors: list[QcError] = []
+
+    def apply_file_fixes(outcomes: list[Any]) -> None:
+        """Write (or diff) each file as soon as it is done: a kill mid-run loses nothing written."""
+        for change in file_changes(outcomes):
+            if isinstance(change, QcError):
+                errors.append(change)
+            elif opts["diff"]:
+                diffs.append(change.diff())
+            else:
+                try:
+                    write_change(change)
+                except OSError as exc:
+                    errors.append(QcError(change.path, f"cannot write fixed file: {exc.strerror or exc}"))
+
     jobs = opts["jobs"] or os.cpu_count() or 1
     cache_root = None if opts["no_cache"] else (config.source.parent if config.source else Path.cwd())
     try:
@@ -169,11 +171,13 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
                 cache_root=cache_root,
                 on_findings=write_findings if stream_out else None,
                 keep_findings=not stream_out,
+                on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
             )
     finally:
         if handle is not None:
             handle.close()
-    return result, fixed, streamed
+    result.errors.extend(errors)
+    return result, diffs, streamed
 
 
 def render_output(result: Any, fmt: str, opts: dict[str, Any], diffs: list[str]) -> str:

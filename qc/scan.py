@@ -244,6 +244,7 @@ def scan_paths(
     cache_root: Path | None = None,
     on_findings: Callable[[list[Finding]], None] | None = None,
     keep_findings: bool = True,
+    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None,
 ) -> tuple[ScanResult, list[ArticleOutcome]]:
     """Scan everything under `paths`; returns the result and the outcomes whose text a fix changed.
 
@@ -252,6 +253,8 @@ def scan_paths(
     (and no fixing), files whose content, rules and settings are unchanged are not re-linted.
     `on_findings` sees each article's findings as they are produced (streaming output);
     with `keep_findings=False` the result does not hold them, so memory stays flat.
+    `on_file_fixed` receives a file's fixed articles as soon as the file is done (so fixes
+    are written as the run goes, not all at the end); they are then not returned.
     """
     paths = list(paths)
     rules = active_rules(config, options)
@@ -275,7 +278,7 @@ def scan_paths(
         else:
             _worker_scanner = Scanner(rules, config, options)
             stream = map(_process, work_items(paths, config, cache))
-        sink = Sink(result, outcomes, files, pending, cache, on_outcome, on_findings, keep_findings)
+        sink = Sink(result, outcomes, files, pending, cache, on_outcome, on_findings, keep_findings, on_file_fixed)
         for item in stream:
             sink.collect(item)
     finally:
@@ -299,6 +302,7 @@ class Sink:
     on_outcome: Callable[[ArticleOutcome], None] | None
     on_findings: Callable[[list[Finding]], None] | None
     keep_findings: bool
+    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None
 
     def add_findings(self, findings: list[Finding]) -> None:
         if self.keep_findings:
@@ -315,10 +319,14 @@ class Sink:
                 entry["errors"].append(error_dict(item[1]))
         elif kind == "begin":
             self.pending[str(item[1])] = {"findings": [], "errors": [], "articles": 0}
+            self.file_fixed: list[ArticleOutcome] = []
         elif kind == "end":
             entry = self.pending.pop(str(item[1]), None)
             if self.cache is not None and entry is not None and item[2]:
                 self.cache.put(item[1], item[2], entry)
+            if self.on_file_fixed is not None and self.file_fixed:
+                self.on_file_fixed(self.file_fixed)
+            self.file_fixed = []
         elif kind == "cached":
             hit = item[2]
             self.files.add(display_path(item[1]))
@@ -337,7 +345,7 @@ class Sink:
             entry["articles"] += 1
             entry["findings"].extend(f.to_dict() for f in outcome.findings)
         if outcome.fixed_text is not None:
-            self.outcomes.append(outcome)
+            (self.file_fixed if self.on_file_fixed is not None else self.outcomes).append(outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
 
