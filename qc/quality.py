@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -52,6 +53,7 @@ MIN_PIECES = 4
 MAX_CHARS_PER_PIECE = 2.5
 RARE_ZIPF = 2.5
 
+APOSTROPHE = re.compile(r"['’]")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SPM_MODEL = Path(__file__).resolve().parent / "data" / "spm-en-news.model"
 
@@ -93,11 +95,18 @@ def spm_processor() -> Any:
     return spm.SentencePieceProcessor(model_file=str(SPM_MODEL))
 
 
+_ZIPF_CACHE: dict[str, float] = {}
+
+
 def zipf(word: str, table: dict[str, float]) -> float:
-    freq = table.get(word)
-    if not freq:
-        return 0.0
-    return max(0.0, math.log10(freq) + 9.0)
+    """Zipf frequency (log10 per billion words) of a lowercase word; 0 when unknown. Memoised."""
+    value = _ZIPF_CACHE.get(word)
+    if value is None:
+        freq = table.get(word)
+        value = max(0.0, math.log10(freq) + 9.0) if freq else 0.0
+        if len(_ZIPF_CACHE) < 500_000:
+            _ZIPF_CACHE[word] = value
+    return value
 
 
 # --------------------------------------------------------------------------- signals
@@ -112,67 +121,77 @@ def is_cjk(ch: str) -> bool:
     return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
 
 
-def untranslated_share(text: str) -> float:
+def untranslated_share(text_or_counts: str | Counter[str]) -> float:
     """Share of word units in a non-Latin script: a CJK character counts as one unit
     (one ideograph carries about a word), any other word as one unit."""
+    counts = Counter(WORD.findall(text_or_counts)) if isinstance(text_or_counts, str) else text_or_counts
     latin = foreign = 0
-    for word in WORD.findall(text):
+    for word, c in counts.items():
         if word.isascii():
-            latin += 1
+            latin += c
             continue
         cjk = sum(1 for ch in word if is_cjk(ch))
         if cjk:
-            foreign += cjk
+            foreign += cjk * c
         elif any(ch.isalpha() and not is_latin_letter(ch) for ch in word):
-            foreign += 1
+            foreign += c
         else:
-            latin += 1
+            latin += c
     total = latin + foreign
     return foreign / total if total else 0.0
 
 
-def garbled_words(words: Sequence[str]) -> list[str]:
-    """Lowercase tokens of 3+ letters that look garbled.
+def garbled_words(words: Iterable[str]) -> list[str]:
+    """Lowercase tokens of 3+ letters that look garbled (in input order, repeats kept).
 
     A token is garbled when a part of it (hyphenated compounds are checked part by
     part) is unknown to wordfreq's English list, or is rare there (Zipf < 2.5) and
     qc's SentencePiece model shatters it into ≥ 4 pieces averaging ≤ 2.5 characters.
     Contractions (isn't, we'll) are checked without their clitic.
     """
+    words = list(words)
+    bad = garbled_types(set(words))
+    return [w for w in words if w in bad]
+
+
+def garbled_types(types: Iterable[str]) -> set[str]:
     table = frequency_table()
-    candidates = sorted({w for w in words if len(w) >= 3 and w[0].islower()})
-    if not candidates:
-        return []
     parts: dict[str, list[str]] = {}
-    for word in candidates:
-        base = re.split(r"['’]", word, maxsplit=1)[0]
+    for word in types:
+        if len(word) < 3 or not word[0].islower():
+            continue
+        base = APOSTROPHE.split(word, maxsplit=1)[0]
         parts[word] = [p.lower() for p in base.split("-") if len(p) >= 3]
-    unique = sorted({p for ps in parts.values() for p in ps})
-    pieces = dict(zip(unique, spm_processor().encode(unique))) if unique else {}
+    # Only rare-but-known parts need the SentencePiece model.
+    rare = sorted({p for ps in parts.values() for p in ps if 0.0 < zipf(p, table) < RARE_ZIPF})
+    pieces = dict(zip(rare, spm_processor().encode(rare))) if rare else {}
 
     def bad_part(part: str) -> bool:
         z = zipf(part, table)
         if z == 0.0:
             return True
+        if z >= RARE_ZIPF:
+            return False
         n = len(pieces[part])
-        return z < RARE_ZIPF and n >= MIN_PIECES and len(part) / n <= MAX_CHARS_PER_PIECE
+        return n >= MIN_PIECES and len(part) / n <= MAX_CHARS_PER_PIECE
 
-    bad = {w for w, ps in parts.items() if any(bad_part(p) for p in ps)}
-    return [w for w in words if w in bad]
+    return {w for w, ps in parts.items() if any(bad_part(p) for p in ps)}
 
 
 def quality_of(text: str, findings: Iterable[Finding]) -> Quality:
     """The quality score of one article from its text and its findings."""
-    words = WORD.findall(text)
-    n = len(words)
+    counts = Counter(WORD.findall(text))
+    n = sum(counts.values())
     weighted = sum(SEVERITY_WEIGHT.get(f.severity, 1.0) for f in findings)
     density = 100.0 * weighted / max(n, 1)
-    untranslated = untranslated_share(text)
+    untranslated = untranslated_share(counts)
     if n:
         table = frequency_table()
-        lowered = [w.lower().replace("’", "'") for w in words]
-        plain = sum(zipf(w, table) for w in lowered) / n
-        garble = len(garbled_words(words)) / n
+        lowered: Counter[str] = Counter()
+        for word, c in counts.items():
+            lowered[word.lower().replace("’", "'")] += c
+        plain = sum(zipf(w, table) * c for w, c in lowered.items()) / n
+        garble = sum(counts[w] for w in garbled_types(counts)) / n
     else:
         plain = garble = 0.0
     penalties = {
