@@ -38,7 +38,27 @@ def split_codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Imports a command module only when its command runs, so `qc scan` does not pay for
+    dedup's or the report's imports (start-up matters in a pre-commit hook)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        lazy = [name for names in COMMAND_MODULES.values() for name in names]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        for module_name, names in COMMAND_MODULES.items():
+            if name in names:
+                module = importlib.import_module(module_name)
+                found = getattr(module, name, None)
+                return found if isinstance(found, click.Command) else None
+        return None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qc")
 def cli() -> None:
     """qc: find machine-translation artefacts and near-duplicates in news articles."""
@@ -312,20 +332,3 @@ def clean(folder: str | None) -> None:
     root = Path(folder) if folder else Path.cwd()
     removed = clean_cache(root)
     click.echo(f"Removed {root / '.qc_cache'}" if removed else "No cache to remove.")
-
-
-def register_commands() -> None:
-    for module_name, names in COMMAND_MODULES.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:  # a real missing dependency must not be hidden
-                raise
-            continue
-        for name in names:
-            command = getattr(module, name, None)
-            if isinstance(command, click.Command):
-                cli.add_command(command, name)
-
-
-register_commands()

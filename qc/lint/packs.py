@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import pickle
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import xxhash
 
+from qc import __version__
 from qc.errors import RulePackError
 from qc.lint.kinds import load_kinds
 from qc.lint.rule import CATEGORIES, SEVERITIES, BadExample, FixSpec, GoodExample, Rule
@@ -82,6 +85,8 @@ PACK_SCHEMA: dict[str, Any] = {
 
 
 def validate(doc: LocatedYaml, instance: Any, schema: dict[str, Any], pointer: tuple[Any, ...], what: str) -> None:
+    import jsonschema  # only on a compiled-rules cache miss: it costs ~60 ms to import
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(instance), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if not errors:
@@ -93,7 +98,7 @@ def validate(doc: LocatedYaml, instance: Any, schema: dict[str, Any], pointer: t
     raise RulePackError(str(doc.path), reason, doc.line_of(location))
 
 
-def short_message(err: jsonschema.ValidationError) -> str:
+def short_message(err: Any) -> str:
     message = err.message
     return message if len(message) < 200 else message[:197] + "..."
 
@@ -197,6 +202,78 @@ def parse_bad(doc: LocatedYaml, item: str | dict[str, Any], pointer: tuple[Any, 
 
 
 def load_rules(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
+    """Load packs, from the compiled-rules cache when nothing they depend on has changed."""
+    paths = list(paths)
+    cache_file = compiled_cache_file(paths, trust)
+    if cache_file is not None:
+        try:
+            with cache_file.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, list):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+    rules = load_rules_uncached(paths, trust)
+    if cache_file is not None:
+        store_compiled(cache_file, rules)
+    return rules
+
+
+def compiled_cache_file(paths: list[str | Path], trust: bool) -> Path | None:
+    """Where compiled rules for exactly these pack files, data files and qc code are kept.
+
+    Validating packs and building gazetteer indexes takes most of a second; start-up
+    (a pre-commit hook on one article) must not pay that every time. The key hashes
+    every file the rules come from and the lint code itself, so any edit recompiles.
+    """
+    folder = rules_cache_dir()
+    if folder is None:
+        return None
+    hasher = xxhash.xxh3_128()
+    hasher.update(f"{__version__}|{sys.version}|{trust}".encode())
+    code_dir = Path(__file__).resolve().parent
+    sources = sorted(code_dir.rglob("*.py"))
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            return None  # let the uncached loader report it
+        sources.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+        sibling_data = path.parent / DATA_DIR_NAME
+        if path.is_file() and sibling_data.is_dir():
+            sources.extend(sorted(p for p in sibling_data.rglob("*") if p.is_file()))
+    try:
+        for source in sources:
+            hasher.update(str(source.resolve()).encode())
+            hasher.update(source.read_bytes())
+    except OSError:
+        return None
+    return folder / f"rules-{hasher.hexdigest()}.pickle"
+
+
+def rules_cache_dir() -> Path | None:
+    if os.environ.get("QC_NO_RULE_CACHE"):
+        return None
+    base = os.environ.get("QC_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "qc" if not os.environ.get("QC_CACHE_DIR") else root
+
+
+def store_compiled(cache_file: Path, rules: list[Rule]) -> None:
+    """Best effort: a read-only home or an unpicklable user kind only costs speed."""
+    try:
+        data = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cache_file.parent.glob("rules-*.pickle"):
+            if stale != cache_file:
+                stale.unlink(missing_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cache_file)
+    except Exception:  # noqa: BLE001 - any failure here is harmless by design
+        return
+
+
+def load_rules_uncached(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
     """Load packs; rule ids must be unique across all of them. `trust` trusts user packs too."""
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}

@@ -59,7 +59,8 @@ def load_located(path: Path, text: str | None = None) -> LocatedYaml:
         except (OSError, UnicodeDecodeError) as exc:
             raise RulePackError(str(path), f"cannot read rule pack: {exc}") from None
     try:
-        loader = yaml.SafeLoader(text)
+        # libyaml's parser when present: several times faster on the large gazetteers.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             node = loader.get_single_node()
             lines: dict[Pointer, int] = {}
