@@ -33,7 +33,8 @@ def test_seeds_report_and_diff() -> None:
     assert any(t == "a economic" for _, t in texts)
     diff = run_qc("scan", "seeds/", "--diff").stdout
     assert "+++ b/seeds/000_d551dabb45ec3305.txt" in diff
-    assert "-Morgulov" in diff and "TASS" in diff
+    unsafe_diff = run_qc("scan", "seeds/", "--diff", "--unsafe-fixes").stdout
+    assert "-Morgulov" in unsafe_diff and "TASS" in unsafe_diff and "Cup Press" not in unsafe_diff.replace("-Morgulov", "").split("+Morgulov")[-1].split("\n")[0]
     assert "for the World Economy.\n" in diff and "an economic recession" in diff
     assert diff.count("the spokesperson said in a statement. And") == 1
 
