@@ -34,16 +34,25 @@ from rapidfuzz import fuzz
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.kinds.gazetteer import Entry, load_entries
+from qc.lint.kinds.gazetteer import Entry, delimited, load_entries
 
 FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
-GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}$", re.IGNORECASE)
+GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}\Z", re.IGNORECASE)
 SPELLINGS = [
     ("organisation", "organization"), ("co-operation", "cooperation"), ("defence", "defense"),
     ("labour", "labor"), ("programme", "program"), ("centre", "center"),
 ]  # fmt: skip
 WORD = re.compile(r"[\w'’\-]+")
+# Words too common (or too foreign) to be worth a literal: each hit costs a callback.
+# A name holding one is left out of the index (its bag could never be completed).
+STOP_WORDS = {
+    "her", "his", "its", "just", "old", "new", "mit", "des", "der", "die", "das", "del", "los", "las", "wa",
+    "al", "el", "le", "la", "de", "du", "et", "und", "y", "e", "o", "i", "a", "an", "no", "not", "all",
+}  # fmt: skip
 MAX_SPAN_WORDS = 8
+EDGE_FIRST = re.compile(r"[\w'’\-]+")
+EDGE_LAST = re.compile(r"[\w'’\-]+(?=[^\w'’\-]{0,2}\Z)")
+
 MIN_BLOCKS = 3
 
 
@@ -84,7 +93,7 @@ class Form:
     entry: Entry
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     start: int
     end: int
@@ -117,19 +126,23 @@ class Calque(RuleKind):
         # bag of content words -> forms
         self.index: dict[tuple[str, ...], list[Form]] = {}
         self.vocabulary: dict[str, str] = {}  # literal (lowercase, as written) -> normalised word
+        self.upper_only: set[str] = set()  # two-letter acronyms (UN, EU): matched in capitals only
         for entry in self.entries:
             for text in entry.forms:
                 words = content_words(text)
                 if len(words) < 3:
                     continue  # two-word names have only one other order, and "B of A" is English
+                raws = [w for w in WORD.findall(text) if w.lower() not in FUNCTION_WORDS]
+                if any(not self.indexable(w) for w in raws):
+                    continue  # "U.S. Commerce Department", "Banque de France": not worth the literals
                 form = Form(text, tuple(words), entry)
                 self.index.setdefault(tuple(sorted(words)), []).append(form)
-                for raw in WORD.findall(text):
-                    if raw.lower() in FUNCTION_WORDS:
-                        continue
+                for raw in raws:
                     low = raw.lower().replace("’", "'")
                     for spelled in self.spellings(low):
                         self.vocabulary[spelled] = norm_word(raw)
+                        if len(raw) == 2:
+                            self.upper_only.add(spelled)
         if self.mode == "office-role":
             shorts = params.get("short_forms", {})
             self.short_forms = {k.lower(): v for k, v in shorts.items()}
@@ -140,6 +153,13 @@ class Calque(RuleKind):
                 rf"\b(?P<head>{heads})\s+(?P<role>{roles})\s+of\s+(?:the\s+)?(?P<domain>{domains})\b", re.IGNORECASE
             )
             self.heads = [h.lower() + " " for h in params.get("heads", ["ministry"])]
+
+    @staticmethod
+    def indexable(word: str) -> bool:
+        """Three letters or more and not a stop word, or a two-letter acronym (UN, EU, US)."""
+        if len(word) == 2:
+            return word.isupper() and word.isalpha()
+        return len(word) >= 3 and word.lower() not in STOP_WORDS
 
     @staticmethod
     def spellings(low: str) -> set[str]:
@@ -154,38 +174,56 @@ class Calque(RuleKind):
 
     # -- engine hooks -----------------------------------------------------------------------
     def literals(self) -> Iterable[tuple[str, Any]]:
-        return list(self.vocabulary.items()) if self.mode == "order" else ()
+        # Each name word with the character before and after it, so that the automaton reports
+        # whole words only ("red" is not reported inside "reduced"): every hit costs a callback.
+        if self.mode != "order":
+            return ()
+        return [pair for word, word_norm in self.vocabulary.items() for pair in delimited(word, word_norm)]
 
     def triggers(self) -> Iterable[str] | None:
         if self.mode == "order":
-            return list(self.vocabulary)
+            return None  # check() runs on every text: it is cheap when on_literal found few words
         return self.heads
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         # Remember where name words are; check() assembles them into spans.
-        if doc.word_bounded(start, end) or doc.text[end : end + 2] in ("'s", "’s"):
-            doc.__dict__.setdefault(self.key, []).append(Hit(start, end, payload))
+        start, end = start + 1, end - 1
+        if end - start == 2 and not doc.text[start:end].isupper():
+            return iter(())
+        doc.__dict__.setdefault(self.key, []).append(Hit(start, end, payload))
         return iter(())
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.mode == "office-role":
             yield from self.office_role(doc)
             return
-        hits: list[Hit] = sorted(doc.__dict__.pop(self.key, []), key=lambda h: (h.start, -h.end))
+        hits: list[Hit] = doc.__dict__.pop(self.key, None) or []
+        # delimited literals miss a word at the very start or end of the text
+        low = doc.lower
+        first, last = EDGE_FIRST.match(low), EDGE_LAST.search(low, max(0, len(low) - 60))
+        if first and first.group() in self.vocabulary and (not hits or hits[0].start > 0):
+            hits.insert(0, Hit(0, first.end(), self.vocabulary[first.group()]))
+        if last and last.group() in self.vocabulary and (not hits or hits[-1].end < len(low)):
+            hits.append(Hit(last.start(), last.end(), self.vocabulary[last.group()]))
         if len(hits) < 3:
             return
-        runs: list[list[Hit]] = [[hits[0]]]
-        for hit in hits[1:]:
-            prev = runs[-1][-1]
-            if hit.start < prev.end:
-                continue  # overlapping literal (a spelling variant): keep the first
-            if GAP.match(doc.text[prev.end : hit.start]):
-                runs[-1].append(hit)
+        # The automaton reports words in text order; join neighbours separated by a short gap
+        # of spaces and function words only.
+        text = doc.text
+        run: list[Hit] = []
+        prev_end = -100
+        for hit in hits:
+            if hit.start < prev_end:
+                continue  # the same word again (a spelling variant)
+            if run and hit.start - prev_end <= 16 and GAP.match(text, prev_end, hit.start):
+                run.append(hit)
             else:
-                runs.append([hit])
-        for run in runs:
-            if len(run) >= 3:
-                yield from self.check_run(doc, run)
+                if len(run) >= 3:
+                    yield from self.check_run(doc, run)
+                run = [hit]
+            prev_end = hit.end
+        if len(run) >= 3:
+            yield from self.check_run(doc, run)
 
     def check_run(self, doc: Document, run: list[Hit]) -> Iterator[Finding]:
         # A span may end only where a function word joins it to the rest of the run ("Council

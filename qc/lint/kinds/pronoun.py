@@ -25,6 +25,9 @@ from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
 NAME = r"[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2}"
+MAX_NAME = 40  # characters of a name (three words) the look-back allows for
+POSSESSIVE = re.compile(r"['’]s\b")
+LAST_WORD = re.compile(r"([A-Z][\w\-]*)\Z")
 
 
 @register("pronoun")
@@ -47,16 +50,28 @@ class Pronoun(RuleKind):
         self.pronoun = params.get("pronoun")
         self.exceptions = {e.lower() for e in params.get("exceptions", [])}
         joined = "|".join(re.escape(c) for c in self.connectors)
+        self.spaced = [f" {c} " for c in self.connectors]
         # NAME connector NAME's, the second NAME a backreference: one regex pass, linear in practice
         # because the leading capital letter anchors it.
-        self.regex = re.compile(rf"(?<![\w'’\-])(?P<name>{NAME})\s+(?P<conn>{joined})\s+(?P<poss>(?P=name)['’]s)(?![\w])")
+        self.regex = re.compile(rf"(?<![\w'’\-])(?P<name>{NAME})\s+(?P<conn>{joined})\s+(?P<poss>(?P=name)['’]s)\Z")
 
     def triggers(self) -> Iterable[str] | None:
         return ["'s", "’s"]
 
     def check(self, doc: Document) -> Iterator[Finding]:
+        # Find the possessives first (a two-character search), then look back a short way.
         text = doc.text
-        for match in self.regex.finditer(text):
+        for poss in POSSESSIVE.finditer(text):
+            lo = max(0, poss.start() - 2 * MAX_NAME - 8)
+            last = LAST_WORD.search(text, max(0, poss.start() - MAX_NAME), poss.start())
+            if last is None:
+                continue
+            window = text[lo : poss.start()]
+            if not any(last.group(1) + c in window for c in self.spaced):
+                continue
+            match = self.regex.search(text, lo, poss.end())
+            if match is None:
+                continue
             name = match.group("name")
             if name.split()[0].lower() in {"the", "a", "an", "and", "as", "with", "in", "on", "of", "to", "for", "but", "or"}:
                 continue
