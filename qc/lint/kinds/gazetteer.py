@@ -31,13 +31,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from qc.errors import RulePackError
 from qc.finding import Edit, Finding, Fix
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, interpolate, register
+
+# libyaml's safe loader when available: the gazetteers are large and load at startup.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -139,16 +141,14 @@ def _load_entries(path: str, stamp: int, schema_name: str) -> tuple[Entry, ...]:
     schema = SCHEMAS[schema_name]
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise RulePackError(path, f"cannot read gazetteer: {exc}") from None
     if data is None:
         return ()
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        err = jsonschema.exceptions.best_match(errors)
-        field = ".".join(str(p) for p in err.absolute_path)
-        raise RulePackError(path, f"gazetteer: {field + ': ' if field else ''}{err.message[:200]}")
+    problem = check_entries(data, schema)
+    if problem:
+        raise RulePackError(path, f"gazetteer: {problem}")
     entries = []
     for raw in data:
         entries.append(
@@ -168,13 +168,38 @@ def _load_entries(path: str, stamp: int, schema_name: str) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
+def check_entries(data: Any, schema: dict[str, Any]) -> str | None:
+    """What is wrong with the data, by the schema (a hand-rolled check: jsonschema is too slow
+    for thousands of entries at every startup), or None."""
+    if not isinstance(data, list):
+        return "the file must be a list of entries"
+    fields = schema["items"]["properties"]
+    for i, raw in enumerate(data):
+        if not isinstance(raw, dict):
+            return f"{i}: an entry must be a mapping"
+        if not isinstance(raw.get("name"), str) or not raw["name"].strip():
+            return f"{i}: 'name' is required and must be a non-empty string"
+        for key, value in raw.items():
+            spec = fields.get(key)
+            if spec is None or value is None:
+                continue
+            if spec.get("type") == "array":
+                if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                    return f"{i}.{key}: must be a list of non-empty strings ({raw['name']})"
+            elif "boolean" in spec.get("type", ()) and not isinstance(value, bool):
+                return f"{i}.{key}: must be true or false ({raw['name']})"
+            elif "string" in spec.get("type", ()) and not isinstance(value, str):
+                return f"{i}.{key}: must be a string ({raw['name']})"
+    return None
+
+
 # -- shared helpers ---------------------------------------------------------------------------
 # A phrase is given to the automaton with the character before and after it, so that it is
 # reported as a whole word only ("mid" is not reported inside "amid", "News" not inside
 # "Newsweek"): every hit costs a Python callback. A phrase at the very start or end of a
 # text has no such neighbour; kinds that use this catch those in check() (edge_hits).
-LEADS = (" ", "\n", "\t", "(", "“", '"', "‘", "'", "[", "/", "—", "–")
-TRAILS = (" ", ",", ".", ";", ":", ")", "'", "’", "\n", "\t", "”", '"', "-", "?", "!", "/", "]", "—", "–")
+LEADS = (" ", "\n", "(", "“", '"')
+TRAILS = (" ", ",", ".", ";", ":", ")", "'", "’", "\n", "”", '"', "-", "?", "!")
 
 
 def delimited(phrase: str, payload: Any) -> list[tuple[str, Any]]:
@@ -285,6 +310,8 @@ class Gazetteer(RuleKind):
         self.entries = load_entries(self, params["data"], "agencies")
         correct = sorted({form for e in self.entries for form in e.forms})
         correct_lower = {c.lower() for c in correct}
+        correct_pairs = [(c, c.lower()) for c in correct]
+        field_forms = [(f, f.lower()) for e in self.entries for f in getattr(e, self.field)]
         self.renderings: dict[str, list[Rendering]] = {}
         for entry in self.entries:
             for form in getattr(entry, self.field):
@@ -292,8 +319,8 @@ class Gazetteer(RuleKind):
                 if low in correct_lower:
                     continue  # listed as correct elsewhere: never flag
                 # Correct names containing the rendering, and longer renderings (reported instead).
-                longer = {f for e in self.entries for f in getattr(e, self.field) if low in f.lower() and len(f) > len(form)}
-                protect = tuple(c for c in correct if low in c.lower()) + tuple(sorted(longer))
+                longer = {f for f, f_low in field_forms if len(f) > len(form) and low in f_low}
+                protect = tuple(c for c, c_low in correct_pairs if low in c_low) + tuple(sorted(longer))
                 self.renderings.setdefault(low, []).append(Rendering(entry, form, protect))
         self.starts = tuple(self.renderings)
         self.require_country = params.get("require_country", self.field == "contextual")
