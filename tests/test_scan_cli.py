@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, run_qc
+from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import run_qc as run_any
+
+TEST_PACK = str(FIXTURES / "packs" / "engine-test.yaml")
+
+
+def run_qc(*args: str, **kwargs):  # type: ignore[no-untyped-def]
+    """`qc scan` with the frozen test pack only, so these tests do not move with detector tuning."""
+    if args and args[0] == "scan":
+        args = ("scan", "--no-default-rules", "--rules", TEST_PACK, "--no-cache", *args[1:])
+    return run_any(*args, **kwargs)
 
 GARBLED = "The ministry said in a statement. statement. It was a economic crisis.\n"
 CLEAN = "The ministry said in a statement that it was an economic crisis.\n"
@@ -24,16 +34,16 @@ def articles(tmp_path: Path) -> Path:
 
 
 def test_seeds_report_and_diff() -> None:
-    result = run_qc("scan", "seeds/", "--format", "json")
+    result = run_any("scan", "seeds/", "--format", "json")
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     texts = [(f["path"].rsplit("/", 1)[-1], f["text"]) for f in data["findings"]]
     assert ("000_d551dabb45ec3305.txt", "Cup Press Agency") in texts or any("Cup Press Agency" in t for _, t in texts)
     assert sum(1 for _, t in texts if t.startswith("statement") and t.count("statement") == 2) == 2
     assert any(t == "a economic" for _, t in texts)
-    diff = run_qc("scan", "seeds/", "--diff").stdout
+    diff = run_any("scan", "seeds/", "--diff").stdout
     assert "+++ b/seeds/000_d551dabb45ec3305.txt" in diff
-    unsafe_diff = run_qc("scan", "seeds/", "--diff", "--unsafe-fixes").stdout
+    unsafe_diff = run_any("scan", "seeds/", "--diff", "--unsafe-fixes").stdout
     assert "-Morgulov" in unsafe_diff and "TASS" in unsafe_diff and "Cup Press" not in unsafe_diff.replace("-Morgulov", "").split("+Morgulov")[-1].split("\n")[0]
     assert "for the World Economy.\n" in diff and "an economic recession" in diff
     assert diff.count("the spokesperson said in a statement. And") == 1
@@ -68,11 +78,12 @@ def test_select_ignore_by_prefix(articles: Path) -> None:
         return {f["rule"] for f in json.loads(out)["findings"]}
 
     everything = rules()
-    assert {"MT501", "MT701"} <= everything
-    assert rules("--select", "MT501") == {"MT501"}
-    assert {r for r in everything if r.startswith("MT5")} == rules("--select", "MT5")
-    assert not any(r.startswith("MT50") for r in rules("--ignore", "MT50"))
-    assert rules("--select", "MT501", "--extend-select", "MT701") == {"MT501", "MT701"}
+    assert everything == {"TT501", "TT701"}
+    assert rules("--select", "TT5") == {"TT501"}
+    assert rules("--select", "TT7") == {"TT701"}
+    assert rules("--ignore", "TT70") == {"TT501"}
+    assert rules("--select", "TT5", "--extend-select", "TT701") == {"TT501", "TT701"}
+    assert rules("--select", "TT5,TT7") == {"TT501", "TT701"}
 
 
 def test_fix_writes_in_place_and_is_idempotent(articles: Path) -> None:
@@ -100,19 +111,19 @@ def test_crlf_and_bom_round_trip(tmp_path: Path) -> None:
 def test_markdown_front_matter_and_suppressions(tmp_path: Path) -> None:
     md = tmp_path / "story.md"
     md.write_text(
-        "---\ntitle: A story\nqc-ignore: [MT7]\n---\nIt was a economic crisis.\n\n<!-- qc: ignore MT501 -->\nHe said it it again.\n\nShe said it it too.\n",
+        "---\ntitle: A story\nqc-ignore: [TT7]\n---\nIt was a economic crisis.\n\n<!-- qc: ignore TT501 -->\nHe said it it again.\n\nShe said it it too.\n",
         encoding="utf-8",
     )
     data = json.loads(run_qc("scan", str(md), "--format", "json").stdout)
     found = [(f["rule"], f["line"]) for f in data["findings"]]
-    assert found == [("MT501", 10)]
+    assert found == [("TT501", 10)]
     body_start = md.read_text(encoding="utf-8").index("It was")
     assert data["findings"][0]["start"] > body_start
 
 
 def test_ignore_file_and_unused_suppressions(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
-    path.write_text("<!-- qc: ignore-file MT501 -->\nHe said it it again.\n<!-- qc: ignore MT101 -->\nNothing here.\n", encoding="utf-8")
+    path.write_text("<!-- qc: ignore-file TT501 -->\nHe said it it again.\n<!-- qc: ignore TT101 -->\nNothing here.\n", encoding="utf-8")
     plain = json.loads(run_qc("scan", str(path), "--format", "json").stdout)
     assert plain["findings"] == []
     unused = json.loads(run_qc("scan", str(path), "--format", "json", "--report-unused-suppressions").stdout)
@@ -120,7 +131,7 @@ def test_ignore_file_and_unused_suppressions(tmp_path: Path) -> None:
 
 
 def test_config_in_pyproject_walks_up(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.qc]\nignore = ["MT7"]\nexclude = ["skip*"]\nfail-on = "error"\n[tool.qc.per-file-ignores]\n"special.txt" = ["MT5"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.qc]\nignore = ["TT7"]\nexclude = ["skip*"]\nfail-on = "error"\n[tool.qc.per-file-ignores]\n"special.txt" = ["TT5"]\n', encoding="utf-8")
     sub = tmp_path / "deep" / "er"
     sub.mkdir(parents=True)
     (sub / "a.txt").write_text(GARBLED, encoding="utf-8")
@@ -129,8 +140,8 @@ def test_config_in_pyproject_walks_up(tmp_path: Path) -> None:
     result = run_qc("scan", str(sub), "--format", "json")
     data = json.loads(result.stdout)
     found = sorted((Path(f["path"]).name, f["rule"]) for f in data["findings"])
-    assert found == [("a.txt", "MT501")]
-    assert result.returncode == 0  # fail-on = error and MT501 is a warning
+    assert found == [("a.txt", "TT501")]
+    assert result.returncode == 0  # fail-on = error and TT501 is a warning
 
 
 def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
@@ -198,11 +209,11 @@ def test_jsonl_findings_point_at_record_line_and_fix(tmp_path: Path) -> None:
 
 
 def test_rules_listing_and_explain() -> None:
-    listing = run_qc("rules")
+    listing = run_any("rules")
     assert listing.returncode == 0 and "MT501" in listing.stdout
-    explain = run_qc("rule", "MT501")
+    explain = run_any("rule", "MT501")
     assert "duplicated-word" in explain.stdout and "Flagged:" in explain.stdout
-    assert run_qc("rule", "ZZ999").returncode == 2
+    assert run_any("rule", "ZZ999").returncode == 2
 
 
 def test_rules_test_command_on_user_pack(tmp_path: Path) -> None:
@@ -211,14 +222,14 @@ def test_rules_test_command_on_user_pack(tmp_path: Path) -> None:
         "rules:\n  - id: US101\n    name: colour\n    kind: substitution\n    category: grammar\n    severity: info\n    message: m\n    terms: {colour: color}\n    fix: {applicability: safe}\n    examples:\n      bad: [{text: 'a colour', fix: 'a color'}]\n      good: ['a colourful one', 'a colour']\n",
         encoding="utf-8",
     )
-    result = run_qc("rules", "test", str(pack))
+    result = run_any("rules", "test", str(pack))
     assert result.returncode == 1
     assert "2 passed, 1 failed" in result.stdout and "good example flagged" in result.stdout
 
 
 def test_copies_of_seeds_scan_from_any_directory(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    result = run_qc("scan", "seeds", cwd=tmp_path)
+    result = run_any("scan", "seeds", cwd=tmp_path)
     assert result.returncode == 1 and "seeds/002_f846921f518d01c3.txt:" in result.stdout
 
 
@@ -234,4 +245,4 @@ def test_oversized_article_and_record_are_refused_naming_the_flag(tmp_path: Path
     data = json.loads(result.stdout)
     assert {f["path"].rsplit("/", 1)[-1] for f in data["findings"]} == {"feed.jsonl:2"}  # the next record still scanned
     assert result.returncode == 2
-    assert run_qc("scan", str(tmp_path), "--max-article-size", "5", "--select", "MT5").returncode == 1
+    assert run_qc("scan", str(tmp_path), "--max-article-size", "5", "--select", "TT5").returncode == 1
