@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
+
+QC_FIX = ["-m", "qc", "scan", "--fix", "--no-cache", "-j", "1", "--no-default-rules", "--rules", str(FIXTURES / "packs" / "engine-test.yaml")]
 
 ARTICLE = "In a statement. statement. the the ministry said it was a economic crisis.. Then it ended.\n"
 
@@ -28,7 +30,7 @@ def test_sigkill_during_fix_never_leaves_a_partial_file(tmp_path: Path) -> None:
     make_corpus(originals, 80)
     expected = tmp_path / "expected"
     shutil.copytree(originals, expected)
-    done = subprocess.run([sys.executable, "-m", "qc", "scan", str(expected), "--fix", "--no-cache", "-j", "1"], capture_output=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, *QC_FIX, str(expected)], capture_output=True, cwd=ROOT)
     assert done.returncode in (0, 1), done.stderr
     fixed = {p.name: p.read_bytes() for p in expected.iterdir()}
     before = {p.name: p.read_bytes() for p in originals.iterdir()}
@@ -39,7 +41,7 @@ def test_sigkill_during_fix_never_leaves_a_partial_file(tmp_path: Path) -> None:
     for trial in range(6):
         work = tmp_path / f"trial{trial}"
         shutil.copytree(originals, work)
-        proc = subprocess.Popen([sys.executable, "-m", "qc", "scan", str(work), "--fix", "--no-cache", "-j", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, *QC_FIX, str(work)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.8, 3.5))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()

@@ -10,7 +10,13 @@ import pytest
 from qc import scan as scanmod
 from qc.config import Config
 from qc.scan import ScanOptions, scan_paths
-from tests.conftest import SEEDS, run_qc
+from tests.conftest import FIXTURES, SEEDS, run_qc
+
+TEST_PACK = str(FIXTURES / "packs" / "engine-test.yaml")
+
+
+def opts(**kwargs) -> ScanOptions:  # type: ignore[no-untyped-def]
+    return ScanOptions(no_default_rules=True, rule_paths=[TEST_PACK], **kwargs)
 
 SAMPLE = "They met in the the capital. It was a economic crisis.. Said so.\n"
 
@@ -35,39 +41,39 @@ def findings_of(result) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def test_parallel_output_identical_and_ordered(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scanmod, "PARALLEL_MIN_BYTES", 0)  # force the pool on this small corpus
-    one, _ = scan_paths([str(corpus)], Config(), ScanOptions(), jobs=1)
-    two, _ = scan_paths([str(corpus)], Config(), ScanOptions(), jobs=2)
+    one, _ = scan_paths([str(corpus)], Config(), opts(), jobs=1)
+    two, _ = scan_paths([str(corpus)], Config(), opts(), jobs=2)
     assert findings_of(one) and findings_of(one) == findings_of(two)
     assert one.articles_scanned == two.articles_scanned == 12 + 30 + 2
 
 
 def test_cache_hit_gives_same_findings_and_skips_linting(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "cache-root"
-    first, _ = scan_paths([str(corpus)], Config(), ScanOptions(), cache_root=root)
+    first, _ = scan_paths([str(corpus)], Config(), opts(), cache_root=root)
     assert (root / ".qc_cache").is_dir()
 
     def no_linting(self, article):  # type: ignore[no-untyped-def]
         raise AssertionError("cache miss: article was linted again")
 
     monkeypatch.setattr(scanmod.Scanner, "scan_article", no_linting)
-    second, _ = scan_paths([str(corpus)], Config(), ScanOptions(), cache_root=root)
+    second, _ = scan_paths([str(corpus)], Config(), opts(), cache_root=root)
     assert findings_of(second) == findings_of(first)
     assert second.articles_scanned == first.articles_scanned
 
 
 def test_cache_invalidated_by_content_and_settings(corpus: Path, tmp_path: Path) -> None:
     root = tmp_path / "cache-root"
-    scan_paths([str(corpus)], Config(), ScanOptions(), cache_root=root)
+    scan_paths([str(corpus)], Config(), opts(), cache_root=root)
     (corpus / "a00.txt").write_text("Clean text now.\n", encoding="utf-8")
-    after, _ = scan_paths([str(corpus)], Config(), ScanOptions(), cache_root=root)
+    after, _ = scan_paths([str(corpus)], Config(), opts(), cache_root=root)
     assert not [f for f in after.findings if f.path.endswith("a00.txt")]
-    narrowed, _ = scan_paths([str(corpus)], Config(), ScanOptions(select=["MT5"]), cache_root=root)
-    assert {f.rule for f in narrowed.findings} == {"MT501"}
+    narrowed, _ = scan_paths([str(corpus)], Config(), opts(select=["TT5"]), cache_root=root)
+    assert {f.rule for f in narrowed.findings} == {"TT501"}
 
 
 def test_jsonl_format_streams_one_finding_per_line(corpus: Path) -> None:
-    lines = run_qc("scan", str(corpus), "--format", "jsonl", "--no-cache").stdout.splitlines()
-    full = json.loads(run_qc("scan", str(corpus), "--format", "json", "--no-cache").stdout)
+    lines = run_qc("scan", str(corpus), "--format", "jsonl", "--no-cache", "--no-default-rules", "--rules", TEST_PACK).stdout.splitlines()
+    full = json.loads(run_qc("scan", str(corpus), "--format", "json", "--no-cache", "--no-default-rules", "--rules", TEST_PACK).stdout)
     assert [json.loads(line) for line in lines] == full["findings"]
 
 
