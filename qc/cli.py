@@ -103,6 +103,7 @@ def main() -> None:
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: number of cores; used only for large inputs).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
+@click.option("--no-quality", is_flag=True, help="Leave the per-article quality score out of --format json (faster).")
 @click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
 def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
@@ -126,6 +127,7 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
             unsafe_fixes=opts["unsafe_fixes"],
             report_unused_suppressions=opts["report_unused_suppressions"],
             trust_rules=opts["trust_rules"],
+            quality=fmt == "json" and not opts["no_quality"],
         )
         result, diffs, streamed = run_scan(paths, config, options, fmt, opts)
     except QcError as exc:

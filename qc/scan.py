@@ -35,6 +35,7 @@ class ScanOptions:
     unsafe_fixes: bool = False
     report_unused_suppressions: bool = False
     trust_rules: bool = False  # run user packs' regexes on Python's backtracking engine
+    quality: bool = False  # compute each article's quality score (summary.articles[ref].quality)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class ArticleOutcome:
     findings: list[Finding]  # located, relative to the file
     fixed_text: str | None = None  # new article text when fixes changed it
     fixes_applied: int = 0
+    quality: dict[str, Any] | None = None
 
 
 def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
@@ -79,6 +81,10 @@ class Scanner:
     def scan_article(self, article: Article) -> ArticleOutcome:
         findings = self.lint_article_text(article, article.text)
         outcome = ArticleOutcome(article, findings)
+        if self.options.quality:
+            from qc.quality import quality_of  # wordfreq and sentencepiece: only when asked
+
+            outcome.quality = quality_of(article.text, findings).to_dict()
         if self.options.fix or self.options.diff:
             result = fix_text(article.text, lambda t: self.lint_article_text(article, t), self.options.unsafe_fixes, findings)
             if result.text != article.text:
@@ -318,7 +324,7 @@ class Sink:
             for entry in self.pending.values():
                 entry["errors"].append(error_dict(item[1]))
         elif kind == "begin":
-            self.pending[str(item[1])] = {"findings": [], "errors": [], "articles": 0}
+            self.pending[str(item[1])] = {"findings": [], "errors": [], "articles": 0, "extras": {}}
             self.file_fixed: list[ArticleOutcome] = []
         elif kind == "end":
             entry = self.pending.pop(str(item[1]), None)
@@ -331,6 +337,7 @@ class Sink:
             hit = item[2]
             self.files.add(display_path(item[1]))
             result.articles_scanned += hit["articles"]
+            result.articles.update(hit.get("extras", {}))
             self.add_findings([finding_from_dict(f) for f in hit["findings"]])
             result.errors.extend(InputError(e["path"], e["reason"], e["line"]) for e in hit["errors"])
         elif kind == "outcome":
@@ -341,9 +348,14 @@ class Sink:
         self.result.articles_scanned += 1
         self.result.fixes_applied += outcome.fixes_applied
         self.add_findings(outcome.findings)
+        extras = {"quality": outcome.quality} if outcome.quality is not None else None
+        if extras:
+            self.result.articles[outcome.article.ref] = extras
         for entry in self.pending.values():
             entry["articles"] += 1
             entry["findings"].extend(f.to_dict() for f in outcome.findings)
+            if extras:
+                entry["extras"][outcome.article.ref] = extras
         if outcome.fixed_text is not None:
             (self.file_fixed if self.on_file_fixed is not None else self.outcomes).append(outcome)
         if self.on_outcome is not None:
@@ -364,6 +376,7 @@ def cache_settings(config: Config, options: ScanOptions) -> dict[str, Any]:
         "no_default_rules": options.no_default_rules,
         "unused": options.report_unused_suppressions,
         "trust": options.trust_rules,
+        "quality": options.quality,
         "cwd": str(Path.cwd()),  # paths in findings are relative to it
     }
 
