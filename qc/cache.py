@@ -44,9 +44,18 @@ def packs_digest(folders: Iterable[str | Path]) -> str:
     return hasher.hexdigest()
 
 
+def code_digest() -> str:
+    """qc's own code: a changed rule kind must not serve findings cached by the old one."""
+    package = Path(__file__).resolve().parent
+    return packs_digest([p for p in sorted(package.rglob("*.py"))])
+
+
 class ScanCache:
     def __init__(self, root: Path, settings: dict[str, Any], rule_folders: Iterable[str | Path]) -> None:
-        key = json.dumps({"version": __version__, "settings": settings, "packs": packs_digest(rule_folders)}, sort_keys=True)
+        key = json.dumps(
+            {"version": __version__, "settings": settings, "packs": packs_digest(rule_folders), "code": code_digest()},
+            sort_keys=True,
+        )
         self.folder = root / CACHE_DIR_NAME / hashlib.sha256(key.encode()).hexdigest()[:20]
 
     def entry_path(self, path: Path) -> Path:
