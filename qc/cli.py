@@ -22,6 +22,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "qc.commands.dedup": ("dedup", "index"),
     "qc.commands.evaluate": ("eval",),
     "qc.commands.quality": ("score", "report"),
+    "qc.commands.hook": ("hook-dedup",),
 }
 
 
