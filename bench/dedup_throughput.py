@@ -1,6 +1,10 @@
 """MinHash signature throughput of qc and datasketch on the same texts, and the whole
 copy-tier pipeline, on one core.
 
+Times are CPU seconds of this process (time.process_time), the best of --repeat runs:
+on a shared machine, wall time also counts the other processes on the same core.
+Run it pinned (`taskset -c 0`), so numpy uses one core.
+
 Usage: python bench/dedup_throughput.py ../shared/data/clean-news/articles.jsonl [--repeat 3] [--datasketch-limit 300]
 
 Both sides get the same raw texts; each does its own normalisation and word 5-gram
@@ -18,9 +22,9 @@ from qc.corpus import load_articles
 def best_of(repeat: int, fn) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 

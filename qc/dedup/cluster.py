@@ -121,17 +121,31 @@ def copy_clusters(
     the component's representative, so a chain A~B~C does not glue A to an unrelated C.
     Members that fail are regrouped among themselves."""
     edges = copies.copy_edges(batch, threshold, containment)
+    return clusters_from_edges(articles, batch.sets, edges, threshold, containment, findings)
+
+
+def clusters_from_edges(
+    articles: Sequence[Article],
+    sets: Sequence[Any],
+    edges: dict[tuple[int, int], copies.Overlap],
+    threshold: float,
+    containment: float,
+    findings: Callable[[int], int],
+) -> list[Cluster]:
+    """Copy clusters from verified copy edges (see copy_clusters); `sets` gives the exact
+    shingle set of an article, for a member-representative pair that is not an edge."""
     out: list[Cluster] = []
+    neighbours: dict[int, list[int]] = {}
+    for i, j in edges:
+        neighbours.setdefault(i, []).append(j)
+        neighbours.setdefault(j, []).append(i)
     pending = components(len(articles), list(edges))
     while pending:
         group = pending.pop()
         # The representative comes from the best-connected members (a truncated copy
         # and a copy with other edits may each match the original but not each other).
-        degree = {i: 0 for i in group}
-        for i, j in edges:
-            if i in degree and j in degree:
-                degree[i] += 1
-                degree[j] += 1
+        inside = set(group)
+        degree = {i: sum(j in inside for j in neighbours.get(i, ())) for i in group}
         top = max(degree.values())
         central = [i for i in group if degree[i] == top]
         rep, reason = choose_representative(articles, central, findings)
@@ -144,8 +158,8 @@ def copy_clusters(
             if i == rep:
                 continue
             key = (min(i, rep), max(i, rep))
-            ov = edges.get(key) or copies.overlap(batch.sets[key[0]], batch.sets[key[1]])
-            small = min(len(batch.sets[i]), len(batch.sets[rep]))
+            ov = edges.get(key) or copies.overlap(sets[key[0]], sets[key[1]])
+            small = min(len(sets[i]), len(sets[rep]))
             if ov.is_copy(threshold, containment, small):
                 inside = ov.contained_a if key[0] == i else ov.contained_b
                 members.append(Member(i, articles[i].ref, ov.jaccard, inside))

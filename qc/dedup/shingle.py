@@ -53,19 +53,33 @@ def normalize(text: str) -> str:
 def _word_mask(buf: np.ndarray) -> np.ndarray:
     """True for bytes inside tokens: ASCII letters/digits and non-ASCII characters,
     except the UTF-8 forms of Latin-1 punctuation (U+00A1-U+00BF, U+00D7, U+00F7),
-    General Punctuation (U+2000-U+206F) and CJK punctuation (U+3000-U+303F)."""
-    word = _WORD_BYTE[buf]
+    General Punctuation (U+2000-U+206F) and CJK punctuation (U+3000-U+303F).
+
+    One table lookup over the whole buffer; the multi-byte checks look only at the
+    (few) lead bytes >= 0xC2, so English text costs about one pass.
+    """
+    word = np.take(_WORD_BYTE, buf)
     n = len(buf)
     if n < 2:
         return word
-    nxt = buf[1:]
-    lead = buf[:-1]
-    two = np.flatnonzero(((lead == 0xC2) & (nxt >= 0xA0) & (nxt <= 0xBF)) | ((lead == 0xC3) & ((nxt == 0x97) | (nxt == 0xB7))))
-    three = np.flatnonzero(((lead == 0xE2) & ((nxt == 0x80) | (nxt == 0x81))) | ((lead == 0xE3) & (nxt == 0x80)))
+    hi = np.flatnonzero(buf[:-1] >= 0xC2)
+    if len(hi) == 0:
+        return word
+    lead = buf[hi]
+    nxt = buf[hi + 1]
+    two = hi[((lead == 0xC2) & (nxt >= 0xA0) & (nxt <= 0xBF)) | ((lead == 0xC3) & ((nxt == 0x97) | (nxt == 0xB7)))]
+    three = hi[((lead == 0xE2) & ((nxt == 0x80) | (nxt == 0x81))) | ((lead == 0xE3) & (nxt == 0x80))]
     for width, at in ((2, two), (3, three)):
         for j in range(width):
             word[np.minimum(at + j, n - 1)] = False
     return word
+
+
+def _token_edges(word: np.ndarray) -> np.ndarray:
+    """Alternating start/end byte offsets of the runs of True in `word`."""
+    padded = np.zeros(len(word) + 2, dtype=bool)
+    padded[1:-1] = word
+    return np.flatnonzero(padded[1:] != padded[:-1])
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -98,7 +112,7 @@ def token_hashes_batch(normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     data = _SEP.join(t.encode("utf-8", "surrogatepass") for t in normalized) + _SEP
     buf = np.frombuffer(data, dtype=np.uint8)
     word = _word_mask(buf)
-    edges = np.flatnonzero(np.diff(word.view(np.int8), prepend=0, append=0))
+    edges = _token_edges(word)
     starts, ends = edges[0::2], edges[1::2]
     # prefix[i] = sum_{j<i} b[j] * P_INV**j  (mod 2**64)
     with np.errstate(over="ignore"):
