@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +27,12 @@ PIECES = st.sampled_from(
 )
 NEWSY_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=60).map("".join)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@lru_cache(maxsize=1)
+def fixing_scanner() -> Scanner:
+    options = ScanOptions(diff=True, unsafe_fixes=True)
+    return Scanner(active_rules(Config(), options), Config(), options)
 
 
 def lint(text: str):  # type: ignore[no-untyped-def]
@@ -73,7 +80,7 @@ def test_fixing_is_idempotent(text: str, unsafe: bool) -> None:
 def test_loader_and_scanner_survive_arbitrary_bytes(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"input{suffix}"
     path.write_bytes(data)
-    scanner = Scanner(active_rules(Config(), ScanOptions()), Config(), ScanOptions(diff=True, unsafe_fixes=True))
+    scanner = fixing_scanner()
     for item in load_file(path):
         if hasattr(item, "text"):
             outcome = scanner.scan_article(item)  # type: ignore[arg-type]
