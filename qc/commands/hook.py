@@ -151,8 +151,8 @@ def hook_dedup(paths: tuple[str, ...], index_path: str | None, no_index: bool, c
         for line in lines:
             click.echo(f"{article.ref}: {line}")
     if flagged:
-        noun = "article copies or retells" if flagged == 1 else "articles copy or retell"
-        click.echo(f"{flagged} of {len(articles)} {noun} another; if intended, commit with SKIP=qc-dedup")
+        click.echo(f"{flagged} of {len(articles)} articles flagged as copies or retellings; "
+                   "if that is intended, commit with SKIP=qc-dedup")
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if flagged else EXIT_CLEAN)
