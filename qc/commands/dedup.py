@@ -118,16 +118,56 @@ def _open(db: str, create: bool = False) -> Any:
         _fail(exc.describe())
 
 
+_MAX_SIZE = click.option(
+    "--max-article-size", type=click.FloatRange(min=0.001), default=20.0, show_default=True, metavar="MB",
+    help="Refuse articles (files or .jsonl records) larger than this.",
+)
+
+
+class _Stream:
+    """Articles under the paths, read lazily (bounded memory); bad inputs are reported as they come."""
+
+    def __init__(self, paths: Sequence[str], max_mb: float) -> None:
+        self.paths, self.max_mb, self.errors = paths, max_mb, 0
+
+    def __iter__(self) -> Any:
+        from qc.corpus import iter_articles
+
+        for item in iter_articles(self.paths, max_mb=self.max_mb):
+            if isinstance(item, QcError):
+                _error(item.describe())
+                self.errors += 1
+            else:
+                yield item
+
+
 @index.command("add")
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def index_add(db: str, paths: tuple[str, ...]) -> None:
-    """Add articles to the index DB (created if missing); an article already there is skipped."""
-    articles, errors = _load(paths)
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Articles per transaction: a crash loses at most the batch in flight.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="After each committed batch, print `added REF` or `exists REF` per article (flushed).")
+@_MAX_SIZE
+def index_add(db: str, paths: tuple[str, ...], batch_size: int, verbose: bool, max_article_size: float) -> None:
+    """Add articles to the index DB (created if missing); an article already there is skipped.
+
+    Articles are committed in batches; with -v every article is listed once its batch is
+    committed, so a line printed means the article is safely in the index.
+    """
+    stream = _Stream(paths, max_article_size)
+
+    def committed(batch: list[tuple[Any, bool]]) -> None:
+        if verbose:
+            click.echo("".join(f"{'added' if new else 'exists'} {a.ref}\n" for a, new in batch), nl=False)
+
     with _open(db, create=True) as ix:
-        added, skipped = ix.add(articles)
+        try:
+            added, skipped = ix.add(stream, batch_size=batch_size, on_commit=committed)
+        except QcError as exc:
+            _fail(exc.describe())
     click.echo(f"added {added} articles, {skipped} already indexed")
-    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
+    sys.exit(EXIT_ERROR if stream.errors else EXIT_CLEAN)
 
 
 @index.command("query")
@@ -136,12 +176,17 @@ def index_add(db: str, paths: tuple[str, ...]) -> None:
 @click.option("--threshold", type=float, default=0.8, show_default=True, callback=_unit_interval)
 @click.option("--containment", type=float, default=0.8, show_default=True, callback=_unit_interval)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: float, fmt: str) -> None:
+@_MAX_SIZE
+def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: float, fmt: str, max_article_size: float) -> None:
     """Which indexed articles each new article duplicates, copies or retells (exit 1 if any)."""
     ix = _open(db)
-    articles, errors = _load(paths)
+    stream = _Stream(paths, max_article_size)
+    articles = list(stream)
     with ix:
-        results = ix.query(articles, threshold, containment)
+        try:
+            results = ix.query(articles, threshold, containment)
+        except QcError as exc:
+            _fail(exc.describe())
     if fmt == "json":
         doc = {
             "version": 1,
@@ -164,7 +209,7 @@ def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: 
                 click.echo(f"{a.ref}: {verbs[m.kind]} {m.ref} (similarity {m.similarity:.3f}, containment {m.containment:.3f})")
         n = sum(bool(ms) for ms in results)
         click.echo(f"{n} of {len(articles)} articles match indexed ones")
-    if errors:
+    if stream.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if any(results) else EXIT_CLEAN)
 
@@ -175,9 +220,29 @@ def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: 
 def index_stats(db: str, fmt: str) -> None:
     """Articles, band keys and size of the index."""
     with _open(db) as ix:
-        stats = ix.stats()
+        try:
+            stats = ix.stats()
+        except QcError as exc:
+            _fail(exc.describe())
     if fmt == "json":
         click.echo(json.dumps(stats, indent=2))
     else:
         for key, value in stats.items():
             click.echo(f"{key}: {value}")
+
+
+@index.command("check")
+@click.argument("db", type=click.Path(dir_okay=False))
+def index_check(db: str) -> None:
+    """Check the index: SQLite's integrity check and qc's own consistency checks (exit 2 on a problem)."""
+    with _open(db) as ix:
+        try:
+            problems = ix.check()
+            articles = ix.stats()["articles"]
+        except QcError as exc:
+            _fail(exc.describe())
+    for problem in problems:
+        _error(f"{db}: {problem}")
+    if problems:
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{db}: ok ({articles} articles)")
