@@ -328,3 +328,60 @@ def test_jsonl_records_and_json_unchanged_reindex(tmp_path: Path, clean_articles
     code, out, err = invoke("late.jsonl", cwd=tmp_path)
     assert code == 1, out + err
     assert out.startswith("late.jsonl:1: copies wire.jsonl:2 (jaccard 0.")
+
+
+# -- the README's configurations ---------------------------------------------------------
+
+
+def doc_yaml_blocks() -> list[str]:
+    """The ```yaml blocks of the "Use with pre-commit" section (README, or its draft in docs/)."""
+    import re
+
+    for source in (ROOT / "README.md", ROOT / "docs" / "precommit.md"):
+        text = source.read_text(encoding="utf-8") if source.exists() else ""
+        start = text.find("## Use with pre-commit")
+        if start >= 0:
+            end = text.find("\n## ", start + 1)
+            section = text[start : end if end > 0 else len(text)]
+            return re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    pytest.fail("no 'Use with pre-commit' section in README.md or docs/precommit.md")
+
+
+def test_documented_configs_are_valid(tmp_path: Path) -> None:
+    import yaml
+
+    blocks = doc_yaml_blocks()
+    assert len(blocks) >= 2
+    manifest = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert manifest == {"qc-scan", "qc-fix", "qc-dedup"}
+    remote = yaml.safe_load(blocks[0])
+    assert {h["id"] for r in remote["repos"] for h in r["hooks"]} <= manifest
+    for k, block in enumerate(blocks):
+        (tmp_path / f"c{k}.yaml").write_text(block, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", str(tmp_path / f"c{k}.yaml")],
+                              capture_output=True, text=True, env=git_env(), timeout=120)
+        assert done.returncode == 0, f"block {k}:\n{block}\n{done.stdout}{done.stderr}"
+
+
+def test_documented_local_config_runs(tmp_path: Path, clean_articles: list[Article]) -> None:
+    """The `repo: local` config from the docs, with this environment's qc on PATH."""
+    local = next(b for b in doc_yaml_blocks() if "repo: local" in b)
+    repo = NewsRepo(tmp_path / "news", tmp_path / "pre-commit-home")
+    repo.env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{repo.env.get('PATH', '')}"
+    repo.path.mkdir()
+    git(repo.path, "init", "-q", "-b", "main")
+    repo.write(".pre-commit-config.yaml", local)
+    repo.write("qc.toml", 'index = "news.qcindex"\n')
+    git(repo.path, "commit", "-q", "-m", "config")
+    from qc.dedup.index import Index
+
+    with Index(repo.path / "news.qcindex", create=True) as ix:
+        ix.add([Article("archive/a3.txt", clean_articles[3].text)])
+    ok = repo.write("council.txt", CLEAN)
+    bad = repo.write("moscow.md", GARBLED)
+    copy = repo.write("lifted.txt", near_copy(clean_articles[3].text))
+    assert repo.pre_commit("run", "--files", ok).returncode == 0
+    done = repo.pre_commit("run", "qc-scan", "--files", bad)
+    assert done.returncode == 1 and "moscow.md:1:" in done.stdout, done.stdout + done.stderr
+    done = repo.pre_commit("run", "qc-dedup", "--files", ok, copy)
+    assert done.returncode == 1 and "lifted.txt: copies archive/a3.txt" in done.stdout, done.stdout + done.stderr
