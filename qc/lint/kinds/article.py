@@ -1,0 +1,146 @@
+"""`article`: "a" or "an" chosen by the sound of the next word, not its spelling.
+
+"an hour", "a university", "an NGO", "an FBI agent", "a one-off", "a European",
+"an 8-year-old", "a NATO summit". The decision uses:
+- numbers: how they are read (8, 11, 18, 80-89 ... start with a vowel sound);
+- all-capital abbreviations: read letter by letter ("an FBI", "a UN") unless they
+  look pronounceable as a word ("a NATO", "a SWAT team"); the letter names
+  A E F H I L M N O R S X start with a vowel sound;
+- ordinary words: the first letter, corrected by short lists of spellings whose
+  sound differs (vowel letter, consonant sound: uni-, eu-, one; silent h: hour, honest).
+
+Matched in the engine's literal pass ("a ", "an "); a capital "A" counts only at the
+start of a sentence (mid-sentence it is usually a label: "Group A", "Plan A").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, register
+
+NEXT_WORD = re.compile(r"[ \t]+[\"“‘'(\[]?([A-Za-z0-9][\w'’.-]*)")
+# Vowel letter, consonant sound ("a university", "a European", "a one-off").
+CONSONANT_SOUND = re.compile(
+    r"(?:uni(?!n|m|d|ll)|us[eau]|ut[iea]|uto|ura|ure(?!a)|uri|uro|uku|uga|ukr|uru|ubiq|unan|usur|eu|ewe|one(?![a-z])|once|ouija|uk\b|ufo)",
+    re.IGNORECASE,
+)
+# Consonant letter, vowel sound ("an hour", "an honest").
+VOWEL_SOUND = re.compile(r"(?:hour|honest|honou?r|heir)", re.IGNORECASE)
+# Names and words that the spelling rules above get wrong.
+SPECIAL = {"uber": "an", "uzbek": "an", "uzbekistan": "an", "urdu": "an", "ulster": "an", "umbrella": "an", "uyghur": "a", "uighur": "a", "unesco": "a", "unicef": "a", "uefa": "a", "once-in-a-generation": "a", "herb": None, "herbal": None, "historic": None, "historical": None, "hotel": None, "heroic": None}
+LETTER_VOWEL_SOUND = set("AEFHILMNORSX")
+ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "kl", "kr", "ph", "pl", "pr", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr"}
+VOWELS = set("AEIOU")
+
+
+def expected_article(word: str) -> str | None:
+    """'a', 'an', or None when unsure."""
+    token = word.rstrip(".")
+    low = token.lower()
+    if low in SPECIAL:
+        return SPECIAL[low]
+    head = re.split(r"[-'’]", low, maxsplit=1)[0]
+    if head in SPECIAL:
+        return SPECIAL[head]
+    if token[0].isdigit():
+        return number_article(token)
+    letters = re.match(r"[A-Za-z]+", token)
+    if not letters:
+        return None
+    core = letters.group(0)
+    if len(core) == 1:
+        # A letter read by its name: "an F-16", "an X-ray", "a U-turn", "a B-52".
+        if len(token) > 1 and token[1] not in "-’'":
+            return None
+        return "an" if core.upper() in LETTER_VOWEL_SOUND else "a"
+    if core.isupper():
+        return acronym_article(core)
+    if any(c.isupper() for c in core[1:]):
+        return None  # iPhone, eBay, McDonald: leave alone
+    if VOWEL_SOUND.match(low):
+        return "an"
+    if low[0] in "aeiou":
+        return "a" if CONSONANT_SOUND.match(low) else "an"
+    return "a"
+
+
+def acronym_article(core: str) -> str | None:
+    pronounceable = len(core) >= 4 and any(c in VOWELS for c in core[1:]) and (core[0] in VOWELS or core[1] in VOWELS or core[:2].lower() in ONSETS)
+    if pronounceable:
+        if core[0] == "U":
+            return "a"
+        return "an" if core[0] in VOWELS else "a"
+    return "an" if core[0] in LETTER_VOWEL_SOUND else "a"
+
+
+def number_article(token: str) -> str:
+    digits = re.match(r"[0-9][0-9,]*", token).group(0).rstrip(",")  # type: ignore[union-attr]
+    if digits[0] == "8":
+        return "an"
+    groups = digits.split(",")
+    lead = groups[0]
+    plain = "".join(groups)
+    if len(groups) > 1:
+        return "an" if lead in ("11", "18") else "a"
+    if lead[:2] in ("11", "18") and (len(plain) % 3 == 2 or len(plain) == 4):
+        return "an"
+    return "a"
+
+
+@register("article")
+class Article(RuleKind):
+    params_schema = {"type": "object", "additionalProperties": False, "properties": {}}
+
+    def literals(self) -> Iterable[tuple[str, Any]]:
+        # The character before the article is part of the literal, so that words ending
+        # in "a" ("China ") do not call back; an article at the very start of the text is missed.
+        for before in (" ", "\n", "\t", "“", '"', "(", "‘", "—", "[", "'"):
+            yield (before + "a ", "a")
+            yield (before + "an ", "an")
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        """The one place the literals cannot see: an article at the very start of the text."""
+        low = doc.lower[:3]
+        if low.startswith("a "):
+            yield from self.at(doc, 0, 2)
+        elif low.startswith("an "):
+            yield from self.at(doc, 0, 3)
+
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        return self.at(doc, start + 1, end)
+
+    def at(self, doc: Document, start: int, end: int) -> Iterator[Finding]:
+        text = doc.text
+        article = text[start : end - 1]
+        if article[0] == "A" and not sentence_start(text, start):
+            return
+        if article not in ("a", "A", "an", "An"):
+            return
+        match = NEXT_WORD.match(text, end - 1)
+        if match is None:
+            return
+        word = match.group(1)
+        want = expected_article(word)
+        if want is None or want == article.lower():
+            return
+        replacement = want if article[0] == "a" else want.capitalize()
+        w_start, w_end = match.span(1)
+        yield self.finding(
+            doc,
+            start,
+            w_end,
+            {"article": article, "word": word, "replacement": f"{replacement} {word}", "sound": "vowel" if want == "an" else "consonant"},
+            [Edit(start, start + len(article), replacement)],
+        )
+
+
+def sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in "\"“‘'( \t":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n:;—–"

@@ -1,0 +1,107 @@
+"""`collocation`: a word or verb form that is wrong only before certain nouns.
+
+False friends and calques live in collocations: "the actual president" (current),
+"assisted at the summit" (attended), "a sensible issue" (sensitive), "realised the
+project" (carried out). A rule lists the `forms` to find (each with its replacement,
+matched in the engine's literal pass) and the `objects` that must follow, with at
+most `max_gap` words in between (articles, possessives, adjectives). Without
+`objects` the form alone is enough. `exceptions` are longer phrases around the form
+that make it correct.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, match_case, register
+
+WORD = re.compile(r"[ \t]+([\w'’-]+)")
+# Words that cannot stand between the form and its object ("realized that the study ...").
+GAP_STOP = {"that", "what", "how", "why", "when", "whether", "if", "which", "who", "it", "this", "there"}
+# Words after the object that show it is the subject of a new clause ("realized the project would fail").
+CLAUSE_VERBS = {"would", "was", "is", "were", "are", "had", "has", "have", "could", "will", "might", "may", "must", "should", "did", "does", "can", "needed", "needs", "wasn't", "isn't", "won't", "wouldn't", "couldn't"}
+
+
+@register("collocation")
+class Collocation(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["forms"],
+        "additionalProperties": False,
+        "properties": {
+            "forms": {"type": "object", "additionalProperties": {"type": ["string", "null"]}, "minProperties": 1},
+            "objects": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "max_gap": {"type": "integer", "minimum": 0, "maximum": 4},
+            "exceptions": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            # Skip when the object is followed by a verb: it then starts a clause ("realized the project would fail").
+            "object_not_subject": {"type": "boolean"},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.forms = {k.lower(): v for k, v in params["forms"].items()}
+        self.objects = [tuple(o.lower().split()) for o in params.get("objects", [])]
+        self.max_gap = params.get("max_gap", 2)
+        self.exceptions = [e.lower() for e in params.get("exceptions", [])]
+        self.object_not_subject = params.get("object_not_subject", False)
+
+    def literals(self) -> Iterable[tuple[str, Any]]:
+        return ((form, form) for form in self.forms)
+
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        if not doc.word_bounded(start, end):
+            return
+        if self.excepted(doc, start, end):
+            return
+        obj_end = end
+        obj = ""
+        if self.objects:
+            found = self.find_object(doc, end)
+            if found is None:
+                return
+            obj, obj_end = found
+        right = self.forms[payload]
+        form = doc.text[start:end]
+        edits = [Edit(start, end, match_case(form, right))] if right is not None else None
+        values = {"form": form, "replacement": match_case(form, right) if right else "", "object": obj}
+        yield self.finding(doc, start, obj_end, values, edits)
+
+    def find_object(self, doc: Document, pos: int) -> tuple[str, int] | None:
+        words: list[tuple[str, int, int]] = []
+        low = doc.lower
+        for _ in range(self.max_gap + max((len(o) for o in self.objects), default=1)):
+            m = WORD.match(low, pos)
+            if m is None:
+                break
+            words.append((m.group(1), m.start(1), m.end(1)))
+            pos = m.end()
+        for skip in range(0, min(self.max_gap, len(words)) + 1):
+            if skip and words[skip - 1][0] in GAP_STOP:
+                break
+            for obj in self.objects:
+                n = len(obj)
+                if skip + n <= len(words) and all(words[skip + k][0].rstrip("'’s") == w.rstrip("'’s") or words[skip + k][0] == w for k, w in enumerate(obj)):
+                    last = words[skip + n - 1]
+                    after = WORD.match(low, last[2])
+                    if self.object_not_subject and after is not None and after.group(1) in CLAUSE_VERBS:
+                        return None
+                    return doc.text[words[skip][1] : last[2]], last[2]
+        return None
+
+    def excepted(self, doc: Document, start: int, end: int) -> bool:
+        low = doc.lower
+        window = low[max(0, start - 40) : end + 40]
+        offset = start - max(0, start - 40)
+        for phrase in self.exceptions:
+            i = window.find(phrase)
+            while i >= 0:
+                if i <= offset and i + len(phrase) >= offset + (end - start):
+                    return True
+                i = window.find(phrase, i + 1)
+        return False

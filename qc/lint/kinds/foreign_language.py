@@ -1,0 +1,213 @@
+"""`foreign_language`: a paragraph, sentence or short phrase in another language (Latin script).
+
+Two checks, both behind cheap prefilters so that heavy libraries run on a few spans only:
+
+- paragraphs: a paragraph of `min_words`+ words with almost none of the commonest
+  English function words is passed to langdetect (made deterministic with
+  `DetectorFactory.seed = 0`); it is flagged when the language is not English with
+  probability >= `min_probability`.
+- phrases: inside English sentences, a run of two or more lowercase words that are
+  foreign function words (the list in `data/residue-function-words.txt`) or that
+  wordfreq knows in French, German, Spanish, Italian or Portuguese but hardly in
+  English. Runs inside names ("Place de la Concorde", "Le Monde") are skipped: a
+  name starts and ends with capitalised words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from qc.finding import Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, register
+
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "rules" / "en" / "data"
+DATA = DATA_DIR / "residue-function-words.txt"
+BORROWED = DATA_DIR / "phrases-borrowed.txt"
+EN_MARKERS = (" the ", " of ", " and ", " to ", " in ", " is ", " was ", " for ", " that ", " with ", " on ", " said ")
+# Function words of the commonest other Latin-script languages (French, German, Spanish, Italian, Portuguese, Dutch).
+OTHER_MARKERS = (" de ", " la ", " le ", " les ", " des ", " et ", " der ", " die ", " und ", " das ", " el ", " y ", " que ", " en ", " il ", " di ", " e ", " da ", " em ", " het ", " een ", " van ", " ist ", " est ",
+                 " ein ", " eine ", " hat ", " mit ", " nicht ", " sich ", " auf ", " im ", " am ", " zu ", " von ", " für ",
+                 " du ", " une ", " pour ", " dans ", " avec ", " sur ", " qui ", " los ", " las ", " del ", " por ", " con ", " para ", " una ")
+TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+OTHER_LANGS = ("fr", "de", "es", "it", "pt")
+
+
+def read_list(path: Path) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.add(line)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    return read_list(DATA)
+
+
+@lru_cache(maxsize=1)
+def function_word_regex() -> re.Pattern[str]:
+    words = sorted(function_words(), key=len, reverse=True)
+    return re.compile(r" (?:" + "|".join(re.escape(w) for w in words) + r")(?= )")
+
+
+@lru_cache(maxsize=1)
+def borrowed_phrases() -> tuple[str, ...]:
+    return tuple(sorted(read_list(BORROWED), key=len, reverse=True))
+
+
+@lru_cache(maxsize=20000)
+def foreignness(word: str) -> float:
+    """How much more common `word` is in a nearby language than in English (zipf difference)."""
+    from wordfreq import zipf_frequency
+
+    en = zipf_frequency(word, "en")
+    other = max(zipf_frequency(word, lang) for lang in OTHER_LANGS)
+    return other - en
+
+
+def detect(text: str) -> tuple[str, float]:
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return "", 0.0
+    return best.lang, best.prob
+
+
+@register("foreign_language")
+class ForeignLanguage(RuleKind):
+    params_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "scope": {"enum": ["paragraph", "phrase"]},
+            "min_words": {"type": "integer", "minimum": 2},
+            "min_probability": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.scope = params.get("scope", "paragraph")
+        self.min_words = params.get("min_words", 8 if self.scope == "paragraph" else 2)
+        self.min_probability = params.get("min_probability", 0.95)
+        if self.scope == "phrase" and not DATA.exists():
+            raise self.error(f"missing data file {DATA.name}")
+
+    def triggers(self):  # type: ignore[no-untyped-def]
+        if self.scope == "phrase":
+            return tuple(f" {w} " for w in function_words())
+        return None
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if self.scope == "paragraph":
+            yield from self.check_paragraphs(doc)
+        else:
+            yield from self.check_phrases(doc)
+
+    def check_paragraphs(self, doc: Document) -> Iterator[Finding]:
+        text = doc.text
+        low = doc.lower
+        for start, end in doc.paragraphs:
+            chunk = low[start:end]
+            words = chunk.count(" ") + 1
+            if words < self.min_words:
+                continue
+            if sum(1 for m in EN_MARKERS[:4] if m in chunk) >= 2:
+                continue  # plainly English: the quick exit for almost every paragraph
+            padded = f" {chunk} "
+            hits = sum(padded.count(m) for m in EN_MARKERS)
+            if hits > words * 0.04:
+                continue
+            foreign = sum(padded.count(m) for m in OTHER_MARKERS)
+            if foreign < 2 and sum(1 for c in chunk if ord(c) > 127 and c.isalpha()) < 0.03 * len(chunk):
+                continue  # no sign of another language: a title, a list of names
+            letters = sum(1 for c in chunk if c.isalpha())
+            if letters < len(chunk) * 0.6:
+                continue  # tables, numbers, lists of names
+            lang, prob = detect(text[start : min(end, start + 400)])
+            if lang and lang != "en" and prob >= self.min_probability:
+                yield self.finding(doc, start, end, {"language": lang})
+
+    def check_phrases(self, doc: Document) -> Iterator[Finding]:
+        # Tokenise only windows around the function words found by one regex pass.
+        text = doc.text
+        done = -1
+        for hit in function_word_regex().finditer(doc.lower):
+            if hit.start() < done:
+                continue
+            lo = text.rfind("\n", 0, hit.start()) + 1
+            lo = max(lo, hit.start() - 150)
+            hi = text.find("\n", hit.end())
+            hi = len(text) if hi < 0 else min(hi, hit.end() + 150)
+            done = hi
+            yield from self.check_window(doc, lo, hi)
+
+    def check_window(self, doc: Document, lo: int, hi: int) -> Iterator[Finding]:
+        text = doc.text
+        fw = function_words()
+        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, lo, hi)]
+        i = 0
+        n = len(tokens)
+        while i < n:
+            word = tokens[i][0]
+            if not (word.islower() and (word in fw)):
+                i += 1
+                continue
+            # Grow a run of foreign words around this function word.
+            lo = i
+            while lo > 0 and self.is_foreign(tokens[lo - 1][0], fw, text, tokens[lo - 1][2], tokens[lo][1]):
+                lo -= 1
+            hi = i + 1
+            while hi < n and self.is_foreign(tokens[hi][0], fw, text, tokens[hi - 1][2], tokens[hi][1]):
+                hi += 1
+            run = tokens[lo:hi]
+            i = hi
+            if len(run) < self.min_words or sum(1 for w, _, _ in run if w in fw) < 1:
+                continue
+            if sum(1 for w, _, _ in run if w not in fw) < 1 and len(run) < 3:
+                continue
+            before = tokens[lo - 1][0] if lo > 0 else ""
+            after = tokens[hi][0] if hi < n else ""
+            if self.borrowed(doc, run[0][1], run[-1][2]):
+                continue
+            if before[:1].isupper() and after[:1].isupper():
+                continue  # inside a name: Place de la Concorde
+            if before[:1].isupper() and lo > 0 and text[tokens[lo - 1][2] : run[0][1]] == " ":
+                continue  # the end of a name: Hôtel de ville, Jardin des plantes
+            yield self.finding(doc, run[0][1], run[-1][2], {"language": "a foreign language"})
+
+    @staticmethod
+    def borrowed(doc: Document, start: int, end: int) -> bool:
+        """Is the run (or all of it but a word at its edge) part of a phrase English has borrowed?"""
+        window = doc.lower[max(0, start - 30) : end + 30]
+        offset = start - max(0, start - 30)
+        for phrase in borrowed_phrases():
+            i = window.find(phrase)
+            while i >= 0:
+                if i <= offset + 1 and i + len(phrase) >= offset + (end - start) - 1:
+                    return True
+                if i < offset + (end - start) and i + len(phrase) > offset:
+                    return True
+                i = window.find(phrase, i + 1)
+        return False
+
+    @staticmethod
+    def is_foreign(word: str, fw: frozenset[str], text: str, gap_start: int, gap_end: int) -> bool:
+        gap = text[gap_start:gap_end]
+        if gap not in (" ", "'", "’", "-"):
+            return False
+        if not word.islower():
+            return False
+        return word in fw or foreignness(word) >= 2.5

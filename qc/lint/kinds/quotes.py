@@ -1,0 +1,54 @@
+"""`quote_balance`: quotation marks that do not pair up within a paragraph.
+
+Curly quotes are paired in order: a closing ” with no open “ before it, or an “
+left open at the end of the paragraph, is flagged. Straight double quotes are
+counted: an odd number is flagged. News style lets a quotation run over several
+paragraphs with the earlier ones left open, so an open quote is fine when the next
+paragraph starts with an opening quote mark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from qc.finding import Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, register
+
+QUOTES = re.compile(r"[“”\"]")
+
+
+@register("quote_balance")
+class QuoteBalance(RuleKind):
+    params_schema = {"type": "object", "additionalProperties": False, "properties": {}}
+
+    def triggers(self) -> Iterable[str] | None:
+        return ("“", "”", '"')
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        text = doc.text
+        paragraphs = doc.paragraphs
+        for index, (start, end) in enumerate(paragraphs):
+            following = text[paragraphs[index + 1][0]] if index + 1 < len(paragraphs) else ""
+            open_at = -1
+            straight: list[int] = []
+            for m in QUOTES.finditer(text, start, end):
+                ch = m.group()
+                pos = m.start()
+                if ch == '"':
+                    straight.append(pos)
+                elif ch == "“":
+                    if open_at >= 0:
+                        yield self.finding(doc, open_at, open_at + 1, {"problem": "this opening quote mark is never closed"})
+                    open_at = pos
+                elif open_at >= 0:
+                    open_at = -1
+                else:
+                    yield self.finding(doc, pos, pos + 1, {"problem": "this closing quote mark has no opening one"})
+            if open_at >= 0 and following != "“":
+                yield self.finding(doc, open_at, open_at + 1, {"problem": "this opening quote mark is never closed"})
+            if len(straight) % 2 and following != '"':
+                pos = straight[-1]
+                yield self.finding(doc, pos, pos + 1, {"problem": "an odd number of straight quote marks in the paragraph"})
