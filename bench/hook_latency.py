@@ -77,6 +77,24 @@ def import_profile(cmd: list[str], cwd: Path, env: dict[str, str], top: int) -> 
     return sorted(rows, reverse=True)[:top]
 
 
+def call_profile(cmd: list[str], cwd: Path, env: dict[str, str], top: int) -> list[tuple[float, float, str]]:
+    """(cumulative s, own s, function) of qc's own functions under cProfile, largest first
+    (module bodies excluded: those are import time, shown above)."""
+    import pstats
+
+    out = cwd / "profile.out"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), *cmd], cwd=cwd, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+    package = str(Path(__file__).resolve().parents[1] / "qc")
+    rows = []
+    for (filename, line, func), (_cc, _nc, own, cumulative, _callers) in stats.items():
+        if "/qc/" in filename and func != "<module>" and not filename.endswith(("cli.py", "__main__.py")):
+            short = filename.split("/qc/", 1)[1] if filename.startswith(package) or "/qc/" in filename else filename
+            rows.append((cumulative, own, f"{short}:{line}({func})"))
+    return sorted(rows, reverse=True)[:top]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", help="articles (.jsonl, .txt, .md) for the probe and the synthetic index")
@@ -136,6 +154,11 @@ def main() -> None:
             print(f"{'module':<44} {'cumulative ms':>14} {'self ms':>8}")
             for cumulative, self_us, name in import_profile(cmd, work, env, args.top):
                 print(f"{name:<44} {cumulative / 1000:>14.1f} {self_us / 1000:>8.1f}")
+        fresh_article(100)
+        print("\ncProfile qc scan --no-cache one-article.txt: qc functions by cumulative time")
+        print(f"{'function':<60} {'cumulative s':>13} {'own s':>7}")
+        for cumulative, own, name in call_profile(["-m", "qc", "scan", "--no-cache", "one-article.txt"], work, env, args.top):
+            print(f"{name:<60} {cumulative:>13.3f} {own:>7.3f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
