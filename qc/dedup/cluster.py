@@ -12,6 +12,9 @@ from qc.dedup import copies, story
 
 TIERS = ("copies", "stories", "all")
 
+# (texts, threshold, containment) -> (verified copy edges, their connected components)
+CopyGraph = Callable[[Sequence[str], float, float], tuple[dict[tuple[int, int], "copies.Overlap"], list[list[int]]]]
+
 
 @dataclass
 class Member:
@@ -131,15 +134,17 @@ def clusters_from_edges(
     threshold: float,
     containment: float,
     findings: Callable[[int], int],
+    groups: Sequence[Sequence[int]] | None = None,
 ) -> list[Cluster]:
     """Copy clusters from verified copy edges (see copy_clusters); `sets` gives the exact
-    shingle set of an article, for a member-representative pair that is not an edge."""
+    shingle set of an article, for a member-representative pair that is not an edge.
+    `groups` are the connected components of the edges, when already computed."""
     out: list[Cluster] = []
     neighbours: dict[int, list[int]] = {}
     for i, j in edges:
         neighbours.setdefault(i, []).append(j)
         neighbours.setdefault(j, []).append(i)
-    pending = components(len(articles), list(edges))
+    pending = [list(g) for g in groups] if groups is not None else components(len(articles), list(edges))
     while pending:
         group = pending.pop()
         # The representative comes from the best-connected members (a truncated copy
@@ -194,14 +199,19 @@ def story_clusters(
     heads = [u[0] for u in units]
     feats = [story.features(articles[h].text) for h in heads]
     cache: dict[tuple[int, int], story.StoryScore] = {}
+    lone: set[tuple[int, int]] = set()
 
     def score(a: int, b: int) -> story.StoryScore:
         key = (min(a, b), max(a, b))
         if key not in cache:
             cache[key] = story.score_pair(feats[key[0]], feats[key[1]])
-        return cache[key]
+        s = cache[key]
+        return s if s.why != "lede" or key in lone else story.demoted(s)
 
     cands = sorted(story.candidate_pairs(feats))
+    for a, b in cands:
+        score(a, b)
+    lone = story.lone_lede_pairs({key: cache[key] for key in cands})
     edges = sorted(((score(a, b).score, a, b) for a, b in cands), key=lambda e: (-e[0], e[1], e[2]))
     group_of = list(range(len(units)))
     groups: dict[int, list[int]] = {k: [k] for k in range(len(units))}
@@ -259,11 +269,16 @@ def find_clusters(
     tier: str = "all",
     containment: float = copies.DEFAULT_CONTAINMENT,
     findings: Callable[[int], int] | None = None,
+    jobs: int = 1,
+    copy_graph: CopyGraph | None = None,
 ) -> list[Cluster]:
     """Copy clusters and/or story clusters of the articles, numbered from 1.
 
     With tier "all", the story tier sees each copy cluster as one unit (its
     representative); a story cluster then lists every member of the units it joins.
+    `jobs` > 1 signs a large corpus in a process pool (same result). `copy_graph`
+    computes the verified copy edges and their components elsewhere (the Dask engine:
+    qc.dedup.dask_engine); the clusters are then built here exactly as locally.
     """
     if tier not in TIERS:
         raise ValueError(f"unknown tier {tier!r}; choose from {', '.join(TIERS)}")
@@ -278,8 +293,14 @@ def find_clusters(
     out: list[Cluster] = []
     units: list[list[int]] = [[i] for i in range(len(articles))]
     if tier in ("copies", "all"):
-        batch = copies.shingle_texts([a.text for a in articles])
-        copy_groups = copy_clusters(articles, batch, threshold, containment, findings)
+        texts = [a.text for a in articles]
+        if copy_graph is None:
+            batch = copies.shingle_texts(texts, jobs=jobs)
+            copy_groups = copy_clusters(articles, batch, threshold, containment, findings)
+        else:
+            edges, comps = copy_graph(texts, threshold, containment)
+            sets = copies.TextSets(texts)
+            copy_groups = clusters_from_edges(articles, sets, edges, threshold, containment, findings, comps)
         out.extend(copy_groups)
         grouped = {m.index for c in copy_groups for m in c.members}
         units = [[c.representative] + [m.index for m in c.members if m.index != c.representative] for c in copy_groups]

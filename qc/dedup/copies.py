@@ -62,8 +62,35 @@ class ShingledBatch:
     sigs: np.ndarray  # (n, NUM_PERM) uint32
 
 
-def shingle_texts(texts: Sequence[str], num_perm: int = NUM_PERM, batch: int = 512) -> ShingledBatch:
-    """Signatures of raw texts, and their shingle sets (built lazily, on access)."""
+# Below this many texts a process pool costs more (start-up, pickling) than it saves.
+PARALLEL_MIN_TEXTS = 20_000
+PARALLEL_CHUNK = 4096
+
+
+def _shingle_chunk(args: tuple[Sequence[str], int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    texts, num_perm, batch = args
+    done = shingle_texts(texts, num_perm, batch)
+    assert isinstance(done.sets, LazySets)
+    return done.sets.values, done.sets.bounds, done.sigs
+
+
+def shingle_texts(texts: Sequence[str], num_perm: int = NUM_PERM, batch: int = 512, jobs: int = 1) -> ShingledBatch:
+    """Signatures of raw texts, and their shingle sets (built lazily, on access).
+
+    With jobs > 1 and at least PARALLEL_MIN_TEXTS texts, chunks are signed in a process
+    pool; results come back in order, so the batch is identical to a one-process run.
+    """
+    if jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
+        import multiprocessing
+        import sys
+
+        chunks = [(texts[s : s + PARALLEL_CHUNK], num_perm, batch) for s in range(0, len(texts), PARALLEL_CHUNK)]
+        ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+        with ctx.Pool(jobs) as pool:
+            parts = pool.map(_shingle_chunk, chunks, chunksize=1)
+        counts = np.concatenate([np.diff(b) for _, b, _ in parts])
+        bounds = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        return ShingledBatch(LazySets(np.concatenate([v for v, _, _ in parts]), bounds), np.concatenate([g for _, _, g in parts]))
     vals, counts, sig_parts = [], [], []
     for start in range(0, len(texts), batch):
         values, bounds = shingles_batch([normalize(t) for t in texts[start : start + batch]])
@@ -84,17 +111,26 @@ def banding_for(threshold: float, containment: float, num_perm: int = NUM_PERM) 
 
 
 def candidate_pairs(sigs: np.ndarray, banding: Banding) -> np.ndarray:
-    """(m, 2) int64 array of index pairs (i < j) sharing at least one band key.
-
-    All band keys go into one sorted array (the band number is mixed into each key);
-    pairs inside each run of equal keys come out vectorised, one offset at a time.
-    A run longer than MAX_BUCKET is linked as a star around its first member.
-    """
+    """(m, 2) int64 array of index pairs (i < j) sharing at least one band key."""
     n = sigs.shape[0]
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     keys = banding.keys(sigs).ravel()
     docs = np.repeat(np.arange(n, dtype=np.int64), banding.bands)
+    return pairs_from_keys(keys, docs)
+
+
+def pairs_from_keys(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Pairs (i < j) of documents sharing a band key; `docs` ascending within equal keys.
+
+    All band keys go into one sorted array (the band number is mixed into each key);
+    pairs inside each run of equal keys come out vectorised, one offset at a time.
+    A run longer than MAX_BUCKET is linked as a star around its first (lowest) member.
+    The Dask engine calls this on each hash partition of the keys: a key's whole run
+    is in one partition, so the union of the partitions' pairs is the same set.
+    """
+    if len(keys) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
     order = np.argsort(keys, kind="stable")
     keys, docs = keys[order], docs[order]
     run_start = np.concatenate(([True], keys[1:] != keys[:-1]))
@@ -144,13 +180,42 @@ def overlap(a: np.ndarray, b: np.ndarray) -> Overlap:
     return Overlap(shared / union, shared / min(len(a), len(b)), shared / len(a), shared / len(b))
 
 
+def verify_pairs(
+    pairs: Sequence[tuple[int, int]] | np.ndarray,
+    sets: Sequence[np.ndarray] | dict[int, np.ndarray],
+    threshold: float = DEFAULT_THRESHOLD,
+    containment: float = DEFAULT_CONTAINMENT,
+) -> dict[tuple[int, int], Overlap]:
+    """The candidate pairs that are copies, with their exact overlap."""
+    edges: dict[tuple[int, int], Overlap] = {}
+    for i, j in np.asarray(pairs, dtype=np.int64).reshape(-1, 2).tolist():
+        ov = overlap(sets[i], sets[j])
+        if ov.is_copy(threshold, containment, min(len(sets[i]), len(sets[j]))):
+            edges[(i, j)] = ov
+    return edges
+
+
 def copy_edges(
     batch: ShingledBatch, threshold: float = DEFAULT_THRESHOLD, containment: float = DEFAULT_CONTAINMENT
 ) -> dict[tuple[int, int], Overlap]:
     """Verified copy pairs (i < j) with their exact overlap."""
-    edges: dict[tuple[int, int], Overlap] = {}
-    for i, j in candidate_pairs(batch.sigs, banding_for(threshold, containment)).tolist():
-        ov = overlap(batch.sets[i], batch.sets[j])
-        if ov.is_copy(threshold, containment, min(len(batch.sets[i]), len(batch.sets[j]))):
-            edges[(i, j)] = ov
-    return edges
+    return verify_pairs(candidate_pairs(batch.sigs, banding_for(threshold, containment)), batch.sets, threshold, containment)
+
+
+class TextSets(Sequence[np.ndarray]):
+    """Exact shingle sets of texts, computed on access (for a client that holds the
+    texts but not the shingles, e.g. after the Dask engine found the edges)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self._done: dict[int, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i: int) -> np.ndarray:  # type: ignore[override]
+        got = self._done.get(i)
+        if got is None:
+            values, _ = shingles_batch([normalize(self.texts[i])])
+            got = self._done[i] = sorted_unique(values)
+        return got
