@@ -1,0 +1,43 @@
+"""`small_number`: a count from one to nine written as a figure in running text ("including 5 new products").
+
+News style (AP, Reuters, most house styles) spells out one to nine; MT from Chinese
+and other languages keeps the source's figures. Only a lone digit that counts a
+plural noun is flagged: units, measures, ages, scores, dates, times, money and
+percentages ("5 percent", "3 km", "February 9", "$5", "5-year", "No. 2") keep figures.
+The unsafe fix spells the number out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, register
+
+WORDS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine"}
+UNITS = (
+    r"percent|per|million|billion|trillion|thousand|hundred|km|kg|mm|cm|m|ft|lb|p\.m|a\.m|pm|am|o'clock|points?|goals?|runs?|"
+    r"wickets?|sets?|games?|to|or|and|of|out|in|on|at|by|from|times|x|degrees|stars?|seeds?|feet|inches|miles|metres|meters|"
+    r"kilometres|kilometers|yards|pounds|ounces|gallons|litres|liters|tonnes|tons|percentage|pct|yuan|dollars|euros|cents|"
+    r"seconds?|minutes?|hours?|years?|months?|weeks?|days?|nights?|decades?|centuries|laps|strokes|shots|innings|overs|rounds|holes|seats"
+)
+MONTHS = "".join(f"(?<!{re.escape(m)} [1-9])" for m in ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "No.", "no."))
+# The digit comes first and the look-behinds after it, so that the regex engine can scan for digits quickly.
+FIGURE = re.compile(rf"(?P<n>[1-9])(?<![\w$€£¥.,/:%#+-][1-9]){MONTHS}(?= (?!(?:{UNITS})\b)(?:[a-z]+ ){{0,2}}[a-z]{{3,}}s\b)")
+
+
+@register("small_number")
+class SmallNumber(RuleKind):
+    params_schema = {"type": "object", "additionalProperties": False, "properties": {}}
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        text = doc.text
+        for m in FIGURE.finditer(text):
+            n = m.group("n")
+            word = WORDS[n]
+            if m.start() == 0 or text[m.start() - 1] == "\n" or text[max(0, m.start() - 2) : m.start()] in (". ", "“", '"'):
+                word = word.capitalize()
+            yield self.finding(doc, m.start(), m.end(), {"word": word}, [Edit(m.start(), m.end(), word)])
