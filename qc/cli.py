@@ -106,6 +106,8 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
 @click.option("--no-quality", is_flag=True, help="Leave the per-article quality score out of --format json (faster).")
 @click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="dask: lint on a Dask cluster (see docs/dask.md).")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address or scheduler file (default: a local cluster).")
 def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
     from qc.config import config_for
@@ -183,19 +185,35 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
 
     jobs = opts["jobs"] or os.cpu_count() or 1
     cache_root = None if opts["no_cache"] else (config.source.parent if config.source else Path.cwd())
+    if opts["scheduler"] is not None and opts["engine"] != "dask":
+        raise QcError("--scheduler", "needs --engine dask")
     try:
         with progress_bar(desc="scan", unit="article") as tick:
-            result, fixed = scan_paths(
-                paths,
-                config,
-                options,
-                on_outcome=lambda _o: tick(),
-                jobs=jobs,
-                cache_root=cache_root,
-                on_findings=write_findings if stream_out else None,
-                keep_findings=not stream_out,
-                on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
-            )
+            if opts["engine"] == "dask":
+                from qc.scan_dask import scan_with_dask
+
+                result, fixed = scan_with_dask(
+                    paths,
+                    config,
+                    options,
+                    opts["scheduler"],
+                    on_outcome=lambda _o: tick(),
+                    on_findings=write_findings if stream_out else None,
+                    keep_findings=not stream_out,
+                    on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
+                )
+            else:
+                result, fixed = scan_paths(
+                    paths,
+                    config,
+                    options,
+                    on_outcome=lambda _o: tick(),
+                    jobs=jobs,
+                    cache_root=cache_root,
+                    on_findings=write_findings if stream_out else None,
+                    keep_findings=not stream_out,
+                    on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
+                )
     finally:
         if handle is not None:
             handle.close()
