@@ -78,14 +78,35 @@ def render_clusters_text(clusters: Sequence[Any], articles: Sequence[Any]) -> st
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--merge", "merge_dir", type=click.Path(file_okay=False), default=None,
               help="Write one merged Markdown story per group into this folder (inputs are not changed).")
-def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: str, fmt: str, merge_dir: str | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for signatures (default: number of cores; used only for large inputs).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: run the copy tier (signatures, banding, verification, components) on a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786) or scheduler file (.json); default: a local cluster.")
+def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: str, fmt: str, merge_dir: str | None,
+          jobs: int | None, engine: str, scheduler: str | None) -> None:
     """Find near-copies and same-story groups among articles (.txt, .md, .jsonl, folders)."""
+    import os
+
     from qc.dedup import find_clusters
 
+    if scheduler is not None and engine != "dask":
+        _fail("--scheduler needs --engine dask")
     articles, errors = _load(paths)
     if not articles:
         _fail("no articles were read")
-    clusters = find_clusters(articles, threshold=threshold, tier=tier, containment=containment)
+    if engine == "dask":
+        from qc.dedup.dask_engine import dask_client, find_clusters_dask
+
+        try:
+            with dask_client(scheduler, jobs) as client:
+                clusters = find_clusters_dask(articles, client, threshold=threshold, tier=tier, containment=containment)
+        except QcError as exc:
+            _fail(exc.describe())
+    else:
+        clusters = find_clusters(articles, threshold=threshold, tier=tier, containment=containment,
+                                 jobs=jobs or os.cpu_count() or 1)
     if fmt == "json":
         doc = {"version": 1, "clusters": [c.to_json(articles) for c in clusters]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
