@@ -125,6 +125,13 @@ class Article(RuleKind):
         if match is None:
             return
         word = match.group(1)
+        first = word[0]
+        # Fast path for the common, unambiguous cases: "a" + lowercase consonant (not h),
+        # "an" + lowercase a/i (the letters that never start with a consonant sound).
+        if article in ("a", "A") and first.islower() and first not in "aeiouh":
+            return
+        if article in ("an", "An") and first in "ai":
+            return
         want = expected_article(word)
         if want is None or want == article.lower():
             return
