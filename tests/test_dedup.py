@@ -281,3 +281,39 @@ def test_index_cli(tmp_path: Path) -> None:
     assert runner.invoke(index, ["query", db, str(FIX / "cleannews_a.jsonl")]).exit_code == 0
     missing = runner.invoke(index, ["query", str(tmp_path / "none.db"), seed_files[0]])
     assert missing.exit_code == 2 and missing.stderr.startswith("qc: error:")
+
+
+# -- streaming (signatures held, texts re-read for candidates only) ---------------------
+
+
+def test_streaming_copy_graph_equals_in_memory(clean: list[Article], mqm: list[Article]) -> None:
+    from qc.dedup.copies import candidate_pairs_grouped, copy_edges, stream_copy_graph
+    from qc.dedup.copies import banding_for
+
+    texts = [a.text for a in clean + mqm[::10]]
+    texts += [truncate(t, 0.7) for t in texts[:4]] + [t + "\n\nAll rights reserved." for t in texts[3:7]]
+    batch = shingle_texts(texts)
+    band = banding_for(0.8, 0.8)
+    assert np.array_equal(candidate_pairs_grouped(batch.sigs, band, group=5), candidate_pairs(batch.sigs, band))
+    asked: list[int] = []
+
+    def fetch(docs: np.ndarray) -> dict[int, str]:
+        asked.extend(docs.tolist())
+        return {i: texts[i] for i in docs.tolist()}
+
+    chunks = [texts[k : k + 7] for k in range(0, len(texts), 7)]
+    n, edges, docs = stream_copy_graph(chunks, fetch)
+    assert n == len(texts) and edges == copy_edges(batch) and len(edges) >= 8
+    assert len(asked) < len(texts)  # only candidates' texts were fetched
+
+
+def test_cli_copies_tier_streams_and_matches_library(tmp_path: Path, clean: list[Article]) -> None:
+    data = tmp_path / "c.jsonl"
+    texts = [a.text for a in clean] + [truncate(clean[0].text, 0.6), clean[2].text + " Republished."]
+    data.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts) + "{bad\n", encoding="utf-8")
+    result = CliRunner().invoke(dedup, [str(data), "--tier", "copies", "--format", "json"])
+    assert result.exit_code == 2 and result.stderr.count("qc: error:") == 1  # the bad line; the rest ran
+    got = json.loads(result.stdout)["clusters"]
+    arts, _ = load_articles([data])
+    want = [c.to_json(arts) for c in find_clusters(arts, tier="copies")]
+    assert got == want and len(got) == 2

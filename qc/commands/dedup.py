@@ -48,7 +48,7 @@ def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> 
     return value
 
 
-def render_clusters_text(clusters: Sequence[Any], articles: Sequence[Any]) -> str:
+def render_clusters_text(clusters: Sequence[Any], articles: Any, total: int | None = None) -> str:
     lines = []
     for c in clusters:
         lines.append(f"cluster {c.id}: {c.kind}, {len(c.members)} articles")
@@ -63,7 +63,8 @@ def render_clusters_text(clusters: Sequence[Any], articles: Sequence[Any]) -> st
     n_copy = sum(c.kind == "copy" for c in clusters)
     n_story = len(clusters) - n_copy
     noun = "group" if len(clusters) == 1 else "groups"
-    lines.append(f"{len(clusters)} {noun} ({n_copy} copy, {n_story} story) among {len(articles)} articles")
+    total = len(articles) if total is None else total
+    lines.append(f"{len(clusters)} {noun} ({n_copy} copy, {n_story} story) among {total} articles")
     return "\n".join(lines) + "\n"
 
 
@@ -93,6 +94,8 @@ def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: st
 
     if scheduler is not None and engine != "dask":
         _fail("--scheduler needs --engine dask")
+    if engine == "dask":
+        from qc.dedup.dask_engine import dask_client, find_clusters_dask
     articles, errors = _load(paths)
     if not articles:
         _fail("no articles were read")
@@ -107,11 +110,18 @@ def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: st
     else:
         clusters = find_clusters(articles, threshold=threshold, tier=tier, containment=containment,
                                  jobs=jobs or os.cpu_count() or 1)
+    _report(clusters, articles, len(articles), fmt, merge_dir)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FOUND if clusters else EXIT_CLEAN)
+
+
+def _report(clusters: Sequence[Any], articles: Any, total: int, fmt: str, merge_dir: str | None) -> None:
     if fmt == "json":
         doc = {"version": 1, "clusters": [c.to_json(articles) for c in clusters]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_clusters_text(clusters, articles), nl=False)
+        click.echo(render_clusters_text(clusters, articles, total), nl=False)
     if merge_dir is not None:
         from qc.dedup.merge import write_merged
 
@@ -120,9 +130,74 @@ def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: st
         except OSError as exc:
             _fail(f"{merge_dir}: cannot write merged stories: {exc.strerror or exc}")
         click.echo(f"wrote {len(written)} merged stories to {merge_dir}", err=True)
-    if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FOUND if clusters else EXIT_CLEAN)
+
+
+STREAM_CHUNK = 4096
+PARALLEL_MIN_BYTES = 20_000_000  # below this, a process pool costs more than it saves
+
+
+def _copies_streaming(
+    paths: Sequence[str], threshold: float, containment: float, jobs: int | None
+) -> tuple[list[Any], dict[int, Any], int, int]:
+    """The copy tier holding signatures, not texts: (clusters, member articles by
+    index, number of articles, number of bad inputs)."""
+    import os
+
+    import numpy as np
+
+    from qc.corpus import discover, iter_articles
+    from qc.dedup import copies
+    from qc.dedup.cluster import clusters_from_edges, components_of, count_findings
+
+    errors = 0
+
+    def chunks() -> Any:
+        nonlocal errors
+        buf: list[str] = []
+        for item in iter_articles(paths):
+            if isinstance(item, QcError):
+                _error(item.describe())
+                errors += 1
+                continue
+            buf.append(item.text)
+            if len(buf) >= STREAM_CHUNK:
+                yield buf
+                buf = []
+        if buf:
+            yield buf
+
+    members: dict[int, Any] = {}
+
+    def fetch(indices: Any) -> dict[int, str]:
+        wanted = set(indices.tolist())
+        k = 0
+        for item in iter_articles(paths):
+            if isinstance(item, QcError):
+                continue
+            if k in wanted:
+                members[k] = item
+            k += 1
+        return {i: a.text for i, a in members.items()}
+
+    size = sum(p.stat().st_size for p in discover(paths) if not isinstance(p, QcError))
+    workers = (jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    total, edges, _ = copies.stream_copy_graph(chunks(), fetch, threshold, containment, jobs=workers)
+    if not total:
+        _fail("no articles were read")
+    groups = components_of(np.array(list(edges), dtype=np.int64).reshape(-1, 2))
+    memo: dict[int, int] = {}
+
+    def findings(i: int) -> int:
+        if i not in memo:
+            memo[i] = count_findings(members[i].text)
+        return memo[i]
+
+    sets = copies.TextSets({i: a.text for i, a in members.items()})  # type: ignore[arg-type]
+    clusters = clusters_from_edges(members, sets, edges, threshold, containment, findings, groups)  # type: ignore[arg-type]
+    clusters.sort(key=lambda c: (min(m.index for m in c.members), c.kind))
+    for k, c in enumerate(clusters, start=1):
+        c.id = k
+    return clusters, members, total, errors
 
 
 @click.group("index")

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from qc.corpus import Article
 from qc.dedup import copies, story
 
@@ -108,6 +110,43 @@ def components(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def forest(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components of an edge list as (nodes, root of each node), the root being
+    the component's smallest node: min-label propagation with pointer jumping, in numpy."""
+    if len(edges) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    nodes, inv = np.unique(edges.ravel(), return_inverse=True)
+    e = inv.reshape(-1, 2)
+    label = np.arange(len(nodes), dtype=np.int64)
+    while True:
+        low = np.minimum(label[e[:, 0]], label[e[:, 1]])
+        new = label.copy()
+        np.minimum.at(new, e[:, 0], low)
+        np.minimum.at(new, e[:, 1], low)
+        new = new[new]  # pointer jumping
+        while True:
+            nxt = new[new]
+            if np.array_equal(nxt, new):
+                break
+            new = nxt
+        if np.array_equal(new, label):
+            break
+        label = new
+    return nodes, nodes[label]
+
+
+
+def components_of(edges: np.ndarray) -> list[list[int]]:
+    """components() of an (m, 2) edge array, vectorised: sorted groups of two or more."""
+    nodes, roots = forest(edges)
+    if len(nodes) == 0:
+        return []
+    order = np.lexsort((nodes, roots))
+    nodes, roots = nodes[order], roots[order]
+    cut = np.flatnonzero(np.diff(roots)) + 1
+    return [g.tolist() for g in np.split(nodes, cut) if len(g) > 1]
 
 
 # -- tiers ----------------------------------------------------------------------------

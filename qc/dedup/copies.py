@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,3 +219,70 @@ class TextSets(Sequence[np.ndarray]):
             values, _ = shingles_batch([normalize(self.texts[i])])
             got = self._done[i] = sorted_unique(values)
         return got
+
+
+# -- streaming: hold signatures, not texts --------------------------------------------
+
+BAND_GROUP = 8  # bands sorted at once when finding candidates (bounds the key arrays)
+
+
+def _sign_chunk(args: tuple[Sequence[str], int]) -> np.ndarray:
+    texts, num_perm = args
+    return shingle_texts(texts, num_perm).sigs
+
+
+def stream_signatures(chunks: Iterable[Sequence[str]], num_perm: int = NUM_PERM, jobs: int = 1) -> np.ndarray:
+    """(n, num_perm) signatures of texts arriving in chunks; only the signatures are
+    kept. With jobs > 1 the chunks are signed in a process pool (results in order)."""
+    parts: list[np.ndarray] = []
+    if jobs > 1:
+        import multiprocessing
+        import sys
+
+        ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+        with ctx.Pool(jobs) as pool:
+            parts.extend(pool.imap(_sign_chunk, ((list(c), num_perm) for c in chunks), chunksize=1))
+    else:
+        parts.extend(_sign_chunk((c, num_perm)) for c in chunks)
+    return np.concatenate(parts) if parts else np.zeros((0, num_perm), dtype=np.uint32)
+
+
+def candidate_pairs_grouped(sigs: np.ndarray, banding: Banding, group: int = BAND_GROUP) -> np.ndarray:
+    """candidate_pairs() computed BAND_GROUP bands at a time: the same pairs (keys of
+    different bands never collide), with key arrays of n x group instead of n x bands."""
+    n = sigs.shape[0]
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    found = []
+    for first in range(0, banding.bands, group):
+        keys = banding.keys(sigs, first=first, last=first + group)
+        docs = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
+        found.append(pairs_from_keys(keys.ravel(), docs))
+        del keys, docs
+    pairs = np.concatenate(found)
+    return np.unique(pairs, axis=0) if len(pairs) else pairs
+
+
+def stream_copy_graph(
+    chunks: Iterable[Sequence[str]],
+    fetch: Callable[[np.ndarray], Mapping[int, str]],
+    threshold: float = DEFAULT_THRESHOLD,
+    containment: float = DEFAULT_CONTAINMENT,
+    jobs: int = 1,
+    num_perm: int = NUM_PERM,
+) -> tuple[int, dict[tuple[int, int], Overlap], np.ndarray]:
+    """The copy tier over a corpus too large to hold: pass 1 keeps the signatures of the
+    texts streamed in `chunks`; the candidate pairs come from them; `fetch(indices)`
+    (pass 2) returns the texts of the candidates only, for exact verification.
+
+    Returns (number of texts, verified edges, the sorted candidate documents). The
+    edges equal copy_edges() on the whole corpus at once.
+    """
+    sigs = stream_signatures(chunks, num_perm, jobs)
+    n = len(sigs)
+    pairs = candidate_pairs_grouped(sigs, banding_for(threshold, containment, num_perm))
+    del sigs
+    docs = np.unique(pairs.ravel()) if len(pairs) else np.zeros(0, dtype=np.int64)
+    texts = fetch(docs)
+    sets = TextSets(texts)  # type: ignore[arg-type]  # a mapping index -> text
+    return n, verify_pairs(pairs, sets, threshold, containment), docs

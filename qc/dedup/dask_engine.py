@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from qc.dedup import copies
+from qc.dedup.cluster import forest
 from qc.dedup.minhash import NUM_PERM, Banding
 from qc.errors import QcError
 
@@ -121,31 +122,6 @@ def _verify(pairs: np.ndarray, threshold: float, containment: float, *set_dicts:
         sets.update(d)
     edges = copies.verify_pairs(pairs, sets, threshold, containment)
     return [(i, j, o.jaccard, o.containment, o.contained_a, o.contained_b) for (i, j), o in edges.items()]
-
-
-def forest(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Connected components of an edge list as (nodes, root of each node), the root being
-    the component's smallest node: min-label propagation with pointer jumping, in numpy."""
-    if len(edges) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    nodes, inv = np.unique(edges.ravel(), return_inverse=True)
-    e = inv.reshape(-1, 2)
-    label = np.arange(len(nodes), dtype=np.int64)
-    while True:
-        low = np.minimum(label[e[:, 0]], label[e[:, 1]])
-        new = label.copy()
-        np.minimum.at(new, e[:, 0], low)
-        np.minimum.at(new, e[:, 1], low)
-        new = new[new]  # pointer jumping
-        while True:
-            nxt = new[new]
-            if np.array_equal(nxt, new):
-                break
-            new = nxt
-        if np.array_equal(new, label):
-            break
-        label = new
-    return nodes, nodes[label]
 
 
 def _forest_of(edge_rows: list[tuple[int, int, float, float, float, float]]) -> tuple[np.ndarray, np.ndarray]:

@@ -86,13 +86,16 @@ class Banding:
         """Probability that a pair with this Jaccard similarity shares at least one band."""
         return 1.0 - (1.0 - jaccard**self.rows) ** self.bands
 
-    def keys(self, sigs: np.ndarray, salt: int = 0) -> np.ndarray:
+    def keys(self, sigs: np.ndarray, salt: int = 0, first: int = 0, last: int | None = None) -> np.ndarray:
         """(n, bands) uint64 band keys; the band number and salt are mixed in, so keys of
-        different bands (or tiers) never collide by construction."""
+        different bands (or tiers) never collide by construction. `first`/`last` select
+        a range of bands (the same keys as those columns of the full result)."""
         n = sigs.shape[0]
-        used = sigs[:, : self.bands * self.rows].astype(np.uint64).reshape(n, self.bands, self.rows)
+        last = self.bands if last is None else min(last, self.bands)
+        width = last - first
+        used = sigs[:, first * self.rows : last * self.rows].astype(np.uint64).reshape(n, width, self.rows)
         with np.errstate(over="ignore"):
-            acc = np.arange(self.bands, dtype=np.uint64)[None, :] + np.uint64(salt * 0x9E3779B1 + 1)
+            acc = np.arange(first, last, dtype=np.uint64)[None, :] + np.uint64(salt * 0x9E3779B1 + 1)
             for r in range(self.rows):
                 acc = acc * np.uint64(0x100000001B3) + used[:, :, r]
                 acc ^= acc >> np.uint64(29)
