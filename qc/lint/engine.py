@@ -15,9 +15,12 @@ from typing import Any
 import ahocorasick
 
 from qc.finding import Finding
-from qc.lint.document import Document
+from qc.lint.document import Document, is_word_char
 from qc.lint.kinds import RuleKind
 from qc.lint.rule import Rule
+
+
+LITERAL, WORD_LITERAL, TRIGGER = 0, 1, 2
 
 
 class Linter:
@@ -27,48 +30,53 @@ class Linter:
         self.rules = list(rules)
         self.matchers: list[RuleKind] = [r.matcher for r in self.rules]
         self.automaton = self.build_automaton()
-        self.untriggered: list[RuleKind] = []  # check() every time
-        self.triggered: dict[str, list[RuleKind]] = defaultdict(list)
-        for matcher in self.matchers:
-            triggers = matcher.triggers()
-            if triggers is None:
-                self.untriggered.append(matcher)
-            else:
-                for trigger in triggers:
-                    self.triggered[trigger].append(matcher)
+        # Matchers whose check() runs on every text (they name no trigger literals).
+        self.untriggered: list[int] = [i for i, m in enumerate(self.matchers) if m.triggers() is None]
 
     def build_automaton(self) -> ahocorasick.Automaton | None:
-        entries: dict[str, list[tuple[str, RuleKind, Any]]] = defaultdict(list)
-        for matcher in self.matchers:
+        """One automaton for every literal and trigger of every rule.
+
+        The automaton stores small ints (an index into `self.entries`), so building and
+        matching stay in C and start-up does not pay for a Python object per phrase.
+        """
+        by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
+        for index, matcher in enumerate(self.matchers):
             for phrase, payload in matcher.literals():
-                entries[phrase].append(("literal", matcher, payload))
+                by_phrase[phrase].append((LITERAL, index, payload))
+            for phrase, payload in matcher.word_literals():
+                by_phrase[phrase].append((WORD_LITERAL, index, payload))
             for trigger in matcher.triggers() or ():
-                entries[trigger].append(("trigger", matcher, None))
-        if not entries:
+                by_phrase[trigger].append((TRIGGER, index, None))
+        self.entries: list[tuple[int, list[tuple[int, int, Any]]]] = []
+        if not by_phrase:
             return None
-        automaton = ahocorasick.Automaton()
-        for phrase, values in entries.items():
-            automaton.add_word(phrase, (len(phrase), values))
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for phrase, values in by_phrase.items():
+            automaton.add_word(phrase, len(self.entries))
+            self.entries.append((len(phrase), values))
         automaton.make_automaton()
         return automaton
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:
         doc = Document(text, metadata)
         findings: list[Finding] = []
-        to_check: list[RuleKind] = list(self.untriggered)
+        to_check = set(self.untriggered)
         if self.automaton is not None and text:
-            triggered_ids: set[int] = set()
-            for end_index, (length, values) in self.automaton.iter(doc.lower):
-                start = end_index - length + 1
-                for role, matcher, payload in values:
-                    if role == "literal":
-                        findings.extend(matcher.on_literal(doc, start, end_index + 1, payload))
-                    elif id(matcher) not in triggered_ids:
-                        triggered_ids.add(id(matcher))
-                        to_check.append(matcher)
-        order = {id(m): i for i, m in enumerate(self.matchers)}
-        for matcher in sorted(to_check, key=lambda m: order[id(m)]):
-            findings.extend(matcher.check(doc))
+            matchers = self.matchers
+            entries = self.entries
+            low = doc.lower
+            size = len(low)
+            for last, entry_index in self.automaton.iter(low):
+                length, values = entries[entry_index]
+                start, end = last - length + 1, last + 1
+                whole = (start == 0 or not is_word_char(low[start - 1])) and (end == size or not is_word_char(low[end]))
+                for role, index, payload in values:
+                    if role == TRIGGER:
+                        to_check.add(index)
+                    elif role == LITERAL or whole:
+                        findings.extend(matchers[index].on_literal(doc, start, end, payload))
+        for index in sorted(to_check):
+            findings.extend(self.matchers[index].check(doc))
         return dedupe(findings)
 
 

@@ -72,6 +72,12 @@ class RuleKind:
         """(phrase, payload) pairs to match case-insensitively in one pass over the text."""
         return ()
 
+    def word_literals(self) -> Iterable[tuple[str, Any]]:
+        """Like `literals`, but reported only as whole words: the engine checks the word
+        boundaries itself before calling `on_literal`, which is much cheaper than a callback
+        for every hit inside a longer word ("red" in "reduced")."""
+        return ()
+
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         return iter(())
 

@@ -28,7 +28,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, delimited, edge_hits, load_entries
+from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, load_entries
 
 PAREN_ACRONYM = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9&+\-]{1,9}|[^\W\da-z]{2,10})\)")
 TOKEN = re.compile(r"[\w'’\-]+|&|[^\w\s]")
@@ -111,21 +111,20 @@ class Acronym(RuleKind):
                         continue  # multi-word names ("North Atlantic Treaty Organization") do take "the"
                     self.no_article.setdefault(f"the {form.lower()}", []).append((form, entry))
 
-        self.starts = tuple(self.foreign if self.mode == "foreign" else self.no_article)
 
     # -- engine hooks -----------------------------------------------------------------------
-    def literals(self) -> Iterable[tuple[str, Any]]:
+    def word_literals(self) -> Iterable[tuple[str, Any]]:
         if self.mode == "foreign":
-            return [pair for low, payload in self.foreign.items() for pair in delimited(low, payload)]
+            return self.foreign.items()
         if self.mode == "article":
-            return [pair for low, payload in self.no_article.items() for pair in delimited(low, payload)]
+            return self.no_article.items()
         return ()
 
     def triggers(self) -> Iterable[str] | None:
-        return ["("] if self.mode == "mismatch" else None
+        return ["("] if self.mode == "mismatch" else ()
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
-        return self.on_word(doc, start + 1, end - 1, payload)
+        return self.on_word(doc, start, end, payload)
 
     def on_word(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         if not doc.word_bounded(start, end):
@@ -136,11 +135,6 @@ class Acronym(RuleKind):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.mode != "mismatch":
-            # delimited literals miss the two ends of the text
-            phrases = self.foreign if self.mode == "foreign" else self.no_article
-            if phrases and (doc.lower.startswith(self.starts) or doc.lower.endswith(self.starts)):
-                for start, end, payload in edge_hits(doc, phrases):
-                    yield from self.on_word(doc, start, end, payload)
             return
         text = doc.text
         for match in PAREN_ACRONYM.finditer(text):

@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.kinds.gazetteer import Entry, delimited, load_entries
+from qc.lint.kinds.gazetteer import Entry, load_entries
 
 FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
 GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}\Z", re.IGNORECASE)
@@ -50,8 +50,6 @@ STOP_WORDS = {
     "al", "el", "le", "la", "de", "du", "et", "und", "y", "e", "o", "i", "a", "an", "no", "not", "all",
 }  # fmt: skip
 MAX_SPAN_WORDS = 8
-EDGE_FIRST = re.compile(r"[\w'’\-]+")
-EDGE_LAST = re.compile(r"[\w'’\-]+(?=[^\w'’\-]{0,2}\Z)")
 
 MIN_BLOCKS = 3
 
@@ -173,12 +171,11 @@ class Calque(RuleKind):
         return out
 
     # -- engine hooks -----------------------------------------------------------------------
-    def literals(self) -> Iterable[tuple[str, Any]]:
-        # Each name word with the character before and after it, so that the automaton reports
-        # whole words only ("red" is not reported inside "reduced"): every hit costs a callback.
+    def word_literals(self) -> Iterable[tuple[str, Any]]:
+        # Name words, reported by the engine as whole words only ("red" not inside "reduced").
         if self.mode != "order":
             return ()
-        return [pair for word, word_norm in self.vocabulary.items() for pair in delimited(word, word_norm)]
+        return self.vocabulary.items()
 
     def triggers(self) -> Iterable[str] | None:
         if self.mode == "order":
@@ -187,7 +184,6 @@ class Calque(RuleKind):
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         # Remember where name words are; check() assembles them into spans.
-        start, end = start + 1, end - 1
         if end - start == 2 and not doc.text[start:end].isupper():
             return iter(())
         doc.__dict__.setdefault(self.key, []).append(Hit(start, end, payload))
@@ -198,13 +194,6 @@ class Calque(RuleKind):
             yield from self.office_role(doc)
             return
         hits: list[Hit] = doc.__dict__.pop(self.key, None) or []
-        # delimited literals miss a word at the very start or end of the text
-        low = doc.lower
-        first, last = EDGE_FIRST.match(low), EDGE_LAST.search(low, max(0, len(low) - 60))
-        if first and first.group() in self.vocabulary and (not hits or hits[0].start > 0):
-            hits.insert(0, Hit(0, first.end(), self.vocabulary[first.group()]))
-        if last and last.group() in self.vocabulary and (not hits or hits[-1].end < len(low)):
-            hits.append(Hit(last.start(), last.end(), self.vocabulary[last.group()]))
         if len(hits) < 3:
             return
         # The automaton reports words in text order; join neighbours separated by a short gap

@@ -194,29 +194,6 @@ def check_entries(data: Any, schema: dict[str, Any]) -> str | None:
 
 
 # -- shared helpers ---------------------------------------------------------------------------
-# A phrase is given to the automaton with the character before and after it, so that it is
-# reported as a whole word only ("mid" is not reported inside "amid", "News" not inside
-# "Newsweek"): every hit costs a Python callback. A phrase at the very start or end of a
-# text has no such neighbour; kinds that use this catch those in check() (edge_hits).
-LEADS = (" ", "\n", "(", "“", '"')
-TRAILS = (" ", ",", ".", ";", ":", ")", "'", "’", "\n", "”", '"', "-", "?", "!")
-
-
-def delimited(phrase: str, payload: Any) -> list[tuple[str, Any]]:
-    """(lead + phrase + trail, payload) for the automaton; on_literal strips one character each side."""
-    return [(lead + phrase + trail, payload) for lead in LEADS for trail in TRAILS]
-
-
-def edge_hits(doc: Document, phrases: dict[str, Any]) -> Iterator[tuple[int, int, Any]]:
-    """Phrases (lowercase) at the very start or end of the text, which delimited literals miss."""
-    low = doc.lower
-    for phrase, payload in phrases.items():
-        n = len(phrase)
-        if low.startswith(phrase) and (n == len(low) or low[n] in TRAILS):
-            yield 0, n, payload
-        if n < len(low) and low.endswith(phrase) and low[-n - 1] in LEADS:
-            yield len(low) - n, len(low), payload
-
 def capitals_match(found: str, listed: str) -> bool:
     """Every capital letter of the listed form is a capital in the text as well."""
     if len(found) != len(listed):
@@ -322,7 +299,6 @@ class Gazetteer(RuleKind):
                 longer = {f for f, f_low in field_forms if len(f) > len(form) and low in f_low}
                 protect = tuple(c for c, c_low in correct_pairs if low in c_low) + tuple(sorted(longer))
                 self.renderings.setdefault(low, []).append(Rendering(entry, form, protect))
-        self.starts = tuple(self.renderings)
         self.require_country = params.get("require_country", self.field == "contextual")
         self.country_words: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         cues = [c.lower() for c in params.get("cues", DEFAULT_CUES)]
@@ -330,19 +306,14 @@ class Gazetteer(RuleKind):
         self.window = params.get("window", CUE_WINDOW)
         self.country_dot: dict[str, re.Pattern[str]] = {}
 
-    def literals(self) -> Iterable[tuple[str, Any]]:
-        return [pair for low, options in self.renderings.items() for pair in delimited(low, options)]
+    def word_literals(self) -> Iterable[tuple[str, Any]]:
+        return self.renderings.items()
 
     def triggers(self) -> Iterable[str] | None:
-        return None  # check() looks at the two ends of the text only
-
-    def check(self, doc: Document) -> Iterator[Finding]:
-        if doc.lower.startswith(self.starts) or doc.lower.endswith(self.starts):
-            for start, end, payload in edge_hits(doc, self.renderings):
-                yield from self.on_word(doc, start, end, payload)
+        return ()  # everything happens in on_literal
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
-        return self.on_word(doc, start + 1, end - 1, payload)
+        return self.on_word(doc, start, end, payload)
 
     def on_word(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         found = doc.text[start:end]
