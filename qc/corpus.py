@@ -81,6 +81,9 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterat
             # A file named explicitly is scanned whatever its suffix, as ruff does.
             yield path
             continue
+        if not path.is_dir():
+            yield InputError(str(raw), "not a regular file or a folder (devices, pipes and sockets are not read)")
+            continue
         found = False
         for root, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not is_excluded(Path(root, d), exclude))
