@@ -283,6 +283,7 @@ class Index:
         try:
             self.db.execute("PRAGMA busy_timeout = 30000")
             self.db.execute("PRAGMA trusted_schema = OFF")  # an index file from elsewhere is data
+            self.db.execute("PRAGMA cell_size_check = ON")  # detect corrupt b-tree pages early
             if not self._has_meta() and self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
                 raise IndexDbError(self.path, "is an SQLite database but not a qc index; refusing to change it")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
