@@ -218,8 +218,8 @@ class Acronym(RuleKind):
         for acr, entry in payload:
             if found != acr:
                 continue
-            if start > 0 and doc.text[start - 1] == "(":
-                return  # "(OMS)" after a name: the mismatch check reports it with the name
+            if start > 0 and doc.text[start - 1] == "(" and self.after_known_name(doc, start - 1, entry):
+                return  # "World Health Organization (OMS)": the mismatch check reports it with the name
             if contained_in(doc, start, end, entry.forms):
                 return
             weak = entry.ambiguous or (len(acr) <= 2 and acr.isascii())
@@ -230,6 +230,11 @@ class Acronym(RuleKind):
             values = {"acronym": acr, "right": right, "name": entry.name}
             yield self.finding(doc, start, end, values, [Edit(start, end, right)])
             return
+
+    @staticmethod
+    def after_known_name(doc: Document, paren: int, entry: Entry) -> bool:
+        before = doc.text[max(0, paren - 120) : paren].rstrip()
+        return any(before.endswith(form) for form in (entry.name, *entry.variants))
 
     @staticmethod
     def mentions(doc: Document, entry: Entry) -> bool:
