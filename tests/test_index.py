@@ -220,3 +220,17 @@ def test_query_signature_bytes_match_what_add_stores(tmp_path: Path, corpus: lis
     for p, (sig, story) in zip(prepare_py(corpus[:20]), rows):
         assert p.low == sig
         assert np.frombuffer(story, dtype="<u2").tolist() == p.story
+
+
+def test_long_articles_take_the_vectorised_path(tmp_path: Path, corpus: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    long_text = "\n\n".join(a.text for a in corpus) * 3  # ~ 0.5 MB: pure Python would take seconds
+    assert len(long_text) > ix_mod.PURE_QUERY_CHARS
+
+    def refuse(articles: object) -> None:
+        raise AssertionError("pure-Python path used for a long article")
+
+    monkeypatch.setattr(ix_mod, "prepare_py", refuse)
+    with Index(tmp_path / "ix.db", create=True) as ix:
+        ix.add([Article("long.txt", long_text)])
+        (matches,) = ix.query([Article("long-copy.txt", long_text + " One more sentence at the end.")])
+    assert matches[0].kind == "copy" and matches[0].ref == "long.txt"

@@ -56,7 +56,8 @@ STORY_THRESHOLD = 0.5  # fingerprint overlap (smaller side) for "retells"
 KEY_MASK = 0x7FFFFFFF  # 31-bit keys: 4 bytes each in SQLite
 BATCH = 500
 MAX_STORY_BUCKET = 200
-PURE_QUERY_MAX = 16  # up to this many query articles are prepared without numpy
+PURE_QUERY_MAX = 16  # up to this many query articles (and PURE_QUERY_CHARS) are prepared without numpy
+PURE_QUERY_CHARS = 200_000
 # The copy thresholds of `qc dedup` (qc.dedup.copies; a test checks they agree).
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_CONTAINMENT = 0.8
@@ -252,7 +253,9 @@ def prepare_np(articles: Sequence[Article]) -> list[Prepared]:
 
 
 def prepare(articles: Sequence[Article]) -> list[Prepared]:
-    return prepare_py(articles) if len(articles) <= PURE_QUERY_MAX else prepare_np(articles)
+    """Pure Python for a few ordinary articles (no numpy import); numpy for batches and long texts."""
+    small = len(articles) <= PURE_QUERY_MAX and sum(len(a.text) for a in articles) <= PURE_QUERY_CHARS
+    return prepare_py(articles) if small else prepare_np(articles)
 
 
 def _jaccard8(a: bytes, b: bytes) -> float:
@@ -365,7 +368,7 @@ class Index:
 
         def flush() -> None:
             nonlocal added, skipped
-            prepared = prepare_np(pending) if len(pending) > PURE_QUERY_MAX else prepare_py(pending)
+            prepared = prepare(pending)
             done: list[tuple[Article, bool]] = []
             try:
                 self.db.execute("BEGIN IMMEDIATE")
