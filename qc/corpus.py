@@ -57,8 +57,20 @@ def display_path(path: Path) -> str:
     """Relative to the working directory when below it, else as given."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return str(path)
+
+
+def not_regular(path: Path) -> str | None:
+    """Why a file found in a folder walk cannot be read as an article, or None when it can."""
+    try:
+        if path.is_file():
+            return None
+    except OSError:
+        pass
+    if path.is_symlink():
+        return "broken or looping symbolic link"
+    return "not a regular file (a pipe, socket or device); skipped"
 
 
 def is_excluded(path: Path, exclude: Iterable[str]) -> bool:
@@ -94,7 +106,9 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterat
                 if is_excluded(candidate, exclude):
                     continue
                 found = True
-                yield candidate
+                problem = not_regular(candidate)
+                # Opening a FIFO would block forever: never read anything but regular files.
+                yield InputError(display_path(candidate), problem) if problem else candidate
         if not found:
             yield InputError(str(raw), f"no articles found (looked for {', '.join(ARTICLE_SUFFIXES)})")
 
