@@ -12,15 +12,17 @@ Two uses, chosen by parameters:
 The fix deletes the separators and the extra copies, so the punctuation that followed
 the last copy closes the sentence.
 
-Speed: tokens and their spans come from one regex pass (shared `Document.words`);
-candidate positions are where token i equals token i+n (one `zip` per n); spans and
-separators are looked at only for those candidates.
+Speed: tokens come from one `str.split` shared by every repetition rule; candidate
+positions are where token i equals token i+n (one C-level `map(eq, ...)` per n); spans
+and separators are looked at only for those candidates.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import compress, islice
+from operator import and_, eq
 from typing import Any
 
 from qc.finding import Edit, Finding
@@ -77,7 +79,7 @@ class Repetition(RuleKind):
         if not found:
             return
         # Only now (rare) locate the tokens: the same whitespace split, with offsets.
-        spans = [m.span() for m in NONSPACE.finditer(low)]
+        spans = token_spans(doc)
         if len(spans) != len(toks):  # exotic whitespace; fall back to the regex's view
             toks = [low[s:e] for s, e in spans]
         text = doc.text
@@ -158,28 +160,41 @@ class Repetition(RuleKind):
 def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[int]]]]:
     """Whitespace tokens of the lowercased text and, for each phrase length n <= CANDIDATE_WORDS: token positions i with toks[i:i+n] == toks[i+n:i+2n].
 
-    Vectorised with numpy (one hash per token, one comparison per n); cached on the
-    document, so every repetition rule shares one computation.
+    Pure Python but loop-free where it counts: `map(eq, ...)` compares token i with token
+    i+n for every i in C, `compress` keeps the positions where they match, and only
+    those few are checked word by word. Cached on the document, so every repetition
+    rule shares one computation (and no numpy import on the start-up path).
     """
     cached = doc.__dict__.get("_qc_repeat_candidates")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     toks = doc.lower.split()
-    import numpy as np  # a dependency; imported here to keep start-up fast
-
-    ids = np.fromiter(map(hash, toks), dtype=np.int64, count=len(toks))
+    count = len(toks)
     result = []
     for n in range(1, CANDIDATE_WORDS + 1):
-        if len(toks) < 2 * n:
+        if count < 2 * n:
             break
-        size = len(toks) - 2 * n + 1
-        idx = np.flatnonzero(ids[:size] == ids[n : n + size]).tolist()
-        if n > 1:
-            idx = [i for i in idx if toks[i + 1] == toks[i + n + 1] and toks[i : i + n] == toks[i + n : i + 2 * n]]
+        size = count - 2 * n + 1
+        if n == 1:
+            idx = list(compress(range(size), map(eq, toks, islice(toks, 1, None))))
+        else:
+            # token i == token i+n and token i+1 == token i+n+1, both in C; then the whole phrase.
+            same = map(and_, map(eq, toks, islice(toks, n, None)), map(eq, islice(toks, 1, None), islice(toks, n + 1, None)))
+            idx = [i for i in compress(range(size), same) if toks[i : i + n] == toks[i + n : i + 2 * n]]
         if idx:
             result.append((n, idx))
     doc.__dict__["_qc_repeat_candidates"] = (toks, result)
     return toks, result
+
+
+def token_spans(doc: Document) -> list[tuple[int, int]]:
+    """(start, end) of every whitespace token of the text, computed once per document (only
+    when a repetition candidate needs them)."""
+    spans = doc.__dict__.get("_qc_token_spans")
+    if spans is None:
+        spans = [m.span() for m in NONSPACE.finditer(doc.lower)]
+        doc.__dict__["_qc_token_spans"] = spans
+    return spans  # type: ignore[no-any-return]
 
 
 def lead_len(tok: str) -> int:
