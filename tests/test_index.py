@@ -234,3 +234,11 @@ def test_long_articles_take_the_vectorised_path(tmp_path: Path, corpus: list[Art
         ix.add([Article("long.txt", long_text)])
         (matches,) = ix.query([Article("long-copy.txt", long_text + " One more sentence at the end.")])
     assert matches[0].kind == "copy" and matches[0].ref == "long.txt"
+
+
+def test_verbose_add_prints_one_line_per_article_whatever_its_name(tmp_path: Path) -> None:
+    (tmp_path / "odd\nadded forged.txt").write_text("a name with a newline in it, and some words", encoding="utf-8")
+    result = CliRunner().invoke(index, ["add", str(tmp_path / "ix.db"), str(tmp_path), "-v"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].endswith("odd\\nadded forged.txt")

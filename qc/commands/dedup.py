@@ -237,6 +237,10 @@ class _Stream:
                 yield item
 
 
+def _one_line(ref: str) -> str:
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in ref)
+
+
 @index.command("add")
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -254,8 +258,8 @@ def index_add(db: str, paths: tuple[str, ...], batch_size: int, verbose: bool, m
     stream = _Stream(paths, max_article_size)
 
     def committed(batch: list[tuple[Any, bool]]) -> None:
-        if verbose:
-            click.echo("".join(f"{'added' if new else 'exists'} {a.ref}\n" for a, new in batch), nl=False)
+        if verbose:  # one line per article, whatever its name holds (control characters escaped)
+            click.echo("".join(f"{'added' if new else 'exists'} {_one_line(a.ref)}\n" for a, new in batch), nl=False)
 
     with _open(db, create=True) as ix:
         try:
