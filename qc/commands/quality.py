@@ -66,7 +66,8 @@ def score(paths: tuple[str, ...], by_field: str | None, fmt: str, limit: int | N
     """Rank articles by translation-quality score (0 unusable – 100 clean), worst first.
 
     The score combines severity-weighted finding density, untranslated share,
-    garbled-token rate and lexical plainness; see `qc.quality` for the formula.
+    garbled-token rate, lexical plainness and run-on sentences; see `qc.quality`
+    for the formula.
     """
     from qc.cli import emit
     from qc.quality import group_by, rank
