@@ -29,10 +29,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from qc.finding import Edit, Finding
-from qc.lint.document import Document
+from qc.lint.document import Document, is_word_char
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.gazetteer import Entry, load_entries
 
@@ -125,7 +123,8 @@ class Calque(RuleKind):
         self.index: dict[tuple[str, ...], list[Form]] = {}
         self.vocabulary: dict[str, str] = {}  # literal (lowercase, as written) -> normalised word
         self.upper_only: set[str] = set()  # two-letter acronyms (UN, EU): matched in capitals only
-        for entry in self.entries:
+        # Only `order` uses the name index (office-role would carry it in the compiled-rules cache for nothing).
+        for entry in self.entries if self.mode == "order" else ():
             for text in entry.forms:
                 words = content_words(text)
                 if len(words) < 3:
@@ -141,6 +140,9 @@ class Calque(RuleKind):
                         self.vocabulary[spelled] = norm_word(raw)
                         if len(raw) == 2:
                             self.upper_only.add(spelled)
+        # Two-character words count only in capitals (UN, EU): looked up case-sensitively in
+        # check(), so that "un" in "under" or "us" never reaches the engine's callback.
+        self.short_words = {w: v for w, v in self.vocabulary.items() if len(w) == 2}
         if self.mode == "office-role":
             shorts = params.get("short_forms", {})
             self.short_forms = {k.lower(): v for k, v in shorts.items()}
@@ -175,7 +177,7 @@ class Calque(RuleKind):
         # Name words, reported by the engine as whole words only ("red" not inside "reduced").
         if self.mode != "order":
             return ()
-        return self.vocabulary.items()
+        return [(w, v) for w, v in self.vocabulary.items() if len(w) != 2]
 
     def triggers(self) -> Iterable[str] | None:
         if self.mode == "order":
@@ -194,6 +196,11 @@ class Calque(RuleKind):
             yield from self.office_role(doc)
             return
         hits: list[Hit] = doc.__dict__.pop(self.key, None) or []
+        if self.short_words:
+            short = self.short_hits(doc)
+            if short:
+                # The engine reports words by end, the longer first when two end together.
+                hits = sorted(hits + short, key=lambda h: (h.end, h.start))
         if len(hits) < 3:
             return
         # The automaton reports words in text order; join neighbours separated by a short gap
@@ -213,6 +220,39 @@ class Calque(RuleKind):
             prev_end = hit.end
         if len(run) >= 3:
             yield from self.check_run(doc, run)
+
+    def short_hits(self, doc: Document) -> list[Hit]:
+        """Whole-word hits of the two-character words written in capitals, as the engine's
+        word literals would report them once on_literal has dropped the lowercase ones.
+
+        The capitals are searched in the text itself. That equals searching the lowercase
+        copy and keeping spans that are upper case, unless the text holds a non-ASCII
+        character whose lowercase is ASCII (Kelvin sign, dotted capital I): then the
+        lowercase copy is searched.
+        """
+        text = doc.text
+        if text.isascii() or not any(c.lower()[:1].isascii() for c in set(text) if not c.isascii()):
+            haystack = text
+            needles = [(w.upper(), w) for w in self.short_words if w.isascii()]
+            if len(needles) < len(self.short_words):
+                haystack, needles = doc.lower, [(w, w) for w in self.short_words]
+        else:
+            haystack, needles = doc.lower, [(w, w) for w in self.short_words]
+        low = doc.lower
+        size = len(low)
+        found = []
+        for needle, word in needles:
+            start = haystack.find(needle)
+            while start >= 0:
+                end = start + 2
+                if (
+                    (start == 0 or not is_word_char(low[start - 1]))
+                    and (end == size or not is_word_char(low[end]))
+                    and text[start:end].isupper()
+                ):
+                    found.append(Hit(start, end, self.short_words[word]))
+                start = haystack.find(needle, start + 1)
+        return found
 
     def check_run(self, doc: Document, run: list[Hit]) -> Iterator[Finding]:
         # A span may end only where a function word joins it to the rest of the run ("Council
@@ -256,6 +296,8 @@ class Calque(RuleKind):
             return None
         # the same words, scrambled: rapidfuzz confirms the bag match on the written text
         form = best[1]
+        from rapidfuzz import fuzz  # only here (rare): keeps its import off the start-up path
+
         if fuzz.token_sort_ratio(" ".join(words), " ".join(form.words)) < 100:
             return None
         right = form.entry.name if tuple(sorted(content_words(form.entry.name))) == tuple(sorted(words)) else form.text

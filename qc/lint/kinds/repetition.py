@@ -13,16 +13,14 @@ The fix deletes the separators and the extra copies, so the punctuation that fol
 the last copy closes the sentence.
 
 Speed: tokens come from one `str.split` shared by every repetition rule; candidate
-positions are where token i equals token i+n (one C-level `map(eq, ...)` per n); spans
-and separators are looked at only for those candidates.
+positions are where token i equals token i+n (one pass with a last-seen dict finds them
+for every n at once); spans and separators are looked at only for those candidates.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import compress, islice
-from operator import and_, eq
 from typing import Any
 
 from qc.finding import Edit, Finding
@@ -160,27 +158,39 @@ class Repetition(RuleKind):
 def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[int]]]]:
     """Whitespace tokens of the lowercased text and, for each phrase length n <= CANDIDATE_WORDS: token positions i with toks[i:i+n] == toks[i+n:i+2n].
 
-    Pure Python but loop-free where it counts: `map(eq, ...)` compares token i with token
-    i+n for every i in C, `compress` keeps the positions where they match, and only
-    those few are checked word by word. Cached on the document, so every repetition
-    rule shares one computation (and no numpy import on the start-up path).
+    One pass over the tokens with a dict of where each was last seen gives every token's
+    next occurrence within CANDIDATE_WORDS; chaining those gives every pair of equal
+    tokens at distance n <= CANDIDATE_WORDS, and only those few positions are compared
+    phrase by phrase. Cached on the document, so every repetition rule shares one
+    computation (and the start-up path needs no numpy).
     """
     cached = doc.__dict__.get("_qc_repeat_candidates")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     toks = doc.lower.split()
     count = len(toks)
+    last: dict[str, int] = {}
+    get = last.get
+    nearest: dict[int, int] = {}  # token position -> next position of the same token, when near
+    for i, tok in enumerate(toks):
+        j = get(tok)
+        if j is not None and i - j <= CANDIDATE_WORDS:
+            nearest[j] = i
+        last[tok] = i
+    by_distance: dict[int, list[int]] = {}
+    for j, i in nearest.items():
+        k: int | None = i
+        while k is not None and k - j <= CANDIDATE_WORDS:
+            by_distance.setdefault(k - j, []).append(j)
+            k = nearest.get(k)
     result = []
     for n in range(1, CANDIDATE_WORDS + 1):
         if count < 2 * n:
             break
         size = count - 2 * n + 1
-        if n == 1:
-            idx = list(compress(range(size), map(eq, toks, islice(toks, 1, None))))
-        else:
-            # token i == token i+n and token i+1 == token i+n+1, both in C; then the whole phrase.
-            same = map(and_, map(eq, toks, islice(toks, n, None)), map(eq, islice(toks, 1, None), islice(toks, n + 1, None)))
-            idx = [i for i in compress(range(size), same) if toks[i : i + n] == toks[i + n : i + 2 * n]]
+        idx = sorted(i for i in by_distance.get(n, ()) if i < size)
+        if n > 1:
+            idx = [i for i in idx if toks[i : i + n] == toks[i + n : i + 2 * n]]
         if idx:
             result.append((n, idx))
     doc.__dict__["_qc_repeat_candidates"] = (toks, result)
