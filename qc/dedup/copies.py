@@ -195,11 +195,38 @@ def verify_pairs(
     return edges
 
 
+PLAUSIBLE_SIGMAS = 4.0
+
+
+def min_estimate(threshold: float, containment: float, num_perm: int = NUM_PERM) -> float:
+    """The lowest signature agreement worth an exact check: the Jaccard floor the bands
+    are tuned for, less 4 standard deviations of the MinHash estimate there (a pair at
+    the floor falls below it with probability ~3e-5)."""
+    floor = jaccard_floor(threshold, containment)
+    return floor - PLAUSIBLE_SIGMAS * (floor * (1.0 - floor) / num_perm) ** 0.5
+
+
+def plausible_pairs(pairs: np.ndarray, sigs: np.ndarray, threshold: float, containment: float, chunk: int = 200_000) -> np.ndarray:
+    """The candidate pairs whose signatures agree enough to be copies (see min_estimate).
+
+    A band of two rows also catches pairs with a Jaccard of a few percent; comparing
+    their 128 signature values is ~100 times cheaper than the exact set overlap."""
+    if len(pairs) == 0:
+        return pairs
+    need = min_estimate(threshold, containment, sigs.shape[1]) * sigs.shape[1]
+    keep = np.empty(len(pairs), dtype=bool)
+    for at in range(0, len(pairs), chunk):
+        part = pairs[at : at + chunk]
+        keep[at : at + chunk] = np.count_nonzero(sigs[part[:, 0]] == sigs[part[:, 1]], axis=1) >= need
+    return pairs[keep]
+
+
 def copy_edges(
     batch: ShingledBatch, threshold: float = DEFAULT_THRESHOLD, containment: float = DEFAULT_CONTAINMENT
 ) -> dict[tuple[int, int], Overlap]:
     """Verified copy pairs (i < j) with their exact overlap."""
-    return verify_pairs(candidate_pairs(batch.sigs, banding_for(threshold, containment)), batch.sets, threshold, containment)
+    pairs = candidate_pairs(batch.sigs, banding_for(threshold, containment, batch.sigs.shape[1]))
+    return verify_pairs(plausible_pairs(pairs, batch.sigs, threshold, containment), batch.sets, threshold, containment)
 
 
 class TextSets(Sequence[np.ndarray]):
@@ -219,6 +246,15 @@ class TextSets(Sequence[np.ndarray]):
             values, _ = shingles_batch([normalize(self.texts[i])])
             got = self._done[i] = sorted_unique(values)
         return got
+
+    def fill(self, indices: Iterable[int], batch: int = 512) -> None:
+        """Compute the sets of many texts at once (one tokenizer call per batch)."""
+        todo = [int(i) for i in indices if int(i) not in self._done]
+        for at in range(0, len(todo), batch):
+            chunk = todo[at : at + batch]
+            values, bounds = shingles_batch([normalize(self.texts[i]) for i in chunk])
+            for k, i in enumerate(chunk):
+                self._done[i] = sorted_unique(values[bounds[k] : bounds[k + 1]])
 
 
 # -- streaming: hold signatures, not texts --------------------------------------------
@@ -281,8 +317,10 @@ def stream_copy_graph(
     sigs = stream_signatures(chunks, num_perm, jobs)
     n = len(sigs)
     pairs = candidate_pairs_grouped(sigs, banding_for(threshold, containment, num_perm))
+    pairs = plausible_pairs(pairs, sigs, threshold, containment)
     del sigs
     docs = np.unique(pairs.ravel()) if len(pairs) else np.zeros(0, dtype=np.int64)
-    texts = fetch(docs)
-    sets = TextSets(texts)  # type: ignore[arg-type]  # a mapping index -> text
+    sets = TextSets(fetch(docs))  # type: ignore[arg-type]  # a mapping index -> text
+    sets.fill(docs.tolist())
+    sets.texts = {}  # the sets are all that verification needs
     return n, verify_pairs(pairs, sets, threshold, containment), docs

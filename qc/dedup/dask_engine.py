@@ -105,10 +105,10 @@ def _concat_pairs(*parts: np.ndarray) -> np.ndarray:
     return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
 
 
-def _sets_of(part: dict[str, Any], docs: np.ndarray) -> dict[int, np.ndarray]:
+def _sets_of(part: dict[str, Any], docs: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     lazy = copies.LazySets(part["values"], part["bounds"])
     start = part["start"]
-    return {int(d): lazy[int(d) - start] for d in docs}
+    return {int(d): (lazy[int(d) - start], part["sigs"][int(d) - start]) for d in docs}
 
 
 def _needed(pairs: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -116,10 +116,22 @@ def _needed(pairs: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return docs[(docs >= lo) & (docs < hi)]
 
 
-def _verify(pairs: np.ndarray, threshold: float, containment: float, *set_dicts: dict[int, np.ndarray]) -> list[tuple[int, int, float, float, float, float]]:
+def _verify(pairs: np.ndarray, threshold: float, containment: float,
+            *found: dict[int, tuple[np.ndarray, np.ndarray]]) -> list[tuple[int, int, float, float, float, float]]:
     sets: dict[int, np.ndarray] = {}
-    for d in set_dicts:
-        sets.update(d)
+    row: dict[int, int] = {}
+    sig_rows = []
+    for d in found:
+        for doc, (shingles, sig) in d.items():
+            sets[doc] = shingles
+            row[doc] = len(sig_rows)
+            sig_rows.append(sig)
+    if len(pairs):
+        sigs = np.stack(sig_rows)
+        local = np.array([[row[i], row[j]] for i, j in pairs.tolist()], dtype=np.int64)
+        # the same test as copies.plausible_pairs, on this partition's rows
+        agree = np.count_nonzero(sigs[local[:, 0]] == sigs[local[:, 1]], axis=1)
+        pairs = pairs[agree >= copies.min_estimate(threshold, containment, sigs.shape[1]) * sigs.shape[1]]
     edges = copies.verify_pairs(pairs, sets, threshold, containment)
     return [(i, j, o.jaccard, o.containment, o.contained_a, o.contained_b) for (i, j), o in edges.items()]
 
