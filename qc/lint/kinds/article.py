@@ -34,6 +34,11 @@ VOWEL_SOUND = re.compile(r"(?:hour|honest|honou?r|heir)", re.IGNORECASE)
 # Names and words that the spelling rules above get wrong.
 SPECIAL = {"uber": "an", "uzbek": "an", "uzbekistan": "an", "urdu": "an", "ulster": "an", "umbrella": "an", "uyghur": "a", "uighur": "a", "unesco": "a", "unicef": "a", "uefa": "a", "once-in-a-generation": "a", "herb": None, "herbal": None, "historic": None, "historical": None, "hotel": None, "heroic": None}
 LETTER_VOWEL_SOUND = set("AEFHILMNORSX")
+# " a ", " an " as the engine's literals would find them in the lowercase text ("aN", "AN"
+# are never articles to `at`), each with the next characters that settle it: "a" before a
+# lowercase consonant other than h, "an" before a or i (at()'s fast path, taken earlier).
+_CONSONANTS = frozenset("bcdfgjklmnpqrstvwxyz")
+SPACED = ((" a ", _CONSONANTS), (" A ", _CONSONANTS), (" an ", frozenset("ai")), (" An ", frozenset("ai")))
 ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "kl", "kr", "ph", "pl", "pr", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr"}
 VOWELS = set("AEIOU")
 
@@ -99,17 +104,28 @@ class Article(RuleKind):
     def literals(self) -> Iterable[tuple[str, Any]]:
         # The character before the article is part of the literal, so that words ending
         # in "a" ("China ") do not call back; an article at the very start of the text is missed.
-        for before in (" ", "\n", "\t", "“", '"', "(", "‘", "—", "[", "'"):
+        # After a space (nearly every article) check() looks itself: see SPACED.
+        for before in ("\n", "\t", "“", '"', "(", "‘", "—", "[", "'"):
             yield (before + "a ", "a")
             yield (before + "an ", "an")
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        """The one place the literals cannot see: an article at the very start of the text."""
+        """An article at the very start of the text (the literals cannot see it), and every
+        article after a space: `str.find` for each spelling, and the next letter decides
+        the common cases ("a b...", "an a...") without a call."""
         low = doc.lower[:3]
         if low.startswith("a "):
             yield from self.at(doc, 0, 2)
         elif low.startswith("an "):
             yield from self.at(doc, 0, 3)
+        text = doc.text
+        for needle, settled in SPACED:
+            size = len(needle)
+            i = text.find(needle)
+            while i >= 0:
+                if text[i + size : i + size + 1] not in settled:
+                    yield from self.at(doc, i + 1, i + size)
+                i = text.find(needle, i + size - 1)
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         return self.at(doc, start + 1, end)

@@ -106,29 +106,53 @@ class Pattern(RuleKind):
         flags = 0
         for name in rule.params.get("flags", []):
             flags |= FLAGS[name]
-        self.regex = compile_regex(self, rule.params["pattern"], flags)
-        self.unless = compile_regex(self, rule.params["unless"], flags) if "unless" in rule.params else None
+        self.flags = flags
+        # Compiled now, so that a bad regex is reported at load time; the compiled-rules cache
+        # stores neither (see __getstate__): each is compiled again on first use, so a process
+        # pays only for the regexes its texts need (an untriggered rule, an `unless` no match needs).
+        self._regex: Any = compile_regex(self, rule.params["pattern"], flags)
+        self._unless: Any = compile_regex(self, rule.params["unless"], flags) if "unless" in rule.params else None
+        self.has_unless = "unless" in rule.params
         self.target = rule.params.get("target")
-        if self.target and self.target not in self.regex.groupindex:
+        if self.target and self.target not in self._regex.groupindex:
             raise self.error(f"target group '{self.target}' is not a named group of the pattern")
         self._triggers = [t.lower() for t in rule.params.get("triggers", [])] or None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_regex"] = state["_unless"] = None
+        return state
+
+    @property
+    def regex(self) -> Any:
+        if self._regex is None:
+            self._regex = compile_regex(self, self.rule.params["pattern"], self.flags)
+        return self._regex
+
+    @property
+    def unless(self) -> Any:
+        if self._unless is None and self.has_unless:
+            self._unless = compile_regex(self, self.rule.params["unless"], self.flags)
+        return self._unless
 
     def triggers(self) -> Iterable[str] | None:
         return self._triggers
 
     def check(self, doc: Document) -> Iterator[Finding]:
+        has_unless = self.has_unless
         for match in self.regex.finditer(doc.text):
             if match.end() == match.start():
                 continue
-            if self.unless is not None and self.excepted(doc, match):
+            if has_unless and self.excepted(doc, match):
                 continue
             yield self.make_finding(doc, match)
 
     def excepted(self, doc: Document, match: Any) -> bool:
-        assert self.unless is not None
+        unless = self.unless
+        assert unless is not None
         lo = max(0, match.start() - UNLESS_WINDOW)
         hi = min(len(doc.text), match.end() + UNLESS_WINDOW)
-        return any(m.start() <= match.start() - lo and m.end() >= match.end() - lo for m in self.unless.finditer(doc.text[lo:hi]))
+        return any(m.start() <= match.start() - lo and m.end() >= match.end() - lo for m in unless.finditer(doc.text[lo:hi]))
 
     def make_finding(self, doc: Document, match: Any) -> Finding:
         values: dict[str, Any] = {k: (v or "") for k, v in match.groupdict().items()}

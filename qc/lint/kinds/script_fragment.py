@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from qc.finding import Finding
 from qc.lint.document import Document
@@ -29,7 +30,14 @@ SCRIPTS = {
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u3010\u3011\ufe30-\ufe4f"
 LETTERS = "".join(SCRIPTS.values())
 MARKS = "\u0300-\u036f"  # combining accents (stress marks in Russian glosses)
-RUN = re.compile(f"[{LETTERS}{CJK_PUNCT}][{LETTERS}{CJK_PUNCT}{MARKS}]*(?:[ \\-–—·・,.:]+[{LETTERS}{CJK_PUNCT}][{LETTERS}{CJK_PUNCT}{MARKS}]*)*")
+RUN_SOURCE = f"[{LETTERS}{CJK_PUNCT}][{LETTERS}{CJK_PUNCT}{MARKS}]*(?:[ \\-–—·・,.:]+[{LETTERS}{CJK_PUNCT}][{LETTERS}{CJK_PUNCT}{MARKS}]*)*"
+
+
+@lru_cache(maxsize=1)
+def run_regex() -> re.Pattern[str]:
+    """Compiled on first use (~10 ms: its classes span tens of thousands of code points);
+    an ASCII-only text never needs it."""
+    return re.compile(RUN_SOURCE)
 # An open parenthesis on the same line before the run: a gloss of a name, "(Russian: Борис Ельцин)".
 IN_PARENS = re.compile(r"\([^()\n]{0,60}$")
 ALPHABETIC = re.compile(f"[{SCRIPTS['Cyrillic']}{SCRIPTS['Greek']}{SCRIPTS['Hebrew']}{SCRIPTS['Arabic']}]")
@@ -52,7 +60,7 @@ class ScriptFragment(RuleKind):
         text = doc.text
         if text.isascii():
             return
-        for m in RUN.finditer(text):
+        for m in run_regex().finditer(text):
             run = m.group()
             if IN_PARENS.search(text, max(0, m.start() - 60), m.start()):
                 continue
