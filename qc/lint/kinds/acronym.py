@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qc.finding import Edit, Finding
-from qc.lint.document import Document, is_word_char
+from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, load_entries
 
@@ -110,35 +110,17 @@ class Acronym(RuleKind):
                     if " " in form or "," in form:
                         continue  # multi-word names ("North Atlantic Treaty Organization") do take "the"
                     self.no_article.setdefault(f"the {form.lower()}", []).append((form, entry))
-        # Foreign acronyms must match with their exact capitals (foreign_hit), so they are
-        # searched case-sensitively in check() by an automaton of their own: the engine's
-        # case-blind pass would call back for "ce" in "since" or "omi" in "economic".
-        # Acronyms whose lowercase changes length are left to the engine.
-        self.exact: dict[str, str] = {}  # acronym as written -> key of self.foreign
-        if self.mode == "foreign":
-            for key, pairs in self.foreign.items():
-                if all("".join(c.lower()[:1] for c in acr) == key for acr, _ in pairs):
-                    for acr, _ in pairs:
-                        self.exact[acr] = key
-        self._exact_automaton: Any = None
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_exact_automaton"] = None  # rebuilt on first use: cheaper than pickling it
-        return state
 
     # -- engine hooks -----------------------------------------------------------------------
     def word_literals(self) -> Iterable[tuple[str, Any]]:
         if self.mode == "foreign":
-            exact_keys = set(self.exact.values())
-            return [(k, v) for k, v in self.foreign.items() if k not in exact_keys]
+            return self.foreign.items()
         if self.mode == "article":
             return self.no_article.items()
         return ()
 
     def triggers(self) -> Iterable[str] | None:
-        if self.mode == "foreign" and self.exact:
-            return None  # check() runs the case-sensitive search
         return ["("] if self.mode == "mismatch" else ()
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
@@ -152,9 +134,6 @@ class Acronym(RuleKind):
         return self.article_hit(doc, start, end, payload)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        if self.mode == "foreign":
-            yield from self.exact_hits(doc)
-            return
         if self.mode != "mismatch":
             return
         text = doc.text
@@ -168,26 +147,6 @@ class Acronym(RuleKind):
             finding = self.judge(doc, match, acr, words)
             if finding is not None:
                 yield finding
-
-    def exact_hits(self, doc: Document) -> Iterator[Finding]:
-        """The engine's whole-word literal hits for foreign acronyms, found case-sensitively."""
-        if not self.exact or not doc.text:
-            return
-        automaton = self._exact_automaton
-        if automaton is None:
-            import ahocorasick
-
-            automaton = ahocorasick.Automaton()
-            for acr, key in self.exact.items():
-                automaton.add_word(acr, (len(acr), key))
-            automaton.make_automaton()
-            self._exact_automaton = automaton
-        low = doc.lower
-        size = len(low)
-        for last, (length, key) in automaton.iter(doc.text):
-            start, end = last - length + 1, last + 1
-            if (start == 0 or not is_word_char(low[start - 1])) and (end == size or not is_word_char(low[end])):
-                yield from self.on_word(doc, start, end, self.foreign[key])
 
     # -- mismatch ---------------------------------------------------------------------------
     def expansion(self, text: str, paren: int) -> list[str]:

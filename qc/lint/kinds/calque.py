@@ -48,6 +48,9 @@ STOP_WORDS = {
     "al", "el", "le", "la", "de", "du", "et", "und", "y", "e", "o", "i", "a", "an", "no", "not", "all",
 }  # fmt: skip
 MAX_SPAN_WORDS = 8
+# The only non-ASCII characters whose lowercase starts with an ASCII character (dotted
+# capital I, Kelvin sign); tests/test_scan_speed_invariance.py checks the list.
+LOWER_TO_ASCII = ("\u0130", "\u212a")
 
 MIN_BLOCKS = 3
 
@@ -227,11 +230,11 @@ class Calque(RuleKind):
 
         The capitals are searched in the text itself. That equals searching the lowercase
         copy and keeping spans that are upper case, unless the text holds a non-ASCII
-        character whose lowercase is ASCII (Kelvin sign, dotted capital I): then the
+        character whose lowercase is ASCII (LOWER_TO_ASCII): then the
         lowercase copy is searched.
         """
         text = doc.text
-        if text.isascii() or not any(c.lower()[:1].isascii() for c in set(text) if not c.isascii()):
+        if text.isascii() or not any(c in text for c in LOWER_TO_ASCII):
             haystack = text
             needles = [(w.upper(), w) for w in self.short_words if w.isascii()]
             if len(needles) < len(self.short_words):
