@@ -158,3 +158,29 @@ def test_user_pack_regex_on_text_with_a_lone_surrogate(tmp_path: Path) -> None:
     result, _ = run("scan", "feed.jsonl", "--no-cache", "--no-default-rules", "--rules", "pack.yaml", cwd=tmp_path)
     assert "internal error" not in result.stderr
     assert "feed.jsonl:1:" in result.stdout and "ZZ901" in result.stdout
+
+
+def alias_bomb(levels: int) -> str:
+    """A small pack whose YAML aliases expand to 2**levels values ("billion laughs")."""
+    lines = ['l0: &l0 ["lol", "lol"]'] + [f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\nrules: []\n"
+
+
+@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired,
+                   reason="reported: qc/lint/yamlsource.py expands YAML aliases node by node; a 1 KB pack makes "
+                   "qc use time and memory exponential in its size")
+def test_yaml_alias_bomb_in_a_user_pack_is_refused_quickly(tmp_path: Path) -> None:
+    (tmp_path / "bomb.yaml").write_text(alias_bomb(40), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "qc", "scan", str(ROOT / "seeds"), "--no-cache", "--no-default-rules",
+                             "--rules", "bomb.yaml"], cwd=tmp_path, capture_output=True, text=True, env=ENV, timeout=8)
+    assert result.returncode == 2 and "bomb.yaml" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="reported: a self-referencing YAML alias (`&0 [*0]`) in a pack ends in "
+                   "'qc: internal error: RecursionError' instead of a pack error naming the file")
+def test_recursive_yaml_alias_in_a_user_pack_is_a_pack_error(tmp_path: Path) -> None:
+    (tmp_path / "rec.yaml").write_text("&0 [*0]\n", encoding="utf-8")
+    result, _ = run("scan", str(ROOT / "seeds"), "--no-cache", "--no-default-rules", "--rules", "rec.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = errors(result)
+    assert "rec.yaml" in line
