@@ -31,8 +31,35 @@ class LocatedYaml:
         return self.lines.get(pointer, 1)
 
 
-def _construct(node: yaml.Node, pointer: Pointer, lines: dict[Pointer, int], ctor: yaml.SafeConstructor) -> Any:
-    lines[pointer] = node.start_mark.line + 1
+# A pack is a few thousand nodes; aliases could expand a 1 KB file to billions ("billion laughs").
+MAX_NODES = 500_000
+
+
+class Budget:
+    """Counts constructed nodes and tracks the current path, to refuse alias bombs and cycles."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.path: set[int] = set()
+
+
+def _construct(node: yaml.Node, pointer: Pointer, lines: dict[Pointer, int], ctor: yaml.SafeConstructor, budget: Budget) -> Any:
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise yaml.constructor.ConstructorError(None, None, f"the document expands to more than {MAX_NODES} nodes (YAML aliases?)", node.start_mark)
+    if id(node) in budget.path:
+        raise yaml.constructor.ConstructorError(None, None, "a YAML alias refers to itself", node.start_mark)
+    lines.setdefault(pointer, node.start_mark.line + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        budget.path.add(id(node))
+        try:
+            return _construct_collection(node, pointer, lines, ctor, budget)
+        finally:
+            budget.path.discard(id(node))
+    return ctor.construct_object(node, deep=True)
+
+
+def _construct_collection(node: yaml.Node, pointer: Pointer, lines: dict[Pointer, int], ctor: yaml.SafeConstructor, budget: Budget) -> Any:
     expected = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}.get(type(node))
     if expected is not None and node.tag != expected:
         # Collections are built here, not by SafeConstructor, so refuse custom tags explicitly.
@@ -44,11 +71,9 @@ def _construct(node: yaml.Node, pointer: Pointer, lines: dict[Pointer, int], cto
             key = ctor.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise yaml.constructor.ConstructorError(None, None, "mapping keys must be scalars", key_node.start_mark)
-            result[key] = _construct(value_node, pointer + (key,), lines, ctor)
+            result[key] = _construct(value_node, pointer + (key,), lines, ctor, budget)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, pointer + (i,), lines, ctor) for i, child in enumerate(node.value)]
-    return ctor.construct_object(node, deep=True)
+    return [_construct(child, pointer + (i,), lines, ctor, budget) for i, child in enumerate(node.value)]
 
 
 def load_located(path: Path, text: str | None = None) -> LocatedYaml:
@@ -64,7 +89,7 @@ def load_located(path: Path, text: str | None = None) -> LocatedYaml:
         try:
             node = loader.get_single_node()
             lines: dict[Pointer, int] = {}
-            data = _construct(node, (), lines, loader) if node is not None else None
+            data = _construct(node, (), lines, loader, Budget()) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:

@@ -20,6 +20,7 @@ FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DO
 UNLESS_WINDOW = 60
 
 
+SURROGATE = re.compile("[\ud800-\udfff]")
 INLINE_FLAGS = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s"}
 
 
@@ -42,6 +43,10 @@ class LinearRegex:
         self.groupindex = dict(self.regex.groupindex)
 
     def finditer(self, text: str) -> Iterator[LinearMatch]:
+        # RE2 works on UTF-8, which cannot hold a lone surrogate (legal in .jsonl escapes):
+        # match on a copy where each one is U+FFFD, so offsets stay the same.
+        if not text.isascii() and SURROGATE.search(text):
+            text = SURROGATE.sub("\ufffd", text)
         return (LinearMatch(m, self.groupindex) for m in self.regex.finditer(text))
 
 
