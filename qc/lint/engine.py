@@ -15,12 +15,14 @@ from typing import Any
 import ahocorasick
 
 from qc.finding import Finding
-from qc.lint.document import Document, is_word_char
+from qc.lint.document import Document
 from qc.lint.kinds import RuleKind
 from qc.lint.rule import Rule
 
 
 LITERAL, WORD_LITERAL, TRIGGER = 0, 1, 2
+# Up to this many trigger literals, a matcher's triggers are tested with `in` on the text.
+FEW_TRIGGERS = 4
 
 
 class Linter:
@@ -29,6 +31,16 @@ class Linter:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self.matchers: list[RuleKind] = [r.matcher for r in self.rules]
+        # Matchers with a few triggers test them with `in` (C, stops at the first hit) rather
+        # than in the automaton, where a common trigger (". ", a quote mark) would cost one
+        # Python-level hit after another.
+        self.scanned_triggers: list[tuple[int, tuple[str, ...]]] = []
+        for index, matcher in enumerate(self.matchers):
+            found = matcher.triggers()
+            if found is not None:
+                found = tuple(found)
+                if 0 < len(found) <= FEW_TRIGGERS:
+                    self.scanned_triggers.append((index, found))
         self.automaton = self.build_automaton()
         # Matchers whose check() runs on every text (they name no trigger literals).
         self.untriggered: list[int] = [i for i, m in enumerate(self.matchers) if m.triggers() is None]
@@ -40,20 +52,27 @@ class Linter:
         matching stay in C and start-up does not pay for a Python object per phrase.
         """
         by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
+        scanned = {index for index, _ in self.scanned_triggers}
         for index, matcher in enumerate(self.matchers):
             for phrase, payload in matcher.literals():
                 by_phrase[phrase].append((LITERAL, index, payload))
             for phrase, payload in matcher.word_literals():
                 by_phrase[phrase].append((WORD_LITERAL, index, payload))
+            if index in scanned:
+                continue
             for trigger in matcher.triggers() or ():
                 by_phrase[trigger].append((TRIGGER, index, None))
-        self.entries: list[tuple[int, list[tuple[int, int, Any]]]] = []
+        # Per phrase: its length, the matchers it triggers, and the on_literal calls it makes
+        # (whole word only?, matcher, payload), in the order the rules were given.
+        self.entries: list[tuple[int, tuple[int, ...], tuple[tuple[bool, Any, Any], ...]]] = []
         if not by_phrase:
             return None
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for phrase, values in by_phrase.items():
             automaton.add_word(phrase, len(self.entries))
-            self.entries.append((len(phrase), values))
+            triggered = tuple(index for role, index, _ in values if role == TRIGGER)
+            calls = tuple((role == WORD_LITERAL, self.matchers[index], payload) for role, index, payload in values if role != TRIGGER)
+            self.entries.append((len(phrase), triggered, calls))
         automaton.make_automaton()
         return automaton
 
@@ -61,20 +80,36 @@ class Linter:
         doc = Document(text, metadata)
         findings: list[Finding] = []
         to_check = set(self.untriggered)
+        if self.scanned_triggers and text:
+            low = doc.lower
+            for index, triggers in self.scanned_triggers:
+                for trigger in triggers:
+                    if trigger in low:
+                        to_check.add(index)
+                        break
         if self.automaton is not None and text:
-            matchers = self.matchers
             entries = self.entries
             low = doc.lower
             size = len(low)
+            extend = findings.extend
             for last, entry_index in self.automaton.iter(low):
-                length, values = entries[entry_index]
+                length, triggered, calls = entries[entry_index]
+                if triggered:
+                    to_check.update(triggered)
+                if not calls:
+                    continue
                 start, end = last - length + 1, last + 1
-                whole = (start == 0 or not is_word_char(low[start - 1])) and (end == size or not is_word_char(low[end]))
-                for role, index, payload in values:
-                    if role == TRIGGER:
-                        to_check.add(index)
-                    elif role == LITERAL or whole:
-                        findings.extend(matchers[index].on_literal(doc, start, end, payload))
+                whole = None
+                for word_only, matcher, payload in calls:
+                    if word_only:
+                        if whole is None:
+                            # is_word_char inlined: this runs for every hit of a word literal
+                            before = low[start - 1] if start else " "
+                            after = low[end] if end < size else " "
+                            whole = not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
+                        if not whole:
+                            continue
+                    extend(matcher.on_literal(doc, start, end, payload))
         for index in sorted(to_check):
             findings.extend(self.matchers[index].check(doc))
         return dedupe(findings)
