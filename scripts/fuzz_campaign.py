@@ -17,8 +17,7 @@ The properties (the quick versions of most of them run in tests/test_fuzz.py):
   jsonl-escapes     a record with \\uXXXX escapes (lone surrogates too) loads to the same text
   index             pure-Python and numpy index preparation agree bit for bit; add + query work
   user-pack-regex   a pack with an arbitrary regex: RulePackError or rules that lint in
-                    linear time (RE2); a lint slower than 2 s counts as a failure (lone
-                    surrogates are replaced here unless --strict: a known, reported bug)
+                    linear time (RE2); a lint slower than 2 s counts as a failure
   user-pack-yaml    arbitrary bytes as a pack: RulePackError, nothing else
 """
 
@@ -27,7 +26,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import re
 import sys
 import tempfile
 import time
@@ -84,8 +82,6 @@ PROPS: dict[str, Property] = {}
 LINTER: Linter | None = None
 SCANNER: Scanner | None = None
 WORK = Path(tempfile.mkdtemp(prefix="qc-fuzz-"))
-STRICT = False  # --strict: do not work around known, reported bugs
-SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def linter() -> Linter:
@@ -238,8 +234,6 @@ def prop_user_pack_regex() -> Callable[..., None]:
     @given(REGEX, NEWSY)
     @counted("user-pack-regex")
     def check(pattern: str, text: str) -> None:
-        if not STRICT:  # known bug, reported: RE2 cannot encode lone surrogates (qc/lint/kinds/pattern.py)
-            text = SURROGATES.sub("\ufffd", text)
         path = WORK / "pack.yaml"
         path.write_text(PACK.format(pattern=json.dumps(pattern)), encoding="utf-8")
         try:
@@ -290,10 +284,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=200, help="examples per property per round")
     parser.add_argument("--only", nargs="*", choices=sorted(PROPS), help="run only these properties")
     parser.add_argument("--out", help="also write the summary as JSON here")
-    parser.add_argument("--strict", action="store_true", help="do not work around known, reported bugs")
     args = parser.parse_args()
-    global STRICT
-    STRICT = args.strict
     warnings.filterwarnings("ignore", category=HypothesisWarning)
     chosen = [PROPS[n] for n in (args.only or PROPS)]
     conf = settings(max_examples=args.batch, deadline=None, database=None, derandomize=False, report_multiple_bugs=False,
