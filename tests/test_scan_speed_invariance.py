@@ -1,0 +1,185 @@
+"""The speed-ups of `qc scan` must not change a single finding.
+
+Each shortcut is compared with the straightforward way it replaced, on the fixture
+articles and on perturbed copies of them (doubled words, odd capitals, stray
+punctuation, acronyms, non-ASCII letters), so that the rare paths run too.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+import qc.lint.engine as engine
+from qc.lint.document import Document, is_word_char
+from qc.lint.engine import Linter
+from qc.lint.kinds.calque import LOWER_TO_ASCII
+from qc.lint.kinds.repetition import CANDIDATE_WORDS, repeat_candidates
+from qc.lint.packs import default_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+INSERTS = [
+    "the the", "a apple", "an university", "A European", "an hour", "UN", "un", "US", "us", "EU", "U\u212a", "\u0130N",
+    "OTAN", "otan", "(OMS)", "the NATO", "Organization of cooperation from Shanghai", "Council of Security of the UN",
+    "“", "”", '"', "'s", "’s", ". of", "”. and", "(", "date 2023-02-01", "Updated 09:41 GMT", "JThe", "said The",
+    "in At the", "ok ok ok", "Xi as Xi's", "an euro", "an one-off", "a hour", "an utility", "a 8-year-old", "An USB", "a MP", "&amp;", "Ã©", "中国", "«", "»", " :", "\n\n", "\t", "—", "‘", "5 people",
+]
+
+
+def fixture_texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    for path in (ROOT / "fixtures" / "dedup" / "cleannews_a.jsonl", ROOT / "fixtures" / "mqm" / "sample.jsonl"):
+        with path.open(encoding="utf-8") as handle:
+            texts += [json.loads(line)["text"] for line in handle if line.strip()][:40]
+    return texts
+
+
+def perturb(text: str, seed: int) -> str:
+    rnd = random.Random(seed)
+    words = text.split(" ")
+    for _ in range(max(4, len(words) // 15)):
+        i = rnd.randrange(len(words) + 1)
+        op = rnd.random()
+        if op < 0.5:
+            words.insert(i, rnd.choice(INSERTS))
+        elif op < 0.7 and i < len(words):
+            words.insert(i, words[i])
+        elif op < 0.85 and i < len(words):
+            words[i] = words[i].upper()
+        elif i < len(words):
+            words[i] = words[i] + rnd.choice(".,;:!?")
+    return " ".join(words)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    base = fixture_texts()
+    return base + [perturb(t, i) for i, t in enumerate(base)] + [" ".join(INSERTS), "a a a", "an an", "A", ""]
+
+
+@pytest.fixture(scope="module")
+def rules():  # type: ignore[no-untyped-def]
+    return default_rules()
+
+
+def keys(findings) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [(f.rule, f.start, f.end, f.message, f.fix) for f in findings]
+
+
+def test_fixture_texts_are_flagged(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+    """The comparisons below are only worth something if the texts hit the rules involved."""
+    linter = Linter(rules)
+    fired = {f.rule for t in texts for f in linter.lint(t)}
+    assert {"MT501", "MT503", "MT701", "MT112", "MT121", "MT403", "MT502", "MT603", "MT607"} <= fired
+
+
+def test_repeat_candidates_match_brute_force() -> None:
+    rnd = random.Random(1)
+    for trial in range(300):
+        vocab = ["a", "b", "c", "the", "A", "b."][: rnd.randint(1, 6)]
+        toks = [rnd.choice(vocab) for _ in range(rnd.randint(0, 60))]
+        text = "".join(t + rnd.choice([" ", "  ", "\n", "\t "]) for t in toks)
+        low = text.lower().split()
+        expected = []
+        for n in range(1, CANDIDATE_WORDS + 1):
+            if len(low) < 2 * n:
+                break
+            idx = [i for i in range(len(low) - 2 * n + 1) if low[i : i + n] == low[i + n : i + 2 * n]]
+            if idx:
+                expected.append((n, idx))
+        assert repeat_candidates(Document(text)) == (low, expected), (trial, text)
+
+
+def test_engine_trigger_scan_equals_trigger_literals(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Matchers with few triggers test them with `in`; with every trigger in the automaton
+    (FEW_TRIGGERS = 0, the engine as it was) the findings are the same."""
+    fast = Linter(rules)
+    assert fast.scanned_triggers, "no matcher uses the `in` test: the comparison would be empty"
+    monkeypatch.setattr(engine, "FEW_TRIGGERS", 0)
+    slow = Linter(rules)
+    assert not slow.scanned_triggers
+    for text in texts:
+        assert keys(fast.lint(text)) == keys(slow.lint(text))
+
+
+def test_articles_after_spaces_equal_the_literal_pass(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+    """MT701 finds " a " / " an " with str.find; the reference calls at() for every
+    occurrence of <before>a / <before>an in the lowercase text, as the literal pass did."""
+    rule = next(r for r in rules if r.id == "MT701")
+    linter = Linter([rule])
+    befores = (" ", "\n", "\t", "“", '"', "(", "‘", "—", "[", "'")
+    for text in texts:
+        doc = Document(text)
+        expected = []
+        low = doc.lower
+        if low.startswith("a "):
+            expected += rule.matcher.at(doc, 0, 2)
+        elif low.startswith("an "):
+            expected += rule.matcher.at(doc, 0, 3)
+        for before in befores:
+            for phrase in (before + "a ", before + "an "):
+                i = low.find(phrase)
+                while i >= 0:
+                    expected += rule.matcher.at(doc, i + 1, i + len(phrase))
+                    i = low.find(phrase, i + 1)
+        assert keys(linter.lint(text)) == keys(engine.dedupe(expected))
+
+
+def test_lower_to_ascii_lists_every_such_character() -> None:
+    found = tuple(c for c in map(chr, range(sys.maxunicode + 1)) if not c.isascii() and c.lower()[:1].isascii())
+    assert found == LOWER_TO_ASCII
+
+
+def test_two_letter_capitals_equal_a_case_blind_search(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+    """calque's two-letter words (UN, EU): searched in capitals in the text; the reference
+    searches the lowercase copy and keeps upper-case, whole-word spans, as on_literal did."""
+    matcher = next(r for r in rules if r.id == "MT121").matcher
+    assert matcher.short_words
+    extra = ["UN and us and Us and uN", "U\u212a talks", "\u0130N UN", "EU-UN", "the UK's", "xUN UNx _UN UN_"]
+    for text in [*texts, *extra]:
+        doc = Document(text)
+        low, size = doc.lower, len(doc.lower)
+        expected = []
+        for word, payload in matcher.short_words.items():
+            i = low.find(word)
+            while i >= 0:
+                end = i + 2
+                if (i == 0 or not is_word_char(low[i - 1])) and (end == size or not is_word_char(low[end])) and text[i:end].isupper():
+                    expected.append((i, end, payload))
+                i = low.find(word, i + 1)
+        got = [(h.start, h.end, h.word) for h in matcher.short_hits(doc)]
+        assert sorted(got) == sorted(expected), text
+
+
+def test_pattern_regexes_recompile_after_the_rules_cache(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+    """Pattern rules leave their compiled regexes out of the pickle and compile them on use."""
+    patterns = [r for r in rules if r.kind == "pattern"]
+    loaded = pickle.loads(pickle.dumps(patterns))
+    assert all(r.matcher._regex is None and r.matcher._unless is None for r in loaded)
+    for text in texts:
+        assert keys(Linter(patterns).lint(text)) == keys(Linter(loaded).lint(text))
+
+
+# The look-aheads added to the garbles pack only to fail fast: without them, the same matches.
+LOOKAHEADS = {"MT601": "(?=(?i:[dulpmt]))", "MT603": "(?=[A-Z][a-z])", "MT607": "(?=[ABDFINOTUW])"}
+
+
+@pytest.mark.parametrize("rule_id", sorted(LOOKAHEADS))
+def test_pack_lookaheads_change_no_match(rule_id: str, texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+    rule = next(r for r in rules if r.id == rule_id)
+    source = rule.params["pattern"]
+    assert LOOKAHEADS[rule_id] in source
+    flags = re.MULTILINE if "multiline" in rule.params.get("flags", []) else 0
+    fast, plain = re.compile(source, flags), re.compile(source.replace(LOOKAHEADS[rule_id], ""), flags)
+    seen = 0
+    for text in texts:
+        a = [(m.span(), m.groupdict()) for m in fast.finditer(text)]
+        assert a == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+        seen += len(a)
+    assert seen, f"{rule_id} never matched: the comparison proves nothing"
