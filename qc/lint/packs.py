@@ -205,7 +205,7 @@ def load_rules(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
     """Load packs, from the compiled-rules cache when nothing they depend on has changed."""
     paths = list(paths)
     cache_file = compiled_cache_file(paths, trust)
-    if cache_file is not None:
+    if cache_file is not None and owned_and_private(cache_file):
         try:
             with cache_file.open("rb") as handle:
                 cached = pickle.load(handle)
@@ -250,6 +250,16 @@ def compiled_cache_file(paths: list[str | Path], trust: bool) -> Path | None:
     return folder / f"rules-{hasher.hexdigest()}.pickle"
 
 
+def owned_and_private(path: Path) -> bool:
+    """Unpickling runs code: only read a cache file this user owns and nobody else can write."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return owner_ok and not info.st_mode & 0o022
+
+
 def rules_cache_dir() -> Path | None:
     if os.environ.get("QC_NO_RULE_CACHE"):
         return None
@@ -262,12 +272,14 @@ def store_compiled(cache_file: Path, rules: list[Rule]) -> None:
     """Best effort: a read-only home or an unpicklable user kind only costs speed."""
     try:
         data = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in cache_file.parent.glob("rules-*.pickle"):
             if stale != cache_file:
                 stale.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, cache_file)
     except Exception:  # noqa: BLE001 - any failure here is harmless by design
         return
