@@ -47,6 +47,13 @@ class Collocation(RuleKind):
         params = rule.params
         self.forms = {k.lower(): v for k, v in params["forms"].items()}
         self.objects = [tuple(o.lower().split()) for o in params.get("objects", [])]
+        # Objects by their first word (trailing 's and quote marks stripped, as find_object
+        # compares words), in list order: only those can match at a given word.
+        self.by_first: dict[str, list[tuple[str, ...]]] | None = None
+        if all(self.objects):
+            self.by_first = {}
+            for obj in self.objects:
+                self.by_first.setdefault(obj[0].rstrip("'’s"), []).append(obj)
         self.max_gap = params.get("max_gap", 2)
         self.exceptions = [e.lower() for e in params.get("exceptions", [])]
         self.object_not_subject = params.get("object_not_subject", False)
@@ -84,7 +91,8 @@ class Collocation(RuleKind):
         for skip in range(0, min(self.max_gap, len(words)) + 1):
             if skip and words[skip - 1][0] in GAP_STOP:
                 break
-            for obj in self.objects:
+            candidates = self.objects if self.by_first is None or skip >= len(words) else self.by_first.get(words[skip][0].rstrip("'’s"), ())
+            for obj in candidates:
                 n = len(obj)
                 if skip + n <= len(words) and all(words[skip + k][0].rstrip("'’s") == w.rstrip("'’s") or words[skip + k][0] == w for k, w in enumerate(obj)):
                     last = words[skip + n - 1]

@@ -61,15 +61,12 @@ class Pronoun(RuleKind):
     def check(self, doc: Document) -> Iterator[Finding]:
         # Find the possessives first (a two-character search), then look back a short way.
         text = doc.text
-        for poss in POSSESSIVE.finditer(text):
-            lo = max(0, poss.start() - 2 * MAX_NAME - 8)
-            last = LAST_WORD.search(text, max(0, poss.start() - MAX_NAME), poss.start())
-            if last is None:
+        for poss_start, poss_end, last_word in possessives(doc):
+            lo = max(0, poss_start - 2 * MAX_NAME - 8)
+            window = text[lo:poss_start]
+            if not any(last_word + c in window for c in self.spaced):
                 continue
-            window = text[lo : poss.start()]
-            if not any(last.group(1) + c in window for c in self.spaced):
-                continue
-            match = self.regex.search(text, lo, poss.end())
+            match = self.regex.search(text, lo, poss_end)
             if match is None:
                 continue
             name = match.group("name")
@@ -87,3 +84,18 @@ class Pronoun(RuleKind):
                 "noun": noun.group(1) if noun else "",
             }
             yield self.finding(doc, match.start(), match.end(), values, edits)
+
+
+def possessives(doc: Document) -> list[tuple[int, int, str]]:
+    """(start, end, capitalised word right before) of every 's that follows such a word;
+    computed once per document for every pronoun rule."""
+    cached = doc.__dict__.get("_qc_possessives")
+    if cached is None:
+        text = doc.text
+        cached = []
+        for poss in POSSESSIVE.finditer(text):
+            last = LAST_WORD.search(text, max(0, poss.start() - MAX_NAME), poss.start())
+            if last is not None:
+                cached.append((poss.start(), poss.end(), last.group(1)))
+        doc.__dict__["_qc_possessives"] = cached
+    return cached  # type: ignore[no-any-return]
