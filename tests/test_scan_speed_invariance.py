@@ -28,7 +28,8 @@ INSERTS = [
     "the the", "a apple", "an university", "A European", "an hour", "UN", "un", "US", "us", "EU", "U\u212a", "\u0130N",
     "OTAN", "otan", "(OMS)", "the NATO", "Organization of cooperation from Shanghai", "Council of Security of the UN",
     "“", "”", '"', "'s", "’s", ". of", "”. and", "(", "date 2023-02-01", "Updated 09:41 GMT", "JThe", "said The",
-    "in At the", "ok ok ok", "Xi as Xi's", "an euro", "an one-off", "a hour", "an utility", "a 8-year-old", "An USB", "a MP", "&amp;", "Ã©", "中国", "«", "»", " :", "\n\n", "\t", "—", "‘", "5 people",
+    "in At the", "ok ok ok", "Xi as Xi's", "an euro", "an one-off", "a hour", "an utility", "a 8-year-old",
+    "An USB", "a MP", "&amp;", "Ã©", "中国", "«", "»", " :", "\n\n", "\t", "—", "‘", "5 people",
 ]
 
 
