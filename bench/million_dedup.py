@@ -89,10 +89,14 @@ def edited(body: str, k: int, edit: str) -> str:
     return " ".join(w[:-1] if erng.random() < 0.02 and len(w) > 3 else w for w in body.split(" "))
 
 
-def texts_of(ks: list[int]) -> list[str]:
-    sources = [source_of(k) for k in ks]
-    out = bodies([o for o, _ in sources])
-    return [t if e is None else edited(t, k, e) for t, k, (_, e) in zip(out, ks, sources)]
+def texts_of(ks: list[int], chunk: int = 4096) -> list[str]:
+    out: list[str] = []
+    for at in range(0, len(ks), chunk):  # bounded temporaries: ~4096 x 400 words at a time
+        part = ks[at : at + chunk]
+        sources = [source_of(k) for k in part]
+        made = bodies([o for o, _ in sources])
+        out += [t if e is None else edited(t, k, e) for t, k, (_, e) in zip(made, part, sources)]
+    return out
 
 
 def text_of(k: int) -> str:
@@ -152,6 +156,8 @@ def main() -> None:
     t1 = time.perf_counter()
     banding = copies.banding_for(copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
     pairs = copies.candidate_pairs_grouped(sigs, banding)
+    n_candidates = len(pairs)
+    pairs = copies.plausible_pairs(pairs, sigs, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
     del sigs
     t2 = time.perf_counter()
     docs = np.unique(pairs.ravel())
@@ -161,6 +167,8 @@ def main() -> None:
     sets = copies.TextSets(texts)  # type: ignore[arg-type]
     sets.fill(docs.tolist())
     edges = copies.verify_pairs(pairs, sets, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
+    linked = {i for e in edges for i in e}
+    texts = {i: t for i, t in texts.items() if i in linked}  # only cluster members' texts stay
     t3 = time.perf_counter()
     groups = components_of(np.array(list(edges), dtype=np.int64).reshape(-1, 2))
     members = {i: Article(f"synthetic/{i}.txt", texts[i]) for g in groups for i in g}
@@ -191,7 +199,8 @@ def main() -> None:
         ("planted copies (qualifying)", f"{len(planted):,} ({true:,})"),
         ("generate + shingle + sign (workers)", f"{t1 - t0:.1f} s wall; CPU: generating {gen_cpu:.1f} s, "
          f"qc signing {sign_cpu:.1f} s ({args.n / sign_cpu:,.0f} articles/s per core)"),
-        ("LSH candidates (8 bands at a time)", f"{t2 - t1:.1f} s  ({len(pairs):,} pairs, bands {banding.bands}x{banding.rows})"),
+        ("LSH candidates", f"{t2 - t1:.1f} s  ({n_candidates:,} pairs, bands {banding.bands}x{banding.rows}, "
+         f"{copies.BAND_GROUP} at a time; {len(pairs):,} pass the signature check)"),
         ("re-generate candidates + sets + verify", f"{t3 - t2:.1f} s  ({len(docs):,} texts, {len(edges):,} copy edges)"),
         ("components + clusters", f"{t4 - t3:.1f} s  ({len(clusters):,} clusters)"),
         ("total (wall)", f"{t4 - t0:.1f} s  ({args.n / (t4 - t0):,.0f} articles/s on {args.jobs} processes)"),

@@ -259,7 +259,7 @@ class TextSets(Sequence[np.ndarray]):
 
 # -- streaming: hold signatures, not texts --------------------------------------------
 
-BAND_GROUP = 8  # bands sorted at once when finding candidates (bounds the key arrays)
+BAND_GROUP = 4  # bands sorted at once when finding candidates (bounds the key arrays: n x 4)
 
 
 def _sign_chunk(args: tuple[Sequence[str], int]) -> np.ndarray:
