@@ -188,6 +188,8 @@ def write_change(change: FileChange) -> None:
 # Below this much input a process pool costs more (start-up, pickling) than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
 PARALLEL_CHUNK = 8
+# Findings (and per-article extras) one file may hold in the cache; keeps memory flat on 1 GB inputs.
+MAX_CACHED_ITEMS = 50_000
 
 _worker_scanner: Scanner | None = None
 
@@ -328,7 +330,7 @@ class Sink:
             self.file_fixed: list[ArticleOutcome] = []
         elif kind == "end":
             entry = self.pending.pop(str(item[1]), None)
-            if self.cache is not None and entry is not None and item[2]:
+            if self.cache is not None and entry is not None and item[2] and not entry.get("uncacheable"):
                 self.cache.put(item[1], item[2], entry)
             if self.on_file_fixed is not None and self.file_fixed:
                 self.on_file_fixed(self.file_fixed)
@@ -353,9 +355,14 @@ class Sink:
             self.result.articles[outcome.article.ref] = extras
         for entry in self.pending.values():
             entry["articles"] += 1
+            if entry.get("uncacheable"):
+                continue
             entry["findings"].extend(f.to_dict() for f in outcome.findings)
             if extras:
                 entry["extras"][outcome.article.ref] = extras
+            if len(entry["findings"]) + len(entry["extras"]) > MAX_CACHED_ITEMS:
+                # A huge file would make the cache entry grow without bound; scan it uncached.
+                entry.update(uncacheable=True, findings=[], extras={})
         if outcome.fixed_text is not None:
             (self.file_fixed if self.on_file_fixed is not None else self.outcomes).append(outcome)
         if self.on_outcome is not None:
