@@ -186,22 +186,38 @@ def load_file(path: Path, max_mb: float = DEFAULT_MAX_ARTICLE_MB) -> Iterator[Ar
         yield exc
 
 
-def load_jsonl(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_ARTICLE_MB * 1_000_000) -> Iterator[Article | InputError]:
-    """Stream records: memory stays bounded by the line limit, not the file size."""
+def load_jsonl(
+    path: Path,
+    shown: str,
+    max_bytes: int = DEFAULT_MAX_ARTICLE_MB * 1_000_000,
+    start: int = 0,
+    stop: int | None = None,
+    first_line: int = 1,
+) -> Iterator[Article | InputError]:
+    """Stream records: memory stays bounded by the line limit, not the file size.
+
+    With `start`/`stop` (byte offsets; `start` must be a line start numbered `first_line`)
+    only the lines that start in [start, stop) are read: a worker's share of a big file.
+    """
     try:
         handle = path.open("rb")
     except OSError as exc:
         yield InputError(shown, f"cannot read: {exc.strerror or exc}")
         return
     with handle:
-        line_no = 0
-        while True:
+        handle.seek(start)
+        line_no = first_line - 1
+        pos = start
+        while stop is None or pos < stop:
             raw = handle.readline(max_bytes + 1)
             if not raw:
                 break
             line_no += 1
+            pos += len(raw)
             if len(raw) > max_bytes and not raw.endswith(b"\n"):
-                size = len(raw) + skip_rest_of_line(handle)
+                skipped = skip_rest_of_line(handle)
+                pos += skipped
+                size = len(raw) + skipped
                 yield InputError(shown, f"record is {megabytes(size)}, over the {megabytes(max_bytes)} limit; {LIMIT_HINT}", line_no)
                 continue
             if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):

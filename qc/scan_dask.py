@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from qc.config import Config
-from qc.corpus import LIMIT_HINT, Article, display_path, load_file, megabytes, parse_record
+from qc.corpus import Article, display_path, load_file, load_jsonl
 from qc.errors import InputError, QcError
 from qc.finding import Finding, ScanResult
 from qc.scan import ArticleOutcome, Scanner, ScanOptions, Sink, active_rules
@@ -44,39 +44,8 @@ def _scanner(config: Config, options: ScanOptions) -> Scanner:
 
 def load_jsonl_range(path: Path, lo: int, hi: int, first_line: int, max_mb: float) -> Iterator[Article | InputError]:
     """The records of a .jsonl file whose lines start in [lo, hi); `lo` is a line start
-    and `first_line` its line number. Mirrors qc.corpus.load_jsonl."""
-    shown = display_path(path)
-    max_bytes = int(max_mb * 1_000_000)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield InputError(shown, f"cannot read: {exc.strerror or exc}")
-        return
-    with handle:
-        handle.seek(lo)
-        line_no = first_line - 1
-        pos = lo
-        while pos < hi:
-            raw = handle.readline(max_bytes + 1)
-            if not raw:
-                break
-            line_no += 1
-            pos += len(raw)
-            if len(raw) > max_bytes and not raw.endswith(b"\n"):
-                size = len(raw)
-                while True:
-                    chunk = handle.readline(1 << 20)
-                    size += len(chunk)
-                    pos += len(chunk)
-                    if not chunk or chunk.endswith(b"\n"):
-                        break
-                yield InputError(shown, f"record is {megabytes(size)}, over the {megabytes(max_bytes)} limit; {LIMIT_HINT}", line_no)
-                continue
-            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            yield parse_record(raw, shown, line_no)
+    and `first_line` its line number."""
+    return load_jsonl(path, display_path(path), int(max_mb * 1_000_000), lo, hi, first_line)
 
 
 def _outcome(scanner: Scanner, article: Article) -> tuple[str, ArticleOutcome]:
