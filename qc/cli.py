@@ -39,6 +39,20 @@ def split_codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
+def rule_selection(opts: dict[str, Any], **extra: Any) -> Any:
+    """ScanOptions from the rule-selection flags every linting command shares."""
+    from qc.scan import ScanOptions
+
+    return ScanOptions(
+        select=split_codes(opts["select"]) or None,
+        extend_select=split_codes(opts["extend_select"]),
+        ignore=split_codes(opts["ignore"]),
+        rule_paths=list(opts["rule_paths"]),
+        no_default_rules=bool(opts["no_default_rules"]),
+        **extra,
+    )
+
+
 class LazyGroup(click.Group):
     """Imports a command module only when its command runs, so `qc scan` does not pay for
     dedup's or the report's imports (start-up matters in a pre-commit hook)."""
@@ -112,19 +126,14 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
     from qc.config import config_for
     from qc.finding import SEVERITY_RANK
-    from qc.scan import ScanOptions
 
     paths = paths or (".",)
     try:
         config = config_for(list(paths), opts["config_path"])
         if opts["max_article_size"] is not None:
             config.max_article_size = opts["max_article_size"]
-        options = ScanOptions(
-            select=split_codes(opts["select"]) or None,
-            extend_select=split_codes(opts["extend_select"]),
-            ignore=split_codes(opts["ignore"]),
-            rule_paths=list(opts["rule_paths"]),
-            no_default_rules=opts["no_default_rules"],
+        options = rule_selection(
+            opts,
             fix=opts["fix"],
             diff=opts["diff"],
             unsafe_fixes=opts["unsafe_fixes"],

@@ -15,7 +15,6 @@ The results cache (.qc_cache/) is not used by this engine.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any

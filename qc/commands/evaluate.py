@@ -31,21 +31,14 @@ def eval(paths: tuple[str, ...], fmt: str, scores: bool, min_fires: int, output_
 
         qc eval ../shared/data/mqm-wmt23-zhen/dev/articles.jsonl --select MT4
     """
-    from qc.cli import emit, fail, report_error, split_codes
+    from qc.cli import emit, fail, report_error, rule_selection
     from qc.config import config_for
     from qc.evaluate import evaluate_paths, render_text
     from qc.progress import progress_bar
-    from qc.scan import ScanOptions
 
     try:
         config = config_for(list(paths), opts["config_path"])  # type: ignore[arg-type]
-        options = ScanOptions(
-            select=split_codes(opts["select"]) or None,  # type: ignore[arg-type]
-            extend_select=split_codes(opts["extend_select"]),  # type: ignore[arg-type]
-            ignore=split_codes(opts["ignore"]),  # type: ignore[arg-type]
-            rule_paths=list(opts["rule_paths"]),  # type: ignore[call-overload]
-            no_default_rules=bool(opts["no_default_rules"]),
-        )
+        options = rule_selection(opts)  # type: ignore[arg-type]
         with progress_bar(desc="eval", unit="article") as tick:
             result = evaluate_paths(paths, config, options, scores=scores, on_article=lambda _a: tick())
     except QcError as exc:

@@ -28,22 +28,15 @@ def rule_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def run_scoring(paths: tuple[str, ...], opts: dict[str, Any], keep_text: bool, desc: str) -> tuple[list[Any], Any]:
-    from qc.cli import fail, report_error, split_codes
+    from qc.cli import fail, report_error, rule_selection
     from qc.config import config_for
     from qc.progress import progress_bar
     from qc.quality import score_paths
-    from qc.scan import ScanOptions
 
     paths = paths or (".",)
     try:
         config = config_for(list(paths), opts["config_path"])
-        options = ScanOptions(
-            select=split_codes(opts["select"]) or None,
-            extend_select=split_codes(opts["extend_select"]),
-            ignore=split_codes(opts["ignore"]),
-            rule_paths=list(opts["rule_paths"]),
-            no_default_rules=opts["no_default_rules"],
-        )
+        options = rule_selection(opts)
         with progress_bar(desc=desc, unit="article") as tick:
             scored, result = score_paths(paths, config, options, on_article=lambda _o: tick(), keep_text=keep_text)
     except QcError as exc:
