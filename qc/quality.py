@@ -319,44 +319,34 @@ def score_paths(
     options: Any = None,
     on_article: Any = None,
     keep_text: bool = False,
+    jobs: int = 1,
 ) -> tuple[list[ScoredArticle], Any]:
     """Lint and score every article; returns (scored articles in input order, ScanResult).
 
-    The ScanResult carries each article's quality under `articles[ref]["quality"]`,
-    so `qc.report.json_` puts it in `summary.articles[ref].quality`.
+    Runs through `qc.scan.scan_paths` (so `jobs` > 1 uses its process pool, with results in
+    input order). The ScanResult carries each article's quality under
+    `articles[ref]["quality"]`, so `qc.report.json_` puts it in `summary.articles[ref].quality`.
     """
+    from dataclasses import replace as with_fields
+
     from qc.config import Config
-    from qc.corpus import iter_articles
-    from qc.errors import QcError
-    from qc.finding import ScanResult
-    from qc.scan import ScanOptions, Scanner, active_rules
+    from qc.scan import ScanOptions, scan_paths
 
     config = config or Config()
-    options = options or ScanOptions()
-    rules = active_rules(config, options)
-    scanner = Scanner(rules, config, options)
-    result = ScanResult(rules={r.id: r.info() for r in rules})
+    options = with_fields(options or ScanOptions(), quality=True, keep_text=keep_text, fix=False, diff=False)
     scored: list[ScoredArticle] = []
-    files: set[str] = set()
-    for article in iter_articles(paths, config.exclude):
-        if isinstance(article, QcError):
-            result.errors.append(article)
-            continue
-        files.add(article.path)
-        outcome = scanner.scan_article(article)
+
+    def collect(outcome: Any) -> None:
+        article = outcome.article
         shift = article.body_offset if article.kind != "jsonl" else 0
-        local = [body_relative(f, shift) for f in outcome.findings]
-        q = quality_of(article.text, local)
-        item = ScoredArticle(article.ref, q, len(local), article.metadata)
+        item = ScoredArticle(article.ref, outcome.quality, len(outcome.findings), article.metadata)
         if keep_text:
-            item.text, item.located = article.text, local
+            item.text, item.located = article.text, [body_relative(f, shift) for f in outcome.findings]
         scored.append(item)
-        result.articles_scanned += 1
-        result.findings.extend(outcome.findings)
-        result.articles.setdefault(article.ref, {})["quality"] = q.to_dict()
         if on_article is not None:
             on_article(outcome)
-    result.files_scanned = len(files)
+
+    result, _ = scan_paths(paths, config, options, on_outcome=collect, jobs=jobs)
     return scored, result
 
 

@@ -36,6 +36,7 @@ class ScanOptions:
     report_unused_suppressions: bool = False
     trust_rules: bool = False  # run user packs' regexes on Python's backtracking engine
     quality: bool = False  # compute each article's quality score (summary.articles[ref].quality)
+    keep_text: bool = False  # keep article texts in outcomes (the HTML report shows them)
 
 
 @dataclass
@@ -44,7 +45,7 @@ class ArticleOutcome:
     findings: list[Finding]  # located, relative to the file
     fixed_text: str | None = None  # new article text when fixes changed it
     fixes_applied: int = 0
-    quality: dict[str, Any] | None = None
+    quality: Any = None  # a qc.quality.Quality when ScanOptions.quality is set
 
 
 def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
@@ -84,7 +85,7 @@ class Scanner:
         if self.options.quality:
             from qc.quality import quality_of  # wordfreq and sentencepiece: only when asked
 
-            outcome.quality = quality_of(article.text, findings).to_dict()
+            outcome.quality = quality_of(article.text, findings)
         if self.options.fix or self.options.diff:
             result = fix_text(article.text, lambda t: self.lint_article_text(article, t), self.options.unsafe_fixes, findings)
             if result.text != article.text:
@@ -205,7 +206,7 @@ def _process(item: tuple[Any, ...]) -> tuple[Any, ...]:
         return item
     assert _worker_scanner is not None
     outcome = _worker_scanner.scan_article(item[1])
-    if outcome.fixed_text is None:
+    if outcome.fixed_text is None and not _worker_scanner.options.keep_text:
         outcome.article.text = ""  # not needed any more; keeps results small across processes
     return ("outcome", outcome)
 
@@ -350,7 +351,7 @@ class Sink:
         self.result.articles_scanned += 1
         self.result.fixes_applied += outcome.fixes_applied
         self.add_findings(outcome.findings)
-        extras = {"quality": outcome.quality} if outcome.quality is not None else None
+        extras = {"quality": outcome.quality.to_dict()} if outcome.quality is not None else None
         if extras:
             self.result.articles[outcome.article.ref] = extras
         for entry in self.pending.values():
@@ -384,6 +385,7 @@ def cache_settings(config: Config, options: ScanOptions) -> dict[str, Any]:
         "unused": options.report_unused_suppressions,
         "trust": options.trust_rules,
         "quality": options.quality,
+        "keep_text": options.keep_text,
         "cwd": str(Path.cwd()),  # paths in findings are relative to it
     }
 

@@ -33,3 +33,12 @@ def test_success_replaces_and_keeps_mode(tmp_path: Path) -> None:
     atomic_write(target, b"new\n")
     assert target.read_bytes() == b"new\n"
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_new_file_gets_the_umask_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "report.html", b"<html></html>")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644

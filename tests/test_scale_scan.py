@@ -95,3 +95,13 @@ def test_json_summary_carries_quality_per_article(corpus: Path) -> None:
     # but every article with findings scores below one without.
     quiet = json.loads(run_qc("scan", str(corpus), "--format", "json", "--no-quality", "--no-cache").stdout)
     assert quiet["summary"]["articles"] == {}
+
+
+def test_scores_identical_with_a_process_pool(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qc.quality import score_paths
+
+    monkeypatch.setattr(scanmod, "PARALLEL_MIN_BYTES", 0)
+    one, _ = score_paths([str(corpus)], Config(), opts(), keep_text=True, jobs=1)
+    two, _ = score_paths([str(corpus)], Config(), opts(), keep_text=True, jobs=2)
+    assert [(s.ref, s.quality, s.findings, s.text) for s in one] == [(s.ref, s.quality, s.findings, s.text) for s in two]
+    assert len(one) == 12 + 30 + 2 and all(s.text for s in one)

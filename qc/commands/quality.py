@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ def rule_options(f: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder."),
             click.option("--no-default-rules", is_flag=True, help="Use only the packs given with --rules."),
             click.option("--config", "config_path", type=click.Path(), help="Use this qc.toml or pyproject.toml."),
+            click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: number of cores; used only for large inputs)."),
         ]
     ):
         f = option(f)
@@ -38,7 +40,8 @@ def run_scoring(paths: tuple[str, ...], opts: dict[str, Any], keep_text: bool, d
         config = config_for(list(paths), opts["config_path"])
         options = rule_selection(opts)
         with progress_bar(desc=desc, unit="article") as tick:
-            scored, result = score_paths(paths, config, options, on_article=lambda _o: tick(), keep_text=keep_text)
+            jobs = opts.get("jobs") or os.cpu_count() or 1
+            scored, result = score_paths(paths, config, options, on_article=lambda _o: tick(), keep_text=keep_text, jobs=jobs)
     except QcError as exc:
         fail(exc.describe())
     for error in result.errors:
