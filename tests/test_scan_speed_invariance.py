@@ -184,3 +184,19 @@ def test_pack_lookaheads_change_no_match(rule_id: str, texts: list[str], rules) 
         assert a == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
         seen += len(a)
     assert seen, f"{rule_id} never matched: the comparison proves nothing"
+
+
+def test_repetition_numpy_and_python_candidates_agree() -> None:
+    import random
+
+    from qc.lint.kinds.repetition import equal_at_distance, equal_at_distance_numpy
+
+    rng = random.Random(7)
+    vocab = ["the", "of", "a", "statement.", "statement", "in", "March,", "x", "é", "😀"]
+    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 300))] for _ in range(200)]
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    texts += [[], ["one"], ["a", "a"]] + [p.read_text(encoding="utf-8").lower().split() for p in sorted(seeds.glob("*.txt"))]
+    for toks in texts:
+        python = {n: sorted(v) for n, v in equal_at_distance(toks).items()}
+        vector = {n: sorted(v) for n, v in equal_at_distance_numpy(toks).items()}
+        assert python == vector

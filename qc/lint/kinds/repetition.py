@@ -20,6 +20,7 @@ for every n at once); spans and separators are looked at only for those candidat
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -155,20 +156,24 @@ class Repetition(RuleKind):
         return False
 
 
-def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[int]]]]:
-    """Whitespace tokens of the lowercased text and, for each phrase length n <= CANDIDATE_WORDS: token positions i with toks[i:i+n] == toks[i+n:i+2n].
+# numpy compares token arrays ~10x faster than the pure-Python pass, but importing it costs
+# 0.1-0.2 s: worth it in a corpus run, not when a pre-commit hook checks one article.
+NUMPY_AFTER_TOKENS = 50_000
+_tokens_seen = 0
 
-    One pass over the tokens with a dict of where each was last seen gives every token's
-    next occurrence within CANDIDATE_WORDS; chaining those gives every pair of equal
-    tokens at distance n <= CANDIDATE_WORDS, and only those few positions are compared
-    phrase by phrase. Cached on the document, so every repetition rule shares one
-    computation (and the start-up path needs no numpy).
+
+def use_numpy(count: int) -> bool:
+    global _tokens_seen
+    _tokens_seen += count
+    return "numpy" in sys.modules or _tokens_seen > NUMPY_AFTER_TOKENS
+
+
+def equal_at_distance(toks: list[str]) -> dict[int, list[int]]:
+    """For n <= CANDIDATE_WORDS, the positions j with toks[j] == toks[j + n] (pure Python).
+
+    One pass with a dict of where each token was last seen gives every token's next
+    occurrence within CANDIDATE_WORDS; chaining those gives every pair at distance n.
     """
-    cached = doc.__dict__.get("_qc_repeat_candidates")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    toks = doc.lower.split()
-    count = len(toks)
     last: dict[str, int] = {}
     get = last.get
     nearest: dict[int, int] = {}  # token position -> next position of the same token, when near
@@ -183,6 +188,38 @@ def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[in
         while k is not None and k - j <= CANDIDATE_WORDS:
             by_distance.setdefault(k - j, []).append(j)
             k = nearest.get(k)
+    return by_distance
+
+
+def equal_at_distance_numpy(toks: list[str]) -> dict[int, list[int]]:
+    """The same as `equal_at_distance`, with vectorised comparisons of a string array."""
+    import numpy as np
+
+    if not toks:
+        return {}
+    arr = np.array(toks)
+    by_distance: dict[int, list[int]] = {}
+    for n in range(1, min(CANDIDATE_WORDS, len(toks) - 1) + 1):
+        found = np.flatnonzero(arr[:-n] == arr[n:])
+        if found.size:
+            by_distance[n] = found.tolist()
+    return by_distance
+
+
+def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[int]]]]:
+    """Whitespace tokens of the lowercased text and, for each phrase length n <= CANDIDATE_WORDS: token positions i with toks[i:i+n] == toks[i+n:i+2n].
+
+    Pairs of equal tokens at each distance come from `equal_at_distance` (or its numpy
+    twin once a corpus run has seen enough text); only those positions are compared
+    phrase by phrase. Cached on the document, so every repetition rule shares one
+    computation (and the start-up path needs no numpy).
+    """
+    cached = doc.__dict__.get("_qc_repeat_candidates")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    toks = doc.lower.split()
+    count = len(toks)
+    by_distance = equal_at_distance_numpy(toks) if use_numpy(count) else equal_at_distance(toks)
     result = []
     for n in range(1, CANDIDATE_WORDS + 1):
         if count < 2 * n:
