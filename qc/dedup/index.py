@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import time
 import unicodedata
 import zlib
 from collections import Counter
@@ -272,6 +273,15 @@ def _db_error(path: str, exc: sqlite3.Error) -> IndexDbError:
     return IndexDbError(path, f"index database error: {text}")
 
 
+OPEN_ATTEMPTS = 8
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Index:
     def __init__(self, path: str | Path, create: bool = False) -> None:
         self.path = str(path)
@@ -279,6 +289,19 @@ class Index:
             raise IndexDbError(self.path, "no such index (create it with `qc index add`)")
         if Path(path).is_dir():
             raise IndexDbError(self.path, "is a folder, not an index file")
+        # Two processes creating or converting one new index can meet SQLITE_BUSY where
+        # SQLite does not wait (a journal-mode change, a lock upgrade that could deadlock):
+        # start over a few times, with back-off, before calling the index unusable.
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                self._open(create)
+                return
+            except _Retry as retry:
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise IndexDbError(self.path, f"not a usable qc index ({retry.reason})") from None
+                time.sleep(min(2.0, 0.05 * 2**attempt))
+
+    def _open(self, create: bool) -> None:
         try:
             self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
         except sqlite3.Error as exc:
@@ -293,6 +316,11 @@ class Index:
                 self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._check_schema(create)
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _Retry(str(exc)) from None
+            raise IndexDbError(self.path, f"not a usable qc index ({exc})") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise IndexDbError(self.path, f"not a usable qc index ({exc})") from None
