@@ -179,7 +179,6 @@ def main() -> None:
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu0
     # truth: planted copies whose exact overlap with their original qualifies
-    t_eval = time.perf_counter()
     planted = [(source_of(k)[0], k) for k in range(args.n) if source_of(k)[1] is not None]
     cluster_of = {m.index: c_id for c_id, c in enumerate(clusters) for m in c.members}
     found = true = 0

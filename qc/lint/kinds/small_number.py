@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
