@@ -34,7 +34,6 @@ import hashlib
 import re
 import sqlite3
 import time
-import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -42,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qc.dedup.normalize import normalize
 from qc.errors import QcError
 
 if TYPE_CHECKING:
@@ -104,7 +104,6 @@ _M32 = 0xFFFFFFFF
 _P = 0x100000001B3
 _SHINGLE_MULT = 0x9E3779B97F4A7C15
 SHINGLE_SIZE = 5
-_MOJIBAKE_HINTS = ("\u00e2\u20ac", "\u00c3", "\u00c2")
 # Token characters, as shingle._word_mask decides on UTF-8 bytes: ASCII letters/digits
 # and any non-ASCII character except U+00A0-U+00BF, U+00D7, U+00F7, U+2000-U+207F and
 # U+3000-U+303F (lone surrogates, encoded with surrogatepass, are token characters).
@@ -145,18 +144,6 @@ _PERM_B = (
     2804350123, 2473355906, 2873534460, 3617851644, 32213494, 1127310706, 850462787, 1117592350,
     1458474758, 65036749, 3540571472, 196292916, 1471609657, 2153739472, 383727646, 768374874
 )
-
-
-def normalize(text: str) -> str:
-    """The same as qc.dedup.shingle.normalize (ftfy where mojibake is likely, NFKC, lower case)."""
-    if not text.isascii():
-        if any(hint in text for hint in _MOJIBAKE_HINTS):
-            import ftfy  # slow to import and to run: only where it can help
-
-            text = ftfy.fix_text(text)
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
-    return text.lower()
 
 
 def _fmix64(h: int) -> int:

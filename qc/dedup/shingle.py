@@ -13,10 +13,11 @@ the same way.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
+
+from qc.dedup.normalize import normalize
 
 SHINGLE_SIZE = 5
 _P = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
@@ -24,30 +25,10 @@ _P_INV = np.uint64(pow(int(_P), -1, 2**64))
 _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
 _SEP = b"\n"
 
-# Typical mojibake (UTF-8 read as Latin-1/cp1252: "â€™", "Ã©", "Â "): substring tests,
-# much cheaper than a regex scan; ftfy runs only when one of them is present.
-_MOJIBAKE_HINTS = ("\u00e2\u20ac", "\u00c3", "\u00c2")
-
 _WORD_BYTE = np.zeros(256, dtype=bool)
 for _c in b"abcdefghijklmnopqrstuvwxyz0123456789":
     _WORD_BYTE[_c] = True
 _WORD_BYTE[0x80:] = True
-
-
-def normalize(text: str) -> str:
-    """ftfy repair where mojibake is likely, NFKC, lower case.
-
-    Punctuation is not removed here: the byte tokenizer splits on ASCII punctuation
-    and on the common Unicode punctuation blocks (see `_word_mask`).
-    """
-    if not text.isascii():
-        if any(hint in text for hint in _MOJIBAKE_HINTS):
-            import ftfy  # slow to import and to run: only where it can help
-
-            text = ftfy.fix_text(text)
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
-    return text.lower()
 
 
 def _word_mask(buf: np.ndarray) -> np.ndarray:
