@@ -197,10 +197,13 @@ def equal_at_distance_numpy(toks: list[str]) -> dict[int, list[int]]:
 
     if not toks:
         return {}
-    arr = np.array(toks)
+    # Each token's id is the position of its first occurrence: equal tokens, equal ids
+    # (integer comparisons are faster than comparing a string array).
+    first_seen: dict[str, int] = {}
+    ids = np.fromiter(map(first_seen.setdefault, toks, range(len(toks))), dtype=np.int64, count=len(toks))
     by_distance: dict[int, list[int]] = {}
     for n in range(1, min(CANDIDATE_WORDS, len(toks) - 1) + 1):
-        found = np.flatnonzero(arr[:-n] == arr[n:])
+        found = np.flatnonzero(ids[:-n] == ids[n:])
         if found.size:
             by_distance[n] = found.tolist()
     return by_distance
