@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -66,6 +65,8 @@ def has_qc_table(path: Path) -> bool:
 
 
 def load_config(path: Path) -> Config:
+    import tomllib  # only when there is a config file: start-up is most of a cached re-scan
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -76,7 +77,7 @@ def load_config(path: Path) -> Config:
     return config_from_table(table, path)
 
 
-def line_of_toml_error(exc: tomllib.TOMLDecodeError) -> int | None:
+def line_of_toml_error(exc: ValueError) -> int | None:
     # tomllib messages end with "(at line N, column M)".
     text = str(exc)
     marker = "(at line "

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from qc.errors import InputError
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
@@ -137,6 +135,8 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
         nl = text.find("\n", pos)
         end = len(text) if nl < 0 else nl + 1
         if text[pos:end].rstrip("\r\n") in ("---", "..."):
+            import yaml  # here, not at the top: a cached re-scan never parses front matter
+
             block = text[first_nl + 1 : pos]
             try:
                 meta = yaml.safe_load(block) if block.strip() else {}
