@@ -187,16 +187,25 @@ def test_pack_lookaheads_change_no_match(rule_id: str, texts: list[str], rules) 
 
 
 def test_repetition_numpy_and_python_candidates_agree() -> None:
-    import random
-
-    from qc.lint.kinds.repetition import equal_at_distance, equal_at_distance_numpy
+    """Both candidate paths equal the brute-force definition, on random token soups (many
+    repeats, phrases up to CANDIDATE_WORDS) and the seed articles."""
+    from qc.lint.kinds.repetition import repeats_numpy, repeats_python
 
     rng = random.Random(7)
     vocab = ["the", "of", "a", "statement.", "statement", "in", "March,", "x", "é", "😀"]
-    texts = [[rng.choice(vocab) for _ in range(rng.randint(0, 300))] for _ in range(200)]
+    texts = [[rng.choice(vocab[: rng.randint(1, len(vocab))]) for _ in range(rng.randint(0, 300))] for _ in range(300)]
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     texts += [[], ["one"], ["a", "a"]] + [p.read_text(encoding="utf-8").lower().split() for p in sorted(seeds.glob("*.txt"))]
+    found = 0
     for toks in texts:
-        python = {n: sorted(v) for n, v in equal_at_distance(toks).items()}
-        vector = {n: sorted(v) for n, v in equal_at_distance_numpy(toks).items()}
-        assert python == vector
+        expected = []
+        for n in range(1, CANDIDATE_WORDS + 1):
+            if len(toks) < 2 * n:
+                break
+            idx = [i for i in range(len(toks) - 2 * n + 1) if toks[i : i + n] == toks[i + n : i + 2 * n]]
+            if idx:
+                expected.append((n, idx))
+        assert repeats_python(toks) == expected
+        assert repeats_numpy(toks) == expected
+        found += sum(n > 1 for n, _ in expected)
+    assert found > 50, "too few repeated phrases: the comparison proves little"

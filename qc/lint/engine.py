@@ -7,6 +7,7 @@ always, when they name none).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -21,8 +22,18 @@ from qc.lint.rule import Rule
 
 
 LITERAL, WORD_LITERAL, TRIGGER = 0, 1, 2
-# Up to this many trigger literals, a matcher's triggers are tested with `in` on the text.
+# Up to this many trigger literals, a matcher's triggers are tested with `in` on the text
+# (except word-like ones, see `is_wordlike`).
 FEW_TRIGGERS = 4
+WORDLIKE = re.compile(r"[^\W\d_]{3}")
+
+
+def is_wordlike(trigger: str) -> bool:
+    """A trigger holding three letters in a row ("taiwan", "ministry "): rare in running text,
+    so the automaton finds it for the price of its few hits, where `in` would scan the whole
+    text each time it is absent. Punctuation and short words (". ", "'s", " by ") are common
+    and usually found within the first few characters by `in`."""
+    return WORDLIKE.search(trigger) is not None
 
 
 class Linter:
@@ -35,12 +46,23 @@ class Linter:
         # than in the automaton, where a common trigger (". ", a quote mark) would cost one
         # Python-level hit after another.
         self.scanned_triggers: list[tuple[int, tuple[str, ...]]] = []
+        # Triggers left to the automaton: word-like ones ("taiwan", "ministry "), rare enough
+        # that a hit costs less than an `in` scan of the whole text that finds nothing.
+        self.automaton_triggers: dict[int, tuple[str, ...]] = {}
         for index, matcher in enumerate(self.matchers):
             found = matcher.triggers()
-            if found is not None:
-                found = tuple(found)
-                if 0 < len(found) <= FEW_TRIGGERS:
-                    self.scanned_triggers.append((index, found))
+            if found is None:
+                continue
+            found = tuple(found)
+            if 0 < len(found) <= FEW_TRIGGERS:
+                scanned = tuple(t for t in found if not is_wordlike(t))
+                if scanned:
+                    self.scanned_triggers.append((index, scanned))
+                found = tuple(t for t in found if is_wordlike(t))
+            self.automaton_triggers[index] = found
+        # Matchers that take their whole-word hits as one list per text (`collects_words`):
+        # the literal pass appends (start, end, payload) instead of making a call per hit.
+        self.collectors: list[int] = [i for i, m in enumerate(self.matchers) if m.collects_words]
         self.automaton = self.build_automaton()
         # Matchers whose check() runs on every text (they name no trigger literals).
         self.untriggered: list[int] = [i for i, m in enumerate(self.matchers) if m.triggers() is None]
@@ -52,26 +74,28 @@ class Linter:
         matching stay in C and start-up does not pay for a Python object per phrase.
         """
         by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
-        scanned = {index for index, _ in self.scanned_triggers}
         for index, matcher in enumerate(self.matchers):
             for phrase, payload in matcher.literals():
                 by_phrase[phrase].append((LITERAL, index, payload))
             for phrase, payload in matcher.word_literals():
                 by_phrase[phrase].append((WORD_LITERAL, index, payload))
-            if index in scanned:
-                continue
-            for trigger in matcher.triggers() or ():
+            for trigger in self.automaton_triggers.get(index, ()):
                 by_phrase[trigger].append((TRIGGER, index, None))
-        # Per phrase: its length, the matchers it triggers, and the on_literal calls it makes
-        # (whole word only?, matcher, payload), in the order the rules were given.
-        self.entries: list[tuple[int, tuple[int, ...], tuple[tuple[bool, Any, Any], ...]]] = []
+        # Per phrase: its length, the matchers it triggers, and what each hit does, in the
+        # order the rules were given: (whole word only?, collector slot or -1, matcher, payload).
+        slots = {index: slot for slot, index in enumerate(self.collectors)}
+        self.entries: list[tuple[int, tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
         if not by_phrase:
             return None
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for phrase, values in by_phrase.items():
             automaton.add_word(phrase, len(self.entries))
             triggered = tuple(index for role, index, _ in values if role == TRIGGER)
-            calls = tuple((role == WORD_LITERAL, self.matchers[index], payload) for role, index, payload in values if role != TRIGGER)
+            calls = tuple(
+                (role == WORD_LITERAL, slots.get(index, -1) if role == WORD_LITERAL else -1, self.matchers[index], payload)
+                for role, index, payload in values
+                if role != TRIGGER
+            )
             self.entries.append((len(phrase), triggered, calls))
         automaton.make_automaton()
         return automaton
@@ -88,31 +112,43 @@ class Linter:
                         to_check.add(index)
                         break
         if self.automaton is not None and text:
-            entries = self.entries
-            low = doc.lower
-            size = len(low)
-            extend = findings.extend
-            for last, entry_index in self.automaton.iter(low):
-                length, triggered, calls = entries[entry_index]
-                if triggered:
-                    to_check.update(triggered)
-                if not calls:
-                    continue
-                start, end = last - length + 1, last + 1
-                whole = None
-                for word_only, matcher, payload in calls:
-                    if word_only:
-                        if whole is None:
-                            # is_word_char inlined: this runs for every hit of a word literal
-                            before = low[start - 1] if start else " "
-                            after = low[end] if end < size else " "
-                            whole = not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
-                        if not whole:
-                            continue
-                    extend(matcher.on_literal(doc, start, end, payload))
+            self.literal_pass(doc, findings, to_check)
         for index in sorted(to_check):
             findings.extend(self.matchers[index].check(doc))
         return dedupe(findings)
+
+    def literal_pass(self, doc: Document, findings: list[Finding], to_check: set[int]) -> None:
+        """Every automaton hit: trigger matchers, call on_literal, or collect whole words."""
+        assert self.automaton is not None
+        entries = self.entries
+        low = doc.lower
+        size = len(low)
+        extend = findings.extend
+        collected: list[list[tuple[int, int, Any]]] = [[] for _ in self.collectors]
+        for last, entry_index in self.automaton.iter(low):
+            length, triggered, calls = entries[entry_index]
+            if triggered:
+                to_check.update(triggered)
+            if not calls:
+                continue
+            start, end = last - length + 1, last + 1
+            whole = None
+            for word_only, slot, matcher, payload in calls:
+                if word_only:
+                    if whole is None:
+                        # is_word_char inlined: this runs for every hit of a word literal
+                        before = low[start - 1] if start else " "
+                        after = low[end] if end < size else " "
+                        whole = not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
+                    if not whole:
+                        continue
+                    if slot >= 0:
+                        collected[slot].append((start, end, payload))
+                        continue
+                extend(matcher.on_literal(doc, start, end, payload))
+        for slot, hits in enumerate(collected):
+            if hits:
+                extend(self.matchers[self.collectors[slot]].on_words(doc, hits))
 
 
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:

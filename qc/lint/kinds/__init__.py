@@ -61,6 +61,9 @@ class RuleKind:
     """
 
     kind_name: ClassVar[str] = ""
+    # True: the engine hands this kind its whole-word hits as one list per text (`on_words`)
+    # instead of one `on_literal` call per hit; for kinds whose words are common (name words).
+    collects_words: bool = False
     # JSON Schema for the kind's own parameters (everything in the rule that is not common).
     params_schema: ClassVar[dict[str, Any]] = {"type": "object"}
     # Kinds that need heavy libraries or article-wide context set this to skip example isolation tricks.
@@ -79,6 +82,11 @@ class RuleKind:
         return ()
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        return iter(())
+
+    def on_words(self, doc: Document, hits: list[tuple[int, int, Any]]) -> Iterator[Finding]:
+        """With `collects_words`: every whole-word hit (start, end, payload) of the text, in the
+        automaton's order (by end; the longer first when two end together), once, before `check`."""
         return iter(())
 
     def triggers(self) -> Iterable[str] | None:

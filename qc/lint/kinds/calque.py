@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from qc.finding import Edit, Finding
 from qc.lint.document import Document, is_word_char
@@ -92,8 +92,9 @@ class Form:
     entry: Entry
 
 
-@dataclass(slots=True)
-class Hit:
+class Hit(NamedTuple):
+    """A name word in the text; the engine hands plain (start, end, word) tuples of the same shape."""
+
     start: int
     end: int
     word: str
@@ -119,6 +120,8 @@ class Calque(RuleKind):
         super().__init__(rule)
         params = rule.params
         self.mode = params["check"]
+        # Name words are common ("state", "national"): one list per text, not a call per word.
+        self.collects_words = self.mode == "order"
         self.entries = load_entries(self, params["data"], "organisations")
         self.min_blocks = params.get("min_blocks", MIN_BLOCKS)
         self.key = f"_calque_hits_{id(self)}"
@@ -184,43 +187,44 @@ class Calque(RuleKind):
 
     def triggers(self) -> Iterable[str] | None:
         if self.mode == "order":
-            return None  # check() runs on every text: it is cheap when on_literal found few words
+            return None  # check() runs on every text: it is cheap when on_words found few words
         return self.heads
 
-    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
-        # Remember where name words are; check() assembles them into spans.
-        if end - start == 2 and not doc.text[start:end].isupper():
-            return iter(())
-        doc.__dict__.setdefault(self.key, []).append(Hit(start, end, payload))
+    def on_words(self, doc: Document, hits: list[tuple[int, int, Any]]) -> Iterator[Finding]:
+        # Remember where name words are; check() assembles them into spans. (Two-character
+        # words, matched in capitals only, are not literals: short_hits finds them.)
+        doc.__dict__[self.key] = hits
         return iter(())
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.mode == "office-role":
             yield from self.office_role(doc)
             return
-        hits: list[Hit] = doc.__dict__.pop(self.key, None) or []
+        hits: list[tuple[int, int, str]] = doc.__dict__.pop(self.key, None) or []
         if self.short_words:
             short = self.short_hits(doc)
             if short:
                 # The engine reports words by end, the longer first when two end together.
-                hits = sorted(hits + short, key=lambda h: (h.end, h.start))
+                hits = sorted(hits + short, key=lambda h: (h[1], h[0]))
         if len(hits) < 3:
             return
         # The automaton reports words in text order; join neighbours separated by a short gap
         # of spaces and function words only.
         text = doc.text
-        run: list[Hit] = []
+        gap_match = GAP.match
+        run: list[tuple[int, int, str]] = []
         prev_end = -100
         for hit in hits:
-            if hit.start < prev_end:
+            start = hit[0]
+            if start < prev_end:
                 continue  # the same word again (a spelling variant)
-            if run and hit.start - prev_end <= 16 and GAP.match(text, prev_end, hit.start):
+            if run and start - prev_end <= 16 and gap_match(text, prev_end, start):
                 run.append(hit)
             else:
                 if len(run) >= 3:
                     yield from self.check_run(doc, run)
                 run = [hit]
-            prev_end = hit.end
+            prev_end = hit[1]
         if len(run) >= 3:
             yield from self.check_run(doc, run)
 
@@ -257,12 +261,12 @@ class Calque(RuleKind):
                 start = haystack.find(needle, start + 1)
         return found
 
-    def check_run(self, doc: Document, run: list[Hit]) -> Iterator[Finding]:
+    def check_run(self, doc: Document, run: list[tuple[int, int, str]]) -> Iterator[Finding]:
         # A span may end only where a function word joins it to the rest of the run ("Council
         # of Security of the UN | on Iran"), never inside a name: "Turkish Ministry of Foreign
         # Affairs" holds "Turkish Ministry of Foreign", which is no calque of "Turkish Foreign Ministry".
         n = len(run)
-        cut = [True] + [bool(doc.text[a.end : b.start].strip(" \t\n'’s")) for a, b in zip(run, run[1:])] + [True]
+        cut = [True] + [bool(doc.text[a[1] : b[0]].strip(" \t\n'’s")) for a, b in zip(run, run[1:])] + [True]
         i = 0
         while i < n:
             found = None
@@ -278,12 +282,12 @@ class Calque(RuleKind):
             else:
                 i += 1
 
-    def judge(self, doc: Document, span: list[Hit]) -> Finding | None:
-        words = [h.word for h in span]
+    def judge(self, doc: Document, span: list[tuple[int, int, str]]) -> Finding | None:
+        words = [h[2] for h in span]
         forms = self.index.get(tuple(sorted(words)))
         if not forms:
             return None
-        start, end = span[0].start, span[-1].end
+        start, end = span[0][0], span[-1][1]
         text = doc.text[start:end]
         if not any(c.isupper() for c in text):
             return None

@@ -14,7 +14,8 @@ the last copy closes the sentence.
 
 Speed: tokens come from one `str.split` shared by every repetition rule; candidate
 positions are where token i equals token i+n (one pass with a last-seen dict finds them
-for every n at once); spans and separators are looked at only for those candidates.
+for every n at once, or array comparisons in a corpus run); spans and separators are
+looked at only for those candidates.
 """
 
 from __future__ import annotations
@@ -191,38 +192,58 @@ def equal_at_distance(toks: list[str]) -> dict[int, list[int]]:
     return by_distance
 
 
-def equal_at_distance_numpy(toks: list[str]) -> dict[int, list[int]]:
-    """The same as `equal_at_distance`, with vectorised comparisons of a string array."""
+def repeats_numpy(toks: list[str]) -> list[tuple[int, list[int]]]:
+    """`repeat_candidates`' result, vectorised: for each n, the positions i where toks[i + k]
+    equals toks[i + n + k] for every k < n.
+
+    Tokens are compared by hash (one C-level pass, no dict); the positions j with equal
+    hashes at distance n come from one array comparison, and i starts a repeated phrase of
+    n words when i, i + 1, ..., i + n - 1 are all such positions: n consecutive entries of
+    the sorted position array span exactly n - 1. The few survivors are compared as strings,
+    so a hash collision can only cost a comparison, never add a candidate.
+    """
     import numpy as np
 
-    if not toks:
-        return {}
-    # Each token's id is the position of its first occurrence: equal tokens, equal ids
-    # (integer comparisons are faster than comparing a string array).
-    first_seen: dict[str, int] = {}
-    ids = np.fromiter(map(first_seen.setdefault, toks, range(len(toks))), dtype=np.int64, count=len(toks))
-    by_distance: dict[int, list[int]] = {}
-    for n in range(1, min(CANDIDATE_WORDS, len(toks) - 1) + 1):
-        found = np.flatnonzero(ids[:-n] == ids[n:])
-        if found.size:
-            by_distance[n] = found.tolist()
-    return by_distance
+    count = len(toks)
+    ids = np.fromiter(map(hash, toks), dtype=np.int64, count=count)
+    result = []
+    for n in range(1, CANDIDATE_WORDS + 1):
+        if count < 2 * n:
+            break
+        pairs = np.flatnonzero(ids[:-n] == ids[n:])
+        if pairs.size < n:
+            continue
+        if n > 1:
+            firsts = pairs[: pairs.size - n + 1]
+            pairs = firsts[pairs[n - 1 :] - firsts == n - 1]
+        idx = [i for i in pairs.tolist() if toks[i : i + n] == toks[i + n : i + 2 * n]]
+        if idx:
+            result.append((n, idx))
+    return result
 
 
 def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[int]]]]:
     """Whitespace tokens of the lowercased text and, for each phrase length n <= CANDIDATE_WORDS: token positions i with toks[i:i+n] == toks[i+n:i+2n].
 
-    Pairs of equal tokens at each distance come from `equal_at_distance` (or its numpy
-    twin once a corpus run has seen enough text); only those positions are compared
-    phrase by phrase. Cached on the document, so every repetition rule shares one
-    computation (and the start-up path needs no numpy).
+    In pure Python, pairs of equal tokens at each distance come from `equal_at_distance`
+    and only those positions are compared phrase by phrase; once a corpus run has seen
+    enough text, `repeats_numpy` does the same with array operations. Cached on the
+    document, so every repetition rule shares one computation (and the start-up path needs
+    no numpy).
     """
     cached = doc.__dict__.get("_qc_repeat_candidates")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     toks = doc.lower.split()
     count = len(toks)
-    by_distance = equal_at_distance_numpy(toks) if use_numpy(count) else equal_at_distance(toks)
+    result = repeats_numpy(toks) if use_numpy(count) else repeats_python(toks)
+    doc.__dict__["_qc_repeat_candidates"] = (toks, result)
+    return toks, result
+
+
+def repeats_python(toks: list[str]) -> list[tuple[int, list[int]]]:
+    count = len(toks)
+    by_distance = equal_at_distance(toks)
     result = []
     for n in range(1, CANDIDATE_WORDS + 1):
         if count < 2 * n:
@@ -233,8 +254,7 @@ def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[in
             idx = [i for i in idx if toks[i : i + n] == toks[i + n : i + 2 * n]]
         if idx:
             result.append((n, idx))
-    doc.__dict__["_qc_repeat_candidates"] = (toks, result)
-    return toks, result
+    return result
 
 
 def token_spans(doc: Document) -> list[tuple[int, int]]:
