@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qc.cache import ScanCache, file_digest
 from qc.config import Config
 from qc.corpus import Article, discover, display_path, load_file
 from qc.errors import InputError, QcError
 from qc.finding import Edit, Finding, Fix, ScanResult, finding_from_dict
-from qc.fix import atomic_write, fix_text, unified_diff
-from qc.lint.engine import Linter
-from qc.lint.packs import default_rules, load_rules, DEFAULT_RULES_DIR
-from qc.lint.rule import Rule
-from qc.select import ignored_for_path, matches, select_rules
 from qc.suppress import apply_suppressions, line_starts, parse_suppressions
+
+if TYPE_CHECKING:  # the linter is imported only when some article is really linted
+    from qc.lint.engine import Linter
+    from qc.lint.rule import Rule
+
+# The built-in packs: qc.lint.packs.DEFAULT_RULES_DIR (a test checks they agree). Named
+# here so that computing the cache key does not import the linter.
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 
 @dataclass
@@ -49,6 +53,9 @@ class ArticleOutcome:
 
 
 def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
+    from qc.lint.packs import default_rules, load_rules
+    from qc.select import select_rules
+
     extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
     rules = load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
     select = options.select if options.select is not None else config.select
@@ -57,6 +64,8 @@ def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
 
 class Scanner:
     def __init__(self, rules: list[Rule], config: Config, options: ScanOptions) -> None:
+        from qc.lint.engine import Linter
+
         self.rules = rules
         self.config = config
         self.options = options
@@ -65,11 +74,15 @@ class Scanner:
 
     def linter_for(self, article: Article) -> Linter:
         """per-file-ignores and front-matter ignores need a linter without those rules."""
+        from qc.select import ignored_for_path, matches
+
         ignored = ignored_for_path(article.path, self.config.per_file_ignores)
         if not ignored:
             return self.linter
         key = tuple(sorted(ignored))
         if key not in self._path_linters:
+            from qc.lint.engine import Linter
+
             self._path_linters[key] = Linter([r for r in self.rules if not matches(r.id, ignored)])
         return self._path_linters[key]
 
@@ -87,6 +100,8 @@ class Scanner:
 
             outcome.quality = quality_of(article.text, findings)
         if self.options.fix or self.options.diff:
+            from qc.fix import fix_text
+
             result = fix_text(article.text, lambda t: self.lint_article_text(article, t), self.options.unsafe_fixes, findings)
             if result.text != article.text:
                 outcome.fixed_text = result.text
@@ -130,6 +145,8 @@ class FileChange:
     encoded: bytes
 
     def diff(self) -> str:
+        from qc.fix import unified_diff
+
         return unified_diff(self.path, self.before, self.after)
 
 
@@ -183,6 +200,8 @@ def encode_record(record: dict[str, Any]) -> bytes:
 
 
 def write_change(change: FileChange) -> None:
+    from qc.fix import atomic_write
+
     atomic_write(Path(change.path), change.encoded)
 
 
@@ -259,44 +278,85 @@ def scan_paths(
 
     With `jobs` > 1 and enough input, articles are linted in a process pool; results come
     back in input order, so the output is identical to a one-process run. With `cache_root`
-    (and no fixing), files whose content, rules and settings are unchanged are not re-linted.
+    (and no fixing), files whose content, rules and settings are unchanged are not re-linted,
+    and the rules themselves are loaded only when some file is not in the cache.
     `on_findings` sees each article's findings as they are produced (streaming output);
     with `keep_findings=False` the result does not hold them, so memory stays flat.
     `on_file_fixed` receives a file's fixed articles as soon as the file is done (so fixes
     are written as the run goes, not all at the end); they are then not returned.
     """
     paths = list(paths)
-    rules = active_rules(config, options)
-    result = ScanResult(rules={r.id: r.info() for r in rules})
     fixing = options.fix or options.diff
     cache = None
     if cache_root is not None and not fixing:
         cache = ScanCache(cache_root, cache_settings(config, options), rule_folders(config, options))
-    use_pool = jobs > 1 and input_bytes(paths, config.exclude) >= PARALLEL_MIN_BYTES
+    lint = LazyLint(paths, config, options, jobs)
+    infos = cache.rule_infos() if cache is not None else None
+    if infos is None:
+        # Nothing vouches for these packs yet: load them now, so a bad pack is reported
+        # before any output, and remember their metadata for the next run.
+        infos = [r.info() for r in lint.rules()]
+        if cache is not None:
+            cache.put_rule_infos(infos)
+    result = ScanResult(rules={info.id: info for info in infos})
     global _worker_scanner
     outcomes: list[ArticleOutcome] = []
     files: set[str] = set()
     pending: dict[str, dict[str, Any]] = {}
-    pool = None
     try:
-        if use_pool:
-            import multiprocessing
-
-            pool = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs, _init_worker, (config, options))
-            stream: Iterator[tuple[Any, ...]] = pool.imap(_process, work_items(paths, config, cache), chunksize=PARALLEL_CHUNK)
-        else:
-            _worker_scanner = Scanner(rules, config, options)
-            stream = map(_process, work_items(paths, config, cache))
         sink = Sink(result, outcomes, files, pending, cache, on_outcome, on_findings, keep_findings, on_file_fixed)
-        for item in stream:
+        for item in lint.process(work_items(paths, config, cache)):
             sink.collect(item)
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        lint.close()
         _worker_scanner = None
     result.files_scanned = len(files)
     return result, outcomes
+
+
+class LazyLint:
+    """Lints the article items of a work stream, loading rules (and starting workers) on the
+    first article: a re-scan served wholly from the cache never compiles a rule."""
+
+    def __init__(self, paths: list[str], config: Config, options: ScanOptions, jobs: int) -> None:
+        self.paths = paths
+        self.config = config
+        self.options = options
+        self.jobs = jobs
+        self._rules: list[Rule] | None = None
+        self.pool: Any = None
+
+    def rules(self) -> list[Rule]:
+        if self._rules is None:
+            self._rules = active_rules(self.config, self.options)
+        return self._rules
+
+    def process(self, items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """The items in order, articles replaced by their outcomes."""
+        stream = iter(items)
+        for item in stream:
+            if item[0] == "article":
+                yield from self.start(itertools.chain([item], stream))
+                return
+            yield item  # errors, cache hits and file markers need no linter
+
+    def start(self, items: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        global _worker_scanner
+        use_pool = self.jobs > 1 and input_bytes(self.paths, self.config.exclude) >= PARALLEL_MIN_BYTES
+        if not use_pool:
+            _worker_scanner = Scanner(self.rules(), self.config, self.options)
+            return map(_process, items)
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+        self.pool = context.Pool(self.jobs, _init_worker, (self.config, self.options))
+        return self.pool.imap(_process, items, chunksize=PARALLEL_CHUNK)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
 
 
 @dataclass
@@ -395,4 +455,4 @@ def rule_folders(config: Config, options: ScanOptions) -> list[str]:
     return extra if options.no_default_rules else [str(DEFAULT_RULES_DIR), *extra]
 
 
-__all__ = ["ScanOptions", "Scanner", "scan_paths", "file_changes", "write_change", "active_rules", "DEFAULT_RULES_DIR"]
+__all__ = ["DEFAULT_RULES_DIR", "ScanOptions", "Scanner", "active_rules", "file_changes", "scan_paths", "write_change"]

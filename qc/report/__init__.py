@@ -4,24 +4,36 @@ Every renderer returns the complete document, ending with a newline (an empty st
 when a line-based format has nothing to say), so the caller writes it as is
 (`click.echo(text, nl=False)`). Formatters never print and never exit.
 
-To add a format: write qc/report/<name>.py with `render`, import it below and add
-one entry to FORMATTERS (or call `register` at run time).
+To add a format: write qc/report/<name>.py with `render` and add one entry to
+FORMATTERS (or call `register` at run time). A format's module is imported only when
+that format is rendered: a cached re-scan's start-up is most of its run time.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from qc.finding import ScanResult
-from qc.report import github, json_, junit, sarif
 
 Formatter = Callable[[ScanResult], str]
 
+
+def lazy(module: str) -> Formatter:
+    """`qc.report.<module>.render`, imported on the first call."""
+
+    def render(result: ScanResult) -> str:
+        formatter: Formatter = importlib.import_module(f"qc.report.{module}").render
+        return formatter(result)
+
+    return render
+
+
 FORMATTERS: dict[str, Formatter] = {
-    "json": json_.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "junit": junit.render,
+    "json": lazy("json_"),
+    "sarif": lazy("sarif"),
+    "github": lazy("github"),
+    "junit": lazy("junit"),
 }
 
 
