@@ -29,7 +29,10 @@ from qc import quality as Q  # noqa: E402
 from qc.evaluate import validate_scores  # noqa: E402
 
 D = Q.DEFAULT_WEIGHTS
-VARIANTS: dict[str, Q.Weights] = {
+C = Q.CONSENSUS_WEIGHT
+# name -> (weights, consensus weight); the consensus groups come from the records' `story`
+# field (qc's story tier finds the same 23 groups on dev, so `--peers auto` scores alike)
+SINGLE: dict[str, Q.Weights] = {
     "previous formula (F 5, P 80 above z 5.45, no floor, no R)": Q.Weights(
         findings=5.0, plainness=80.0, plainness_knee=5.45, zipf_floor=0.0, run_on=0.0, repeats_count_once=False
     ),
@@ -45,12 +48,29 @@ VARIANTS: dict[str, Q.Weights] = {
     "default, knee 5.61": replace(D, plainness_knee=5.61),
     "default, knee 5.61, no run-on": replace(D, plainness_knee=5.61, run_on=0.0),
 }
+VARIANTS: dict[str, tuple[Q.Weights, float]] = {
+    "default": (D, C),
+    "single-article score (no consensus)": (D, 0.0),
+    "consensus only": (replace(D, findings=0.0, untranslated=0.0, garble=0.0, plainness=0.0, run_on=0.0), C),
+    "default, consensus 1.0": (D, 1.0),
+    "default, consensus 3.0": (D, 3.0),
+    **{f"{name} (no consensus)": (w, 0.0) for name, w in SINGLE.items() if name != "default"},
+}
 THE = re.compile(r"\bthe\b", re.IGNORECASE)
 
 
 def load(path: str) -> list[tuple[dict, str, list]]:
     scored, _ = Q.score_paths([path], keep_text=True)
     return [(s.metadata, s.text or "", s.located or []) for s in scored]
+
+
+def variant_scores(items: list[tuple[dict, str, list]], weights: Q.Weights, consensus: float) -> list[float]:
+    qualities = [Q.quality_of(t, f, weights) for _, t, f in items]
+    if consensus:
+        texts = [t for _, t, _ in items]
+        groups = Q.story_groups(texts, [m for m, _, _ in items], "story")
+        qualities, _ = Q.apply_consensus(qualities, texts, groups, weight=consensus)
+    return [q.score for q in qualities]
 
 
 def measure(items: list[tuple[dict, float]]) -> tuple[float, float, float, float]:
@@ -68,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     clean = load(args.clean) if args.clean else []
     scores: dict[str, list[float]] = {}
     print(f"{'variant':<60} {'system':>6} {'story':>6} {'tau':>6} {'s-tau':>6} {'MT':>6} {'clean':>6}")
-    for name, w in VARIANTS.items():
-        s = scores[name] = [Q.quality_of(t, f, w).score for _, t, f in dev]
-        c = [Q.quality_of(t, f, w).score for _, t, f in clean]
+    for name, (w, cw) in VARIANTS.items():
+        s = scores[name] = variant_scores(dev, w, cw)
+        c = variant_scores(clean, w, cw)
         sy, st, tau, stau = measure([(m, q) for (m, _, _), q in zip(dev, s)])
         cm = f"{sum(c) / len(c):6.1f}" if c else "     -"
         print(f"{name[:60]:<60} {sy:6.3f} {st:6.3f} {tau:6.3f} {stau:6.3f} {sum(s) / len(s):6.1f} {cm}")

@@ -30,12 +30,15 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qc.config import Config
 from qc.corpus import Article, iter_articles
 from qc.errors import InputError, QcError
 from qc.finding import Finding
+
+if TYPE_CHECKING:
+    from qc.quality import Quality
 
 Span = tuple[int, int, frozenset[str]]  # start, end, categories
 
@@ -223,8 +226,14 @@ def evaluate_paths(
     options: Any = None,
     scores: bool = False,
     on_article: Callable[[Article], None] | None = None,
+    peers: str = "auto",
 ) -> EvalResult:
-    """Scan annotated articles with the active rules and measure findings against the spans."""
+    """Scan annotated articles with the active rules and measure findings against the spans.
+
+    With `scores`, the quality score is validated against the records' human scores;
+    `peers` says how the consensus term finds other translations of a story (see
+    `qc.quality.score_paths`).
+    """
     from qc.scan import ScanOptions, Scanner, active_rules
 
     config = config or Config()
@@ -234,7 +243,7 @@ def evaluate_paths(
     result = EvalResult()
     for rule in rules:
         result.rules[rule.id] = RuleStats(rule.id, rule.name, rule.category, rule.severity)
-    scored: list[tuple[Article, float]] = []
+    scored: list[tuple[Article, Quality, int]] = []
     for item in iter_articles(paths, config.exclude):
         if isinstance(item, QcError):
             result.errors.append(item)
@@ -251,12 +260,25 @@ def evaluate_paths(
         if scores:
             from qc.quality import quality_of
 
-            scored.append((item, quality_of(item.text, findings).score))
+            scored.append((item, quality_of(item.text, findings), len(findings)))
         if on_article is not None:
             on_article(item)
     if scores:
-        result.scores = validate_scores([(a.metadata, q) for a, q in scored])
+        qualities = with_peer_consensus(scored, peers)
+        result.scores = validate_scores([(a.metadata, q.score) for (a, _, _), q in zip(scored, qualities)])
     return result
+
+
+def with_peer_consensus(scored: Sequence[tuple[Article, Quality, int]], peers: str) -> list[Quality]:
+    """The articles' qualities with the consensus term among translations of one story."""
+    from qc.quality import apply_consensus, story_groups
+
+    qualities = [q for _, q, _ in scored]
+    if peers == "none":
+        return qualities
+    texts = [a.text for a, _, _ in scored]
+    groups = story_groups(texts, [a.metadata for a, _, _ in scored], peers, [n for _, _, n in scored])
+    return apply_consensus(qualities, texts, groups)[0]
 
 
 def add_article(result: EvalResult, text: str, errors: list[dict[str, Any]], findings: Sequence[Finding]) -> None:

@@ -20,9 +20,11 @@ from qc.errors import QcError
 @click.option("--no-default-rules", is_flag=True, help="Use only the packs given with --rules.")
 @click.option("--config", "config_path", type=click.Path(), help="Use this qc.toml or pyproject.toml.")
 @click.option("--scores", is_flag=True, help="Also validate the quality score against the records' human `mqm` (system-level and within-story pairwise accuracy, Kendall tau).")
+@click.option("--peers", default="auto", show_default=True, metavar="auto|none|FIELD",
+              help="With --scores: how the consensus term finds other translations of a story: qc's story tier (auto), a metadata field, or none.")
 @click.option("--min-fires", type=int, default=1, show_default=True, help="Text format: list rules that fired at least this often.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
-def eval(paths: tuple[str, ...], fmt: str, scores: bool, min_fires: int, output_file: str | None, **opts: object) -> None:  # noqa: A001
+def eval(paths: tuple[str, ...], fmt: str, scores: bool, peers: str, min_fires: int, output_file: str | None, **opts: object) -> None:  # noqa: A001
     """Measure rules against span-annotated articles (.jsonl with `text` and `errors`).
 
     Prints finding-level precision (a finding counts when it overlaps a merged
@@ -40,7 +42,7 @@ def eval(paths: tuple[str, ...], fmt: str, scores: bool, min_fires: int, output_
         config = config_for(list(paths), opts["config_path"])  # type: ignore[arg-type]
         options = rule_selection(opts)  # type: ignore[arg-type]
         with progress_bar(desc="eval", unit="article") as tick:
-            result = evaluate_paths(paths, config, options, scores=scores, on_article=lambda _a: tick())
+            result = evaluate_paths(paths, config, options, scores=scores, on_article=lambda _a: tick(), peers=peers)
     except QcError as exc:
         fail(exc.describe())
     for error in result.errors:

@@ -29,6 +29,14 @@ def rule_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def peers_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--peers", default="auto", show_default=True, metavar="auto|none|FIELD",
+        help="Other translations of the same story, for the consensus term: found by qc's story tier (auto), "
+        "grouped by a metadata field (e.g. story), or none (each article scored alone).",
+    )(f)
+
+
 def run_scoring(paths: tuple[str, ...], opts: dict[str, Any], keep_text: bool, desc: str) -> tuple[list[Any], Any]:
     from qc.cli import fail, report_error, rule_selection
     from qc.config import config_for
@@ -41,7 +49,9 @@ def run_scoring(paths: tuple[str, ...], opts: dict[str, Any], keep_text: bool, d
         options = rule_selection(opts)
         with progress_bar(desc=desc, unit="article") as tick:
             jobs = opts.get("jobs") or os.cpu_count() or 1
-            scored, result = score_paths(paths, config, options, on_article=lambda _o: tick(), keep_text=keep_text, jobs=jobs)
+            scored, result = score_paths(
+                paths, config, options, on_article=lambda _o: tick(), keep_text=keep_text, jobs=jobs, peers=opts.get("peers", "none")
+            )
     except QcError as exc:
         fail(exc.describe())
     for error in result.errors:
@@ -57,13 +67,15 @@ def run_scoring(paths: tuple[str, ...], opts: dict[str, Any], keep_text: bool, d
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-n", "--limit", type=int, help="Show only the N worst articles (or groups).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@peers_option
 @rule_options
 def score(paths: tuple[str, ...], by_field: str | None, fmt: str, limit: int | None, output_file: str | None, **opts: Any) -> None:
     """Rank articles by translation-quality score (0 unusable – 100 clean), worst first.
 
     The score combines severity-weighted finding density, untranslated share,
-    garbled-token rate, lexical plainness and run-on sentences; see `qc.quality`
-    for the formula.
+    garbled-token rate, lexical plainness, run-on sentences and, when the input
+    holds several translations of one story, agreement with them (--peers); see
+    `qc.quality` for the formula.
     """
     from qc.cli import emit
     from qc.quality import group_by, rank
@@ -133,11 +145,25 @@ def report_groups(scored: list[Any], paths: tuple[str, ...], exclude: list[str],
     return groups, note
 
 
+def consensus_from_groups(scored: list[Any], result: Any, groups: list[dict[str, Any]]) -> None:
+    """The consensus term over the report's own story clusters (what `--peers auto` would
+    find), then metadata-story members re-sorted by the new scores."""
+    from qc.quality import add_consensus
+
+    position = {s.ref: i for i, s in enumerate(scored)}
+    stories = [[position[r] for r in g["members"]] for g in groups if g["kind"] == "story"]
+    add_consensus(scored, "auto", result, groups=stories)
+    for g in groups:
+        if g["kind"] == "metadata story":
+            g["members"].sort(key=lambda r: (scored[position[r]].quality.score, r))
+
+
 @click.command("report")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), default="qc-report.html", show_default=True, help="The HTML file to write.")
 @click.option("--title", default="qc report", show_default=True, help="Page title.")
 @click.option("--no-groups", is_flag=True, help="Skip near-duplicate and story grouping.")
+@peers_option
 @rule_options
 def report(paths: tuple[str, ...], output_file: str, title: str, no_groups: bool, **opts: Any) -> None:
     """Write a self-contained HTML report: scores, sortable table, highlighted texts, groups, chart."""
@@ -148,12 +174,16 @@ def report(paths: tuple[str, ...], output_file: str, title: str, no_groups: bool
     from qc.progress import progress_bar
     from qc.report.html import render
 
-    scored, result = run_scoring(paths, opts, keep_text=True, desc="report: scan")
+    # with groups, the report's own story clusters serve the consensus term (one story tier run)
+    reuse_groups = opts.get("peers") == "auto" and not no_groups
+    scored, result = run_scoring(paths, {**opts, "peers": "none"} if reuse_groups else opts, keep_text=True, desc="report: scan")
     groups: list[dict[str, Any]] = []
     note = "grouping skipped (--no-groups)" if no_groups else ""
     if not no_groups:
         with progress_bar(desc="report: dedup", total=1, unit="step") as tick:
             groups, note = report_groups(scored, paths, [], tick)
+        if reuse_groups:
+            consensus_from_groups(scored, result, groups)
     page = render(scored, groups, note, title=title, rules=result.rules)
     try:
         atomic_write(Path(output_file), page.encode("utf-8"))
