@@ -96,16 +96,22 @@ def code_digest(package: str | None = None) -> str:
     to trust a module's cached bytecode: reading all of qc's sources would cost a cached
     re-scan more than the rest of its work.
     """
-    package = package or os.path.dirname(os.path.realpath(__file__))
     hasher = xxhash.xxh3_128()
-    for root, dirs, names in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith(".py"):
-                path = os.path.join(root, name)
-                info = os.stat(path)
-                hasher.update(f"{os.path.relpath(path, package)}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+    for name, info in python_modules(package or os.path.dirname(os.path.realpath(__file__))):
+        hasher.update(f"{name}|{info.st_size}|{info.st_mtime_ns}\n".encode())
     return hasher.hexdigest()
+
+
+def python_modules(folder: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+    """(relative name, stat) of every .py file below `folder`, sorted; bytecode folders skipped."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name != "__pycache__":
+                yield from python_modules(entry.path, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".py"):
+            yield prefix + entry.name, entry.stat()
 
 
 class ScanCache:
