@@ -47,12 +47,20 @@ def run_once(command: list[str], cwd: Path, env: dict[str, str]) -> Timing:
     return Timing(wall, cpu, done.stdout)
 
 
-def best_of(command: list[str], cwd: Path, env: dict[str, str], repeat: int) -> Timing:
-    runs = [run_once(command, cwd, env) for _ in range(repeat)]
-    outputs = {r.output for r in runs}
-    if len(outputs) != 1:
+def best_of(runs: list[Timing]) -> Timing:
+    if len({r.output for r in runs}) != 1:
         raise SystemExit("qc printed different outputs for the same command")
     return Timing(min(r.wall for r in runs), min(r.cpu for r in runs), runs[0].output)
+
+
+def interleaved(uncached: list[str], cached: list[str], cwd: Path, env: dict[str, str], repeat: int) -> tuple[Timing, Timing]:
+    """Best of `repeat` runs of each, alternating, so that both see the same machine load."""
+    slow: list[Timing] = []
+    fast: list[Timing] = []
+    for _ in range(repeat):
+        slow.append(run_once(uncached, cwd, env))
+        fast.append(run_once(cached, cwd, env))
+    return best_of(slow), best_of(fast)
 
 
 def prepare(corpus: Path, folder: Path, copies: int) -> Path:
@@ -89,9 +97,8 @@ def main() -> None:
         scan = [sys.executable, "-m", "qc", "scan", target.name, "-j", str(args.jobs), "--format", args.format]
         size = sum(p.stat().st_size for p in ([target] if target.is_file() else target.rglob("*")) if p.is_file())
         run_once([*scan, "--no-cache"], folder, env)  # warm-up: bytecode, the compiled-rules cache
-        uncached = best_of([*scan, "--no-cache"], folder, env, args.repeat)
         run_once(scan, folder, env)  # fills .qc_cache/
-        cached = best_of(scan, folder, env, args.repeat)
+        uncached, cached = interleaved([*scan, "--no-cache"], scan, folder, env, args.repeat)
     if cached.output != uncached.output:
         raise SystemExit("the cached run's output differs from the uncached run's")
     print(f"corpus: {args.corpus} x{args.copies} ({size / 1e6:.1f} MB), qc scan -j {args.jobs} --format {args.format}, best of {args.repeat}")
