@@ -1,38 +1,52 @@
 """Copy-tier dedup of a synthetic near-copy corpus of N articles (default 1,000,000),
-generated on the fly: total time and peak memory, and recall/precision on planted copies.
+generated on the fly: total time (split into generating the corpus and qc's dedup), peak
+memory of every process, and recall/precision on the planted copies.
 
 Usage: python bench/million_dedup.py ../shared/data/clean-news/articles.jsonl [--n 1000000] [--jobs 2]
        [--index DB --index-n 1000000]   # also: build a qc index of the corpus, time queries
 
-Article k is generated from k alone (a seeded RNG): 300-450 words drawn from the source
+Article k is generated from k alone (hashes of k): 300-450 words drawn from the source
 corpus's word frequencies (a unigram model; drawing whole sentences from a 655-article
 corpus would make a million articles share each sentence ~1,000 times), so originals are
-distinct but share common words and short phrases. With probability --copy-rate it is instead an edited
-copy of an earlier original (truncated to 60-90%, boilerplate added, or 2% typos).
-Workers generate and sign their own ranges (nothing but signatures crosses processes);
-the parent then finds candidates from the signatures (a few bands at a time), re-generates
-the candidates' texts only, verifies them exactly, and builds the copy clusters, as
-`qc dedup --tier copies` does on a file (which re-reads candidates instead). Memory is
-the peak RSS of the parent and of the largest worker (ru_maxrss).
+distinct but share common words and short phrases. With probability --copy-rate it is
+instead an edited copy of an earlier original (truncated to 60-90%, boilerplate added, or
+2% typos).
+
+Pass 1: workers generate and sign their own ranges; only signatures cross processes
+(n x 128 uint32, filled in place in the parent). The parent finds candidates from the
+signatures (4 bands at a time), drops them, and verifies the candidates one chunk of
+connected candidate groups at a time: re-generate those texts, build their exact shingle
+sets, verify, cluster, drop (as `qc dedup --tier copies` re-reads candidates from the
+file). The truth check afterwards runs in the workers and is not timed.
+
+Memory: peak RSS (VmHWM) of the parent in each step and of each worker; the total is the
+parent's peak plus every worker's peak (pages shared after fork are counted twice).
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import resource
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 BOILER = "Sign up for our daily newsletter to get the top stories delivered to your inbox every morning."
 _vocab: np.ndarray = np.zeros(0, dtype=object)
-_cdf: np.ndarray = np.zeros(0)
+_table: np.ndarray = np.zeros(0, dtype=np.int32)
 _rate = 0.1
+Model = tuple[np.ndarray, np.ndarray]
 
 
-def _load_model(path: str) -> tuple[np.ndarray, np.ndarray]:
+def _load_model(path: str) -> Model:
+    """(words, table): word w fills counts[w] slots of the table, so a uniform slot is a
+    word drawn with its corpus frequency (one gather, no binary search of a CDF)."""
     from collections import Counter
 
     from qc.corpus import load_articles
@@ -40,8 +54,16 @@ def _load_model(path: str) -> tuple[np.ndarray, np.ndarray]:
     arts, _ = load_articles([path])
     counts = Counter(w for a in arts for w in a.text.split())
     vocab = sorted(counts, key=lambda w: (-counts[w], w))
-    freq = np.array([counts[w] for w in vocab], dtype=np.float64)
-    return np.array(vocab, dtype=object), np.cumsum(freq) / freq.sum()
+    table = np.repeat(np.arange(len(vocab), dtype=np.int32), [counts[w] for w in vocab])
+    return np.array(vocab, dtype=object), table
+
+
+def _init(model: Model, rate: float) -> None:
+    global _vocab, _table, _rate
+    (_vocab, _table), _rate = model, rate
+
+
+# -- the synthetic corpus: article k from k alone ------------------------------------------
 
 
 def source_of(k: int) -> tuple[int, str | None]:
@@ -69,9 +91,9 @@ def bodies(origs: list[int]) -> list[str]:
     with np.errstate(over="ignore"):
         lengths = (300 + _mix(o * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)) % np.uint64(150)).astype(np.int64)
         owner = np.repeat(o, lengths)
-        pos = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        u = (_mix(owner * np.uint64(0x100000001B3) + pos.astype(np.uint64) + np.uint64(7)) >> np.uint64(11)).astype(np.float64) * 2.0**-53
-    words = _vocab[np.minimum(np.searchsorted(_cdf, u), len(_vocab) - 1)].tolist()
+        pos = np.arange(int(lengths.sum()), dtype=np.uint64) - np.repeat((np.cumsum(lengths) - lengths).astype(np.uint64), lengths)
+        u = (_mix(owner * np.uint64(0x100000001B3) + pos + np.uint64(7)) >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    words = _vocab[_table[(u * len(_table)).astype(np.int64)]].tolist()
     out, at = [], 0
     for n in lengths.tolist():
         out.append(" ".join(words[at : at + n]))
@@ -89,9 +111,9 @@ def edited(body: str, k: int, edit: str) -> str:
     return " ".join(w[:-1] if erng.random() < 0.02 and len(w) > 3 else w for w in body.split(" "))
 
 
-def texts_of(ks: list[int], chunk: int = 4096) -> list[str]:
+def texts_of(ks: list[int], chunk: int = 1024) -> list[str]:
     out: list[str] = []
-    for at in range(0, len(ks), chunk):  # bounded temporaries: ~4096 x 400 words at a time
+    for at in range(0, len(ks), chunk):  # bounded temporaries: ~1024 x 400 words at a time
         part = ks[at : at + chunk]
         sources = [source_of(k) for k in part]
         made = bodies([o for o, _ in sources])
@@ -103,24 +125,178 @@ def text_of(k: int) -> str:
     return texts_of([k])[0]
 
 
-def _init(model: tuple[np.ndarray, np.ndarray], rate: float) -> None:
-    global _vocab, _cdf, _rate
-    (_vocab, _cdf), _rate = model, rate
+# -- memory ----------------------------------------------------------------------------
 
 
-def _sign_range(bounds: tuple[int, int]) -> tuple[np.ndarray, float, float]:
-    """Signatures of a range, CPU seconds generating the texts, CPU seconds signing them."""
+def peak_mb() -> float:
+    """This process's peak RSS since start or the last reset_peak() (VmHWM), in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> None:
+    """Start a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
+# -- worker tasks ----------------------------------------------------------------------
+
+
+def _sign_range(bounds: tuple[int, int]) -> tuple[np.ndarray, float, float, int, float]:
+    """Signatures of a range, CPU s generating, CPU s signing, the worker's pid and peak MB."""
     from qc.dedup.copies import shingle_texts
 
     t0 = time.process_time()
     texts = texts_of(list(range(*bounds)))
     t1 = time.process_time()
     sigs = shingle_texts(texts).sigs
-    return sigs, t1 - t0, time.process_time() - t1
+    return sigs, t1 - t0, time.process_time() - t1, os.getpid(), peak_mb()
 
 
-def _worker_rss(_: int) -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _truth_range(bounds: tuple[int, int]) -> tuple[list[tuple[int, int]], int, float]:
+    """Planted (original, copy) pairs in a range whose exact overlap qualifies as a copy,
+    the number planted, and the worker's peak MB."""
+    from qc.dedup import copies
+
+    planted = [(source_of(k)[0], k) for k in range(*bounds) if source_of(k)[1] is not None]
+    both = copies.TextSets(texts_of([o for o, _ in planted] + [k for _, k in planted]))
+    both.fill(range(2 * len(planted)))
+    qualifying = []
+    for x, (o, k) in enumerate(planted):
+        a, b = both[x], both[len(planted) + x]
+        if copies.overlap(a, b).is_copy(copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT, min(len(a), len(b))):
+            qualifying.append((o, k))
+    return qualifying, len(planted), peak_mb()
+
+
+# -- the run ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    n: int
+    jobs: int
+    wall: dict[str, float] = field(default_factory=dict)
+    parent_peak: dict[str, float] = field(default_factory=dict)
+    worker_peak: dict[int, float] = field(default_factory=dict)
+    gen_cpu: float = 0.0  # generating texts, workers and parent
+    sign_cpu: float = 0.0  # qc shingling + signing, workers
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def step(self, name: str, fn: Callable[[], Any]) -> Any:
+        reset_peak()
+        t0 = time.perf_counter()
+        out = fn()
+        self.wall[name] = time.perf_counter() - t0
+        self.parent_peak[name] = peak_mb()
+        return out
+
+
+def sign_all(run: Run, pool: Any, chunk: int) -> np.ndarray:
+    sigs = np.empty((run.n, 128), dtype=np.uint32)  # filled in place: no second copy
+    ranges = [(s, min(s + chunk, run.n)) for s in range(0, run.n, chunk)]
+    for (lo, hi), (part, g, c, pid, mb) in zip(ranges, pool.imap(_sign_range, ranges, chunksize=1)):
+        sigs[lo:hi] = part
+        run.gen_cpu += g
+        run.sign_cpu += c
+        run.worker_peak[pid] = max(run.worker_peak.get(pid, 0.0), mb)
+    return sigs
+
+
+def find_candidates(run: Run, sigs: np.ndarray) -> np.ndarray:
+    from qc.dedup import copies
+
+    banding = copies.banding_for(copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
+    pairs = copies.candidate_pairs_grouped(sigs, banding)
+    run.info["candidates"] = len(pairs)
+    run.info["banding"] = f"{banding.bands}x{banding.rows}"
+    return copies.plausible_pairs(pairs, sigs, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
+
+
+def verify_and_cluster(run: Run, pairs: np.ndarray) -> tuple[dict[tuple[int, int], Any], list[Any]]:
+    """Verified edges and copy clusters, one chunk of whole candidate groups at a time
+    (a cluster never spans two chunks: its edges are candidate pairs of one group)."""
+    from qc.corpus import Article
+    from qc.dedup import copies
+    from qc.dedup.cluster import clusters_from_edges, components_of
+
+    edges: dict[tuple[int, int], Any] = {}
+    clusters: list[Any] = []
+    run.info["candidate_docs"] = 0
+    for docs, part in copies.candidate_chunks(pairs):
+        ks = docs.tolist()
+        g0 = time.process_time()
+        texts = dict(zip(ks, texts_of(ks)))
+        run.gen_cpu += time.process_time() - g0
+        sets = copies.TextSets(texts)  # type: ignore[arg-type]
+        sets.fill(ks)
+        found = copies.verify_pairs(part, sets, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
+        groups = components_of(np.array(list(found), dtype=np.int64).reshape(-1, 2))
+        members = {i: Article(f"synthetic/{i}.txt", texts[i]) for g in groups for i in g}
+        clusters += clusters_from_edges(members, sets, found, copies.DEFAULT_THRESHOLD,  # type: ignore[arg-type]
+                                        copies.DEFAULT_CONTAINMENT, lambda i: 0, groups)
+        edges.update(found)
+        run.info["candidate_docs"] += len(ks)
+        del texts, sets, members  # before the next chunk's are made
+    return edges, clusters
+
+
+def accuracy(pool: Any, n: int, clusters: list[Any], edges: dict[tuple[int, int], Any]) -> dict[str, Any]:
+    """Recall: qualifying planted copies in their original's cluster. Precision: cluster
+    members (other than the representative) from the same original as the representative."""
+    cluster_of = {m.index: c_id for c_id, c in enumerate(clusters) for m in c.members}
+    ranges = [(s, min(s + 8192, n)) for s in range(0, n, 8192)]
+    planted = found = true = 0
+    peaks = []
+    for qualifying, count, mb in pool.imap(_truth_range, ranges, chunksize=1):
+        planted += count
+        true += len(qualifying)
+        found += sum(o in cluster_of and cluster_of.get(o) == cluster_of.get(k) for o, k in qualifying)
+        peaks.append(mb)
+    links = [(m.index, c.representative) for c in clusters for m in c.members if m.index != c.representative]
+    right = sum(source_of(i)[0] == source_of(r)[0] for i, r in links)
+    wrong_edges = sum(1 for i, j in edges if source_of(i)[0] != source_of(j)[0])
+    return {"planted": planted, "true": true, "found": found, "links": len(links), "right": right,
+            "wrong_edges": wrong_edges, "truth_worker_mb": max(peaks, default=0.0)}
+
+
+def report(run: Run, acc: dict[str, Any], edges: int, clusters: int) -> list[tuple[str, str]]:
+    w, n = run.wall, run.n
+    total = sum(w.values())
+    gen_wall_share = w["sign"] * run.gen_cpu / max(run.gen_cpu + run.sign_cpu, 1e-9)
+    dedup_cpu_parent = w["candidates"] + w["verify"] - (run.gen_cpu - run.info["gen_cpu_workers"])
+    total_peak = max(run.parent_peak.values()) + sum(run.worker_peak.values())
+    return [
+        ("articles", f"{n:,}"),
+        ("planted copies (qualifying)", f"{acc['planted']:,} ({acc['true']:,})"),
+        ("pass 1: generate + shingle + sign", f"{w['sign']:.1f} s wall on {run.jobs} workers; CPU: generating "
+         f"{run.info['gen_cpu_workers']:.1f} s, qc signing {run.sign_cpu:.1f} s ({n / run.sign_cpu:,.0f} articles/s per core)"),
+        ("LSH candidates", f"{w['candidates']:.1f} s  ({run.info['candidates']:,} pairs, bands {run.info['banding']}, "
+         f"4 at a time; {run.info['plausible']:,} pass the signature check)"),
+        ("re-generate + verify + cluster", f"{w['verify']:.1f} s  ({run.info['candidate_docs']:,} texts, {edges:,} copy edges, "
+         f"{clusters:,} clusters; re-generating {run.gen_cpu - run.info['gen_cpu_workers']:.1f} s CPU of that)"),
+        ("total (wall)", f"{total:.1f} s  ({n / total:,.0f} articles/s)"),
+        ("  generating the corpus", f"{run.gen_cpu:.1f} s CPU (~{gen_wall_share + run.gen_cpu - run.info['gen_cpu_workers']:.1f} s of the wall time)"),
+        ("  qc dedup", f"{run.sign_cpu:.1f} s CPU signing + {dedup_cpu_parent:.1f} s in the parent "
+         f"(~{total - gen_wall_share - (run.gen_cpu - run.info['gen_cpu_workers']):.1f} s of the wall time)"),
+        ("peak RSS, parent by step", ", ".join(f"{k} {v:.0f} MB" for k, v in run.parent_peak.items())),
+        ("peak RSS, workers", " + ".join(f"{v:.0f}" for v in run.worker_peak.values()) + " MB"),
+        ("peak RSS, total (parent + workers)", f"{total_peak:,.0f} MB"),
+        ("copy->original recall", f"{acc['found'] / acc['true']:.4f} ({acc['found']:,}/{acc['true']:,})" if acc["true"] else "n/a"),
+        ("precision (members from the representative's original)",
+         f"{acc['right'] / acc['links']:.4f} ({acc['right']:,}/{acc['links']:,})" if acc["links"] else "n/a"),
+        ("edges between different originals", f"{acc['wrong_edges']}"),
+    ]
 
 
 def main() -> None:
@@ -129,110 +305,28 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--copy-rate", type=float, default=0.1)
-    parser.add_argument("--chunk", type=int, default=4096)
+    parser.add_argument("--chunk", type=int, default=1024, help="articles per worker task")
     parser.add_argument("--index", default=None, help="also build a qc index DB of the first --index-n articles")
     parser.add_argument("--index-n", type=int, default=1_000_000)
     args = parser.parse_args()
-    from qc.corpus import Article
-    from qc.dedup import copies
-    from qc.dedup.cluster import clusters_from_edges, components_of
-
     model = _load_model(args.source)
     _init(model, args.copy_rate)
-    rows = []
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    cpu0 = me.ru_utime + me.ru_stime
-    t0 = time.perf_counter()
-    ranges = [(s, min(s + args.chunk, args.n)) for s in range(0, args.n, args.chunk)]
+    run = Run(args.n, args.jobs)
     ctx = multiprocessing.get_context("fork")
+    # The pool is forked before the parent holds anything large, so the workers share
+    # only the interpreter and the word model with it.
     with ctx.Pool(args.jobs, _init, (model, args.copy_rate)) as pool:
-        sigs = np.empty((args.n, 128), dtype=np.uint32)  # filled in place: no second copy
-        gen_cpu = sign_cpu = 0.0
-        for (lo, hi), (part, g, c) in zip(ranges, pool.imap(_sign_range, ranges, chunksize=1)):
-            sigs[lo:hi] = part
-            gen_cpu += g
-            sign_cpu += c
-        worker_rss = max(pool.map(_worker_rss, range(args.jobs * 4), chunksize=1))
-    t1 = time.perf_counter()
-    banding = copies.banding_for(copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
-    pairs = copies.candidate_pairs_grouped(sigs, banding)
-    n_candidates = len(pairs)
-    pairs = copies.plausible_pairs(pairs, sigs, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
-    del sigs
-    t2 = time.perf_counter()
-    docs = np.unique(pairs.ravel())
-    g0 = time.process_time()
-    texts = dict(zip(docs.tolist(), texts_of(docs.tolist())))
-    regen_cpu = time.process_time() - g0
-    sets = copies.TextSets(texts)  # type: ignore[arg-type]
-    sets.fill(docs.tolist())
-    edges = copies.verify_pairs(pairs, sets, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
-    linked = {i for e in edges for i in e}
-    texts = {i: t for i, t in texts.items() if i in linked}  # only cluster members' texts stay
-    t3 = time.perf_counter()
-    groups = components_of(np.array(list(edges), dtype=np.int64).reshape(-1, 2))
-    members = {i: Article(f"synthetic/{i}.txt", texts[i]) for g in groups for i in g}
-    clusters = clusters_from_edges(members, sets, edges, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT,
-                                   lambda i: 0, groups)  # type: ignore[arg-type]
-    t4 = time.perf_counter()
-    parent_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu0
-    # truth: planted copies whose exact overlap with their original qualifies
-    planted = [(source_of(k)[0], k) for k in range(args.n) if source_of(k)[1] is not None]
-    cluster_of = {m.index: c_id for c_id, c in enumerate(clusters) for m in c.members}
-    found = true = 0
-    for at in range(0, len(planted), 4096):
-        chunk = planted[at : at + 4096]
-        both = copies.TextSets(texts_of([o for o, _ in chunk] + [k for _, k in chunk]))
-        both.fill(range(2 * len(chunk)))
-        for x, (o, k) in enumerate(chunk):
-            a, b = both[x], both[len(chunk) + x]
-            ov = copies.overlap(a, b)
-            if ov.is_copy(copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT, min(len(a), len(b))):
-                true += 1
-                found += o in cluster_of and cluster_of.get(o) == cluster_of.get(k)
-    wrong = sum(1 for (i, j), ov in edges.items() if source_of(i)[0] != source_of(j)[0])
-    rows += [
-        ("articles", f"{args.n:,}"),
-        ("planted copies (qualifying)", f"{len(planted):,} ({true:,})"),
-        ("generate + shingle + sign (workers)", f"{t1 - t0:.1f} s wall; CPU: generating {gen_cpu:.1f} s, "
-         f"qc signing {sign_cpu:.1f} s ({args.n / sign_cpu:,.0f} articles/s per core)"),
-        ("LSH candidates", f"{t2 - t1:.1f} s  ({n_candidates:,} pairs, bands {banding.bands}x{banding.rows}, "
-         f"{copies.BAND_GROUP} at a time; {len(pairs):,} pass the signature check)"),
-        ("re-generate candidates + sets + verify", f"{t3 - t2:.1f} s  ({len(docs):,} texts, {len(edges):,} copy edges)"),
-        ("components + clusters", f"{t4 - t3:.1f} s  ({len(clusters):,} clusters)"),
-        ("total (wall)", f"{t4 - t0:.1f} s  ({args.n / (t4 - t0):,.0f} articles/s on {args.jobs} processes)"),
-        ("total CPU (parent + workers)", f"{cpu:.1f} s, of which generating the corpus {gen_cpu + regen_cpu:.1f} s"),
-        ("qc's share, idle-machine estimate", f"{sign_cpu / args.jobs + (t4 - t1) - regen_cpu:.1f} s "
-         f"(signing CPU / {args.jobs} + the parent's steps, less re-generation)"),
-        ("peak RSS parent / largest worker", f"{parent_rss / 1024:.0f} MB / {worker_rss / 1024:.0f} MB"),
-        ("copy->original recall", f"{found / true:.4f} ({found}/{true})" if true else "n/a"),
-        ("edges between different originals", f"{wrong}"),
-    ]
+        sigs = run.step("sign", lambda: sign_all(run, pool, args.chunk))
+        run.info["gen_cpu_workers"] = run.gen_cpu
+        pairs = run.step("candidates", lambda: find_candidates(run, sigs))
+        del sigs
+        run.info["plausible"] = len(pairs)
+        edges, clusters = run.step("verify", lambda: verify_and_cluster(run, pairs))
+        rows = report(run, accuracy(pool, args.n, clusters, edges), len(edges), len(clusters))
     if args.index:
-        from qc.dedup.index import Index
+        from dedup_index_bench import index_rows
 
-        t5 = time.perf_counter()
-        with Index(args.index, create=True) as ix:
-            have = int(ix.stats()["articles"])
-            step = 5000
-            for s in range(have, args.index_n, step):
-                ix.add(Article(f"synthetic/{k}.txt", text_of(k)) for k in range(s, min(s + step, args.index_n)))
-            stats = ix.stats()
-            t6 = time.perf_counter()
-            probes = [Article("probe.txt", text_of(k) + " Updated.") for k in range(3, args.index_n, max(1, args.index_n // 50))]
-            lat = []
-            for p in probes:
-                q0 = time.perf_counter()
-                ix.query([p])
-                lat.append(time.perf_counter() - q0)
-        lat.sort()
-        rows += [
-            ("index build (this run)", f"{t6 - t5:.1f} s for {args.index_n - have:,} articles"),
-            ("index size", f"{stats['articles']:,} articles, {stats['bytes'] / 1e6:.0f} MB, {stats['bytes_per_article']} B/article"),
-            ("index query latency, in process", f"median {lat[len(lat) // 2] * 1000:.1f} ms, max {lat[-1] * 1000:.1f} ms ({len(lat)} queries)"),
-        ]
+        rows += index_rows(args.index, args.index_n, texts_of)
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         print(f"{k:<{width}}  {v}")

@@ -131,7 +131,9 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """
     if len(keys) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
+    order = _shared_positions(keys)
+    if len(order) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
     keys, docs = keys[order], docs[order]
     run_start = np.concatenate(([True], keys[1:] != keys[:-1]))
     run_id = np.cumsum(run_start) - 1
@@ -154,8 +156,48 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(found)
     pairs = np.sort(pairs, axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    return unique_pairs(pairs[pairs[:, 0] != pairs[:, 1]])
+
+
+def _shared_positions(keys: np.ndarray) -> np.ndarray:
+    """Positions of the keys that occur more than once, ordered by (key, position): what a
+    stable argsort gives for them, without arg-sorting every key.
+
+    Nearly every key is alone in its bucket. One plain sort (several times faster than a
+    stable argsort) of the keys with their low bits replaced by their position finds the
+    few that may be shared (same high bits); the exact order of those few comes from an
+    argsort of the full keys."""
+    keys = keys.astype(np.uint64, copy=False)
+    bits = max(1, (len(keys) - 1).bit_length())
+    mask = np.uint64((1 << bits) - 1)
+    packed = np.sort((keys & ~mask) | np.arange(len(keys), dtype=np.uint64))
+    high = packed >> np.uint64(bits)
+    same = high[1:] == high[:-1]
+    del high
+    maybe = np.zeros(len(packed), dtype=bool)
+    maybe[1:] = same
+    maybe[:-1] |= same
+    del same
+    pos = (packed[maybe] & mask).astype(np.int64)
+    del packed, maybe
+    pos = pos[np.lexsort((pos, keys[pos]))]
+    full = keys[pos]
+    shared = np.zeros(len(pos), dtype=bool)  # equal high bits, equal full key too
+    if len(pos) > 1:
+        eq = full[1:] == full[:-1]
+        shared[1:] = eq
+        shared[:-1] |= eq
+    return pos[shared]
+
+
+def unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """np.unique(pairs, axis=0) for non-negative int64 pairs, via one int64 code per pair
+    (several times faster than the row-wise unique on millions of rows)."""
+    if len(pairs) == 0:
+        return pairs.reshape(0, 2).astype(np.int64)
+    base = np.int64(pairs.max()) + 1
+    codes = np.unique(pairs[:, 0].astype(np.int64) * base + pairs[:, 1])
+    return np.stack([codes // base, codes % base], axis=1)
 
 
 @dataclass(frozen=True)
@@ -206,7 +248,7 @@ def min_estimate(threshold: float, containment: float, num_perm: int = NUM_PERM)
     return floor - PLAUSIBLE_SIGMAS * (floor * (1.0 - floor) / num_perm) ** 0.5
 
 
-def plausible_pairs(pairs: np.ndarray, sigs: np.ndarray, threshold: float, containment: float, chunk: int = 200_000) -> np.ndarray:
+def plausible_pairs(pairs: np.ndarray, sigs: np.ndarray, threshold: float, containment: float, chunk: int = 50_000) -> np.ndarray:
     """The candidate pairs whose signatures agree enough to be copies (see min_estimate).
 
     A band of two rows also catches pairs with a Jaccard of a few percent; comparing
@@ -295,8 +337,7 @@ def candidate_pairs_grouped(sigs: np.ndarray, banding: Banding, group: int = BAN
         docs = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
         found.append(pairs_from_keys(keys.ravel(), docs))
         del keys, docs
-    pairs = np.concatenate(found)
-    return np.unique(pairs, axis=0) if len(pairs) else pairs
+    return unique_pairs(np.concatenate(found))
 
 
 def stream_copy_graph(
@@ -320,7 +361,63 @@ def stream_copy_graph(
     pairs = plausible_pairs(pairs, sigs, threshold, containment)
     del sigs
     docs = np.unique(pairs.ravel()) if len(pairs) else np.zeros(0, dtype=np.int64)
-    sets = TextSets(fetch(docs))  # type: ignore[arg-type]  # a mapping index -> text
-    sets.fill(docs.tolist())
-    sets.texts = {}  # the sets are all that verification needs
-    return n, verify_pairs(pairs, sets, threshold, containment), docs
+    texts = fetch(docs)
+    edges: dict[tuple[int, int], Overlap] = {}
+    for part_docs, part_pairs in candidate_chunks(pairs):
+        # the shingle sets of one chunk of candidate groups at a time: at a million
+        # texts, all candidates' sets together would take about as much as the texts
+        sets = TextSets({i: texts[i] for i in part_docs.tolist()})  # type: ignore[arg-type]
+        sets.fill(part_docs.tolist())
+        edges.update(verify_pairs(part_pairs, sets, threshold, containment))
+    return n, dict(sorted(edges.items())), docs
+
+
+VERIFY_CHUNK = 4096  # candidate documents whose shingle sets are held at once
+
+
+def candidate_chunks(pairs: np.ndarray, max_docs: int = VERIFY_CHUNK) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The candidate pairs split into chunks of whole connected components, each with its
+    documents (ascending): a pair's two sets are always in the same chunk, so each chunk
+    can be verified (and clustered) alone. Chunks hold up to `max_docs` documents, or one
+    larger component."""
+    if len(pairs) == 0:
+        return []
+    nodes, comp = connected_components(pairs)
+    chunk_of_comp = np.empty(int(comp.max()) + 1, dtype=np.int64)
+    chunk, filled = 0, 0
+    for c, size in enumerate(np.bincount(comp).tolist()):  # components in order of their smallest node
+        if filled and filled + size > max_docs:
+            chunk, filled = chunk + 1, 0
+        chunk_of_comp[c] = chunk
+        filled += size
+    node_chunk = chunk_of_comp[comp]
+    pair_chunk = node_chunk[np.searchsorted(nodes, pairs[:, 0])]
+    by_node = np.argsort(node_chunk, kind="stable")  # stable: nodes stay ascending
+    by_pair = np.argsort(pair_chunk, kind="stable")
+    doc_parts = np.split(nodes[by_node], np.flatnonzero(np.diff(node_chunk[by_node])) + 1)
+    pair_parts = np.split(pairs[by_pair], np.flatnonzero(np.diff(pair_chunk[by_pair])) + 1)
+    return list(zip(doc_parts, pair_parts))
+
+
+def connected_components(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted nodes, component number of each node) of an (m, 2) pair array; components
+    are numbered in order of their smallest node. Min-label propagation with pointer
+    jumping, in numpy."""
+    nodes, inv = np.unique(pairs.ravel(), return_inverse=True)
+    e = inv.reshape(-1, 2)
+    label = np.arange(len(nodes), dtype=np.int64)
+    while True:
+        low = np.minimum(label[e[:, 0]], label[e[:, 1]])
+        new = label.copy()
+        np.minimum.at(new, e[:, 0], low)
+        np.minimum.at(new, e[:, 1], low)
+        while True:  # pointer jumping: every node to its root
+            nxt = new[new]
+            if np.array_equal(nxt, new):
+                break
+            new = nxt
+        if np.array_equal(new, label):
+            break
+        label = new
+    _, comp = np.unique(label, return_inverse=True)
+    return nodes, comp.ravel()

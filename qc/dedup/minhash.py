@@ -93,11 +93,15 @@ class Banding:
         n = sigs.shape[0]
         last = self.bands if last is None else min(last, self.bands)
         width = last - first
-        used = sigs[:, first * self.rows : last * self.rows].astype(np.uint64).reshape(n, width, self.rows)
+        # A strided uint32 view, widened row by row inside the arithmetic: no (n, width,
+        # rows) uint64 copy of the signatures (64 MB per 4 bands at a million texts).
+        used = sigs[:, first * self.rows : last * self.rows].reshape(n, width, self.rows)
         with np.errstate(over="ignore"):
-            acc = np.arange(first, last, dtype=np.uint64)[None, :] + np.uint64(salt * 0x9E3779B1 + 1)
+            start = np.arange(first, last, dtype=np.uint64) + np.uint64(salt * 0x9E3779B1 + 1)
+            acc = np.repeat(start[None, :], n, axis=0)
             for r in range(self.rows):
-                acc = acc * np.uint64(0x100000001B3) + used[:, :, r]
+                acc *= np.uint64(0x100000001B3)
+                acc += used[:, :, r]
                 acc ^= acc >> np.uint64(29)
             acc *= np.uint64(0xBF58476D1CE4E5B9)
             acc ^= acc >> np.uint64(32)

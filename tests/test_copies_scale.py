@@ -1,0 +1,124 @@
+"""The copy tier's large-corpus machinery: candidate pairs from sorted keys, candidate
+chunks for verification, and the streaming copy graph (same results, bounded sets)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qc.dedup import copies
+from qc.dedup.minhash import Banding
+
+
+def brute_pairs(keys: np.ndarray, docs: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs of documents sharing a key; a bucket over MAX_BUCKET as a star on its first member."""
+    buckets: dict[int, list[int]] = {}
+    for k, d in zip(keys.tolist(), docs.tolist()):
+        buckets.setdefault(k, []).append(d)
+    out = set()
+    for members in buckets.values():
+        if len(members) > copies.MAX_BUCKET:
+            links = [(members[0], m) for m in members[1:]]
+        else:
+            links = list(itertools.combinations(members, 2))
+        out.update((min(a, b), max(a, b)) for a, b in links if a != b)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 60)), max_size=300),
+       st.sampled_from([0, 1 << 63, 0x9E3779B97F4A7C15]))
+def test_pairs_from_keys_equals_brute_force(rows: list[tuple[int, int]], spread: int) -> None:
+    rows.sort(key=lambda r: r[1])  # docs ascending, as the callers pass them
+    # keys that agree in their high bits and differ in the low ones (spread 0) are the
+    # case the packed sort must still tell apart
+    keys = np.array([(k * spread + k) % 2**64 for k, _ in rows], dtype=np.uint64)
+    docs = np.array([d for _, d in rows], dtype=np.int64)
+    got = copies.pairs_from_keys(keys, docs)
+    assert {tuple(p) for p in got.tolist()} == brute_pairs(keys, docs)
+    assert np.array_equal(got, np.unique(got, axis=0).reshape(-1, 2))  # sorted, no repeats
+
+
+def test_big_bucket_is_a_star_around_its_lowest_document() -> None:
+    n = copies.MAX_BUCKET + 5
+    keys = np.full(n, 7, dtype=np.uint64)
+    got = copies.pairs_from_keys(keys, np.arange(n, dtype=np.int64))
+    assert got.tolist() == [[0, d] for d in range(1, n)]
+
+
+def test_unique_pairs_equals_numpy_unique() -> None:
+    rng = np.random.default_rng(5)
+    pairs = rng.integers(0, 50, size=(2000, 2))
+    assert np.array_equal(copies.unique_pairs(pairs), np.unique(pairs, axis=0))
+    assert copies.unique_pairs(np.zeros((0, 2), dtype=np.int64)).shape == (0, 2)
+
+
+@pytest.mark.parametrize("max_docs", [1, 3, 10, 1000])
+def test_candidate_chunks_keep_components_whole(max_docs: int) -> None:
+    rng = np.random.default_rng(max_docs)
+    pairs = np.unique(np.sort(rng.integers(0, 400, size=(300, 2)), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    chunks = copies.candidate_chunks(pairs, max_docs)
+    seen_docs = np.concatenate([d for d, _ in chunks])
+    assert np.array_equal(np.sort(seen_docs), np.unique(pairs))  # every document once
+    assert sum(len(p) for _, p in chunks) == len(pairs)
+    nodes, comp = copies.connected_components(pairs)
+    comp_of = dict(zip(nodes.tolist(), comp.tolist()))
+    for docs, part in chunks:
+        assert np.all(np.diff(docs) > 0)
+        assert np.isin(part, docs).all()  # a pair's two texts are in its chunk
+        comps = {comp_of[d] for d in docs.tolist()}
+        size = sum(1 for c in comp_of.values() if c in comps)
+        assert size == len(docs)  # whole components only
+        assert len(docs) <= max_docs or len(comps) == 1
+
+
+def test_connected_components_agree_with_union_find() -> None:
+    rng = np.random.default_rng(9)
+    pairs = rng.integers(0, 300, size=(250, 2))
+    nodes, comp = copies.connected_components(pairs)
+    parent = {int(x): int(x) for x in nodes}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs.tolist():
+        parent[find(a)] = find(b)
+    same_comp = {(a, b) for a in nodes.tolist() for b in nodes.tolist() if find(a) == find(b)}
+    by_label = {(a, b) for a, ca in zip(nodes.tolist(), comp.tolist()) for b, cb in zip(nodes.tolist(), comp.tolist()) if ca == cb}
+    assert same_comp == by_label
+    first = [nodes[comp == c].min() for c in range(comp.max() + 1)]
+    assert first == sorted(first)  # numbered in order of their smallest node
+
+
+def test_band_keys_of_a_range_equal_those_columns() -> None:
+    sigs = np.random.default_rng(2).integers(0, 2**32, size=(50, 128), dtype=np.uint32)
+    band = Banding(64, 2)
+    full = band.keys(sigs, salt=3)
+    assert np.array_equal(band.keys(sigs, salt=3, first=8, last=12), full[:, 8:12])
+    assert full.dtype == np.uint64 and sigs.dtype == np.uint32  # the signatures were not widened in place
+
+
+def test_stream_copy_graph_verifies_in_chunks_with_the_same_edges(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = [" ".join(f"w{(i * 7919 + j * 104729) % 5003}" for j in range(120)) for i in range(30)]
+    texts = base + [t + " extra words at the end" for t in base[:10]] + [" ".join(t.split()[:90]) for t in base[10:20]]
+    whole = copies.copy_edges(copies.shingle_texts(texts))
+    monkeypatch.setattr(copies, "VERIFY_CHUNK", 3)  # several chunks
+    seen: list[int] = []
+    real = copies.candidate_chunks
+
+    def spy(pairs: np.ndarray, max_docs: int = 3) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = real(pairs, 3)
+        seen.extend(len(d) for d, _ in out)
+        return out
+
+    monkeypatch.setattr(copies, "candidate_chunks", spy)
+    n, edges, _ = copies.stream_copy_graph([texts[:25], texts[25:]], lambda docs: {i: texts[i] for i in docs.tolist()})
+    assert n == len(texts) and edges == whole and len(whole) == 20
+    assert list(edges) == sorted(edges) and len(seen) > 1 and max(seen) <= 3
