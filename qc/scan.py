@@ -342,9 +342,10 @@ class LazyLint:
 
     def start(self, items: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         global _worker_scanner
+        rules = self.rules()  # here first: a pack that fails must fail here, not in a worker's initializer
         use_pool = self.jobs > 1 and input_bytes(self.paths, self.config.exclude) >= PARALLEL_MIN_BYTES
         if not use_pool:
-            _worker_scanner = Scanner(self.rules(), self.config, self.options)
+            _worker_scanner = Scanner(rules, self.config, self.options)
             return map(_process, items)
         import multiprocessing
 
