@@ -40,6 +40,7 @@ class Article:
     body_offset: int = 0  # offset of `text` inside the decoded file (.md front matter)
     body_line: int = 1  # 1-based file line on which `text` starts
     has_bom: bool = False
+    record_offset: int | None = None  # byte offset of the .jsonl record's line (to re-read it alone)
 
     @property
     def ref(self) -> str:
@@ -209,6 +210,7 @@ def load_jsonl(
         line_no = first_line - 1
         pos = start
         while stop is None or pos < stop:
+            at = pos
             raw = handle.readline(max_bytes + 1)
             if not raw:
                 break
@@ -224,7 +226,10 @@ def load_jsonl(
                 raw = raw[3:]
             if not raw.strip():
                 continue
-            yield parse_record(raw, shown, line_no)
+            item = parse_record(raw, shown, line_no)
+            if isinstance(item, Article):
+                item.record_offset = at
+            yield item
 
 
 def skip_rest_of_line(handle: Any) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 import click
@@ -25,21 +25,6 @@ def _error(message: str) -> None:
 def _fail(message: str) -> NoReturn:
     _error(message)
     sys.exit(EXIT_ERROR)
-
-
-def _load(paths: Sequence[str]) -> tuple[list[Any], int]:
-    """Articles under the paths; each bad input is reported as one line."""
-    from qc.corpus import iter_articles
-
-    articles = []
-    errors = 0
-    for item in iter_articles(paths):
-        if isinstance(item, QcError):
-            _error(item.describe())
-            errors += 1
-        else:
-            articles.append(item)
-    return articles, errors
 
 
 def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -88,32 +73,94 @@ def render_clusters_text(clusters: Sequence[Any], articles: Any, total: int | No
 def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: str, fmt: str, merge_dir: str | None,
           jobs: int | None, engine: str, scheduler: str | None) -> None:
     """Find near-copies and same-story groups among articles (.txt, .md, .jsonl, folders)."""
-    import os
-
-    from qc.dedup import find_clusters
+    from qc.dedup.source import ArticleSource
 
     if scheduler is not None and engine != "dask":
         _fail("--scheduler needs --engine dask")
-    if engine == "dask":
-        from qc.dedup.dask_engine import dask_client, find_clusters_dask
-    articles, errors = _load(paths)
-    if not articles:
-        _fail("no articles were read")
-    if engine == "dask":
-        from qc.dedup.dask_engine import dask_client, find_clusters_dask
+    source = ArticleSource()  # holds where each article is; texts are re-read when needed
+    errors = 0
 
-        try:
-            with dask_client(scheduler, jobs) as client:
-                clusters = find_clusters_dask(articles, client, threshold=threshold, tier=tier, containment=containment)
-        except QcError as exc:
-            _fail(exc.describe())
-    else:
-        clusters = find_clusters(articles, threshold=threshold, tier=tier, containment=containment,
-                                 jobs=jobs or os.cpu_count() or 1)
-    _report(clusters, articles, len(articles), fmt, merge_dir)
+    def bad(exc: QcError) -> None:
+        nonlocal errors
+        _error(exc.describe())
+        errors += 1
+
+    try:
+        if engine == "dask":
+            clusters = _dedup_dask(source, source.read(paths, bad), scheduler, jobs, threshold, containment, tier)
+        else:
+            clusters = _dedup_local(source, source.read(paths, bad), paths, jobs, threshold, containment, tier)
+        _report(clusters, source, len(source), fmt, merge_dir)
+    except QcError as exc:  # Dask unavailable, or an input changed between the passes
+        _fail(exc.describe())
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if clusters else EXIT_CLEAN)
+
+
+STREAM_CHUNK = 4096  # texts signed at once (the only texts held during the first pass)
+PARALLEL_MIN_BYTES = 20_000_000  # below this, a process pool costs more than it saves
+
+
+def _chunks(articles: Iterator[Any]) -> Iterator[list[str]]:
+    buf: list[str] = []
+    for article in articles:
+        buf.append(article.text)
+        if len(buf) >= STREAM_CHUNK:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def _dedup_local(source: Any, first_pass: Iterator[Any], paths: Sequence[str], jobs: int | None,
+                 threshold: float, containment: float, tier: str) -> list[Any]:
+    """Both tiers holding signatures and fingerprints, not texts.
+
+    The copy tier signs the texts as the first pass streams them, and re-reads only the
+    candidates' texts for exact verification (copies.stream_copy_graph); a story-only run
+    just locates the articles. Clusters are then built over the ArticleSource, which
+    re-reads what representatives, story scoring and the report need.
+    """
+    import os
+
+    import numpy as np
+
+    from qc.corpus import discover
+    from qc.dedup import copies, find_clusters
+    from qc.dedup.cluster import components_of
+    from qc.dedup.source import Texts
+
+    graph = None
+    if tier in ("copies", "all"):
+        size = sum(p.stat().st_size for p in discover(paths) if not isinstance(p, QcError))
+        workers = (jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+        _, edges, _ = copies.stream_copy_graph(
+            _chunks(first_pass), lambda docs: Texts(source), threshold, containment, jobs=workers
+        )
+        groups = components_of(np.array(list(edges), dtype=np.int64).reshape(-1, 2))
+        graph = (edges, groups)
+    else:
+        for _ in first_pass:  # locate every article; nothing else is needed up front
+            pass
+    if not len(source):
+        _fail("no articles were read")
+    copy_graph = None if graph is None else (lambda texts, t, c: graph)
+    return find_clusters(source, threshold=threshold, tier=tier, containment=containment, copy_graph=copy_graph)
+
+
+def _dedup_dask(source: Any, first_pass: Iterator[Any], scheduler: str | None, jobs: int | None,
+                threshold: float, containment: float, tier: str) -> list[Any]:
+    """The copy tier on Dask. The texts are shipped to the workers, partition by
+    partition, from the ArticleSource (the client builds each partition's list)."""
+    from qc.dedup.dask_engine import dask_client, find_clusters_dask
+
+    for _ in first_pass:
+        pass
+    if not len(source):
+        _fail("no articles were read")
+    with dask_client(scheduler, jobs) as client:
+        return find_clusters_dask(source, client, threshold=threshold, tier=tier, containment=containment)
 
 
 def _report(clusters: Sequence[Any], articles: Any, total: int, fmt: str, merge_dir: str | None) -> None:
@@ -130,74 +177,6 @@ def _report(clusters: Sequence[Any], articles: Any, total: int, fmt: str, merge_
         except OSError as exc:
             _fail(f"{merge_dir}: cannot write merged stories: {exc.strerror or exc}")
         click.echo(f"wrote {len(written)} merged stories to {merge_dir}", err=True)
-
-
-STREAM_CHUNK = 4096
-PARALLEL_MIN_BYTES = 20_000_000  # below this, a process pool costs more than it saves
-
-
-def _copies_streaming(
-    paths: Sequence[str], threshold: float, containment: float, jobs: int | None
-) -> tuple[list[Any], dict[int, Any], int, int]:
-    """The copy tier holding signatures, not texts: (clusters, member articles by
-    index, number of articles, number of bad inputs)."""
-    import os
-
-    import numpy as np
-
-    from qc.corpus import discover, iter_articles
-    from qc.dedup import copies
-    from qc.dedup.cluster import clusters_from_edges, components_of, count_findings
-
-    errors = 0
-
-    def chunks() -> Any:
-        nonlocal errors
-        buf: list[str] = []
-        for item in iter_articles(paths):
-            if isinstance(item, QcError):
-                _error(item.describe())
-                errors += 1
-                continue
-            buf.append(item.text)
-            if len(buf) >= STREAM_CHUNK:
-                yield buf
-                buf = []
-        if buf:
-            yield buf
-
-    members: dict[int, Any] = {}
-
-    def fetch(indices: Any) -> dict[int, str]:
-        wanted = set(indices.tolist())
-        k = 0
-        for item in iter_articles(paths):
-            if isinstance(item, QcError):
-                continue
-            if k in wanted:
-                members[k] = item
-            k += 1
-        return {i: a.text for i, a in members.items()}
-
-    size = sum(p.stat().st_size for p in discover(paths) if not isinstance(p, QcError))
-    workers = (jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
-    total, edges, _ = copies.stream_copy_graph(chunks(), fetch, threshold, containment, jobs=workers)
-    if not total:
-        _fail("no articles were read")
-    groups = components_of(np.array(list(edges), dtype=np.int64).reshape(-1, 2))
-    memo: dict[int, int] = {}
-
-    def findings(i: int) -> int:
-        if i not in memo:
-            memo[i] = count_findings(members[i].text)
-        return memo[i]
-
-    sets = copies.TextSets({i: a.text for i, a in members.items()})  # type: ignore[arg-type]
-    clusters = clusters_from_edges(members, sets, edges, threshold, containment, findings, groups)  # type: ignore[arg-type]
-    clusters.sort(key=lambda c: (min(m.index for m in c.members), c.kind))
-    for k, c in enumerate(clusters, start=1):
-        c.id = k
-    return clusters, members, total, errors
 
 
 @click.group("index")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 
 from qc.corpus import Article
 from qc.dedup import copies, story
+from qc.dedup.source import Texts
 
 TIERS = ("copies", "stories", "all")
 
@@ -198,12 +200,13 @@ def clusters_from_edges(
         members = [Member(rep, articles[rep].ref, 1.0, 1.0)]
         rejected = []
         pairs: dict[tuple[int, int], dict[str, float]] = {}
+        held = _group_sets(sets, rep, group, edges)
         for i in group:
             if i == rep:
                 continue
             key = (min(i, rep), max(i, rep))
-            ov = edges.get(key) or copies.overlap(sets[key[0]], sets[key[1]])
-            small = min(len(sets[i]), len(sets[rep]))
+            ov = edges.get(key) or copies.overlap(held[key[0]], held[key[1]])
+            small = min(len(held[i]), len(held[rep]))
             if ov.is_copy(threshold, containment, small):
                 inside = ov.contained_a if key[0] == i else ov.contained_b
                 members.append(Member(i, articles[i].ref, ov.jaccard, inside))
@@ -217,6 +220,18 @@ def clusters_from_edges(
             sub = set(rejected)
             pending.extend(components_within(sub, edges))
     return out
+
+
+def _group_sets(sets: Sequence[Any], rep: int, group: Sequence[int], edges: dict[tuple[int, int], Any]) -> Sequence[Any]:
+    """The shingle sets one group's member-representative checks need. Sets computed from
+    texts (TextSets: the streaming and Dask paths) are made for this group only, in one
+    batch, and dropped with it, so a large corpus's sets are never all held at once."""
+    if not isinstance(sets, copies.TextSets):
+        return sets
+    held = copies.TextSets(sets.texts)
+    need = [i for i in group if i != rep and (min(i, rep), max(i, rep)) not in edges]
+    held.fill([rep, *need] if need else [])
+    return held
 
 
 def components_within(nodes: set[int], edges: dict[tuple[int, int], Any]) -> list[list[int]]:
@@ -236,7 +251,10 @@ def story_clusters(
     its first index): two groups merge only if the mean story score over all their cross
     pairs reaches the threshold, so one topical link cannot join two stories."""
     heads = [u[0] for u in units]
-    feats = [story.features(articles[h].text) for h in heads]
+    # Candidates come from compact fingerprints of every unit; the full features (the
+    # text's sentences) are derived again, from the re-read text, for candidates only.
+    cands = sorted(story.candidate_pairs_of([story.fingerprint(articles[h].text) for h in heads]))
+    feats = _Features(articles, heads)
     cache: dict[tuple[int, int], story.StoryScore] = {}
     lone: set[tuple[int, int]] = set()
 
@@ -247,7 +265,6 @@ def story_clusters(
         s = cache[key]
         return s if s.why != "lede" or key in lone else story.demoted(s)
 
-    cands = sorted(story.candidate_pairs(feats))
     for a, b in cands:
         score(a, b)
     lone = story.lone_lede_pairs({key: cache[key] for key in cands})
@@ -302,6 +319,29 @@ def story_clusters(
     return out
 
 
+FEATURE_CACHE = 1024  # units whose full story features are kept (LRU)
+
+
+class _Features:
+    """Story features of the units' heads, computed on first use, the last FEATURE_CACHE
+    kept: scoring a pair needs both texts' sentences, holding all of them would hold the
+    corpus. Candidate pairs come sorted, so one unit's pairs are mostly scored together."""
+
+    def __init__(self, articles: Sequence[Article], heads: Sequence[int], size: int = FEATURE_CACHE) -> None:
+        self.articles, self.heads, self.size = articles, heads, size
+        self._done: OrderedDict[int, story.StoryFeatures] = OrderedDict()
+
+    def __getitem__(self, unit: int) -> story.StoryFeatures:
+        got = self._done.get(unit)
+        if got is None:
+            got = self._done[unit] = story.features(self.articles[self.heads[unit]].text)
+            if len(self._done) > self.size:
+                self._done.popitem(last=False)
+        else:
+            self._done.move_to_end(unit)
+        return got
+
+
 def find_clusters(
     articles: Sequence[Article],
     threshold: float = copies.DEFAULT_THRESHOLD,
@@ -332,7 +372,7 @@ def find_clusters(
     out: list[Cluster] = []
     units: list[list[int]] = [[i] for i in range(len(articles))]
     if tier in ("copies", "all"):
-        texts = [a.text for a in articles]
+        texts = Texts(articles)  # a view: an ArticleSource re-reads texts on access
         if copy_graph is None:
             batch = copies.shingle_texts(texts, jobs=jobs)
             copy_groups = copy_clusters(articles, batch, threshold, containment, findings)

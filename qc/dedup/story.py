@@ -10,6 +10,7 @@ chrF scores it). Articles that only share a topic share common words ("president
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,8 @@ class StoryFeatures:
         return [t for t, w in self.terms.items() if w >= 7.0 - RARE_ZIPF]
 
 
-def features(text: str) -> StoryFeatures:
+def content_terms(text: str) -> tuple[dict[str, float], frozenset[str]]:
+    """Content words (with their rarity weight, in text order) and numbers of a text."""
     fixed = normalize(text) if not text.isascii() else text.lower()
     terms: dict[str, float] = {}
     for m in _WORD.finditer(fixed):
@@ -86,7 +88,32 @@ def features(text: str) -> StoryFeatures:
             continue
         if word not in terms:
             terms[word] = rarity(word)
-    numbers = frozenset(_number_key(n) for n in _NUMBER.findall(text))
+    return terms, frozenset(_number_key(n) for n in _NUMBER.findall(text))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What candidate generation needs of an article, and no more: its rare terms and its
+    numbers (interned strings, shared between articles). A few hundred bytes where the
+    features hold the whole text as sentences, so a large corpus keeps one per article."""
+
+    rare_terms: tuple[str, ...]
+    numbers: tuple[str, ...]
+
+
+def fingerprint(text: str) -> Fingerprint:
+    terms, numbers = content_terms(text)
+    return _fingerprint(terms, numbers)
+
+
+def _fingerprint(terms: dict[str, float], numbers: frozenset[str]) -> Fingerprint:
+    # same order as StoryFeatures.rare_terms and iteration over the numbers' frozenset
+    rare = tuple(sys.intern(t) for t, w in terms.items() if w >= 7.0 - RARE_ZIPF)
+    return Fingerprint(rare, tuple(sys.intern(n) for n in numbers))
+
+
+def features(text: str) -> StoryFeatures:
+    terms, numbers = content_terms(text)
     sentences = [s for s in split_sentences(text) if len(s) >= 20]
     lede = " ".join(sentences[:LEDE_SENTENCES])
     lede_terms: dict[str, float] = {}
@@ -230,23 +257,30 @@ def demoted(s: StoryScore) -> StoryScore:
 
 
 def candidate_pairs(feats: Sequence[StoryFeatures], min_shared: float = 12.0, max_df: float = 0.05) -> set[tuple[int, int]]:
+    """candidate_pairs_of() for full features."""
+    return candidate_pairs_of([_fingerprint(f.terms, f.numbers) for f in feats], min_shared, max_df)
+
+
+def candidate_pairs_of(
+    prints: Sequence[Fingerprint], min_shared: float = 12.0, max_df: float = 0.05
+) -> set[tuple[int, int]]:
     """Pairs that share enough rare terms (summed rarity) to be worth scoring.
 
     Inverted index over rare terms; a term in more than `max_df` of the articles (and
     more than 20) is a topic word, not a story word, and does not make candidates.
     """
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(feats):
+    for i, f in enumerate(prints):
         for term in f.rare_terms:
             postings[term].append(i)
         for num in f.numbers:
             postings["#" + num].append(i)
-    limit = max(20, int(max_df * len(feats)))
+    limit = max(20, int(max_df * len(prints)))
     shared: dict[tuple[int, int], float] = defaultdict(float)
     for term, docs in postings.items():
         if len(docs) < 2 or len(docs) > limit:
             continue
-        weight = 3.0 if term.startswith("#") else feats[docs[0]].terms.get(term, 1.0)
+        weight = 3.0 if term.startswith("#") else rarity(term)  # = the term's weight in StoryFeatures.terms
         for x in range(len(docs)):
             for y in range(x + 1, len(docs)):
                 shared[(docs[x], docs[y])] += weight
@@ -261,4 +295,4 @@ def story_fingerprint(f: StoryFeatures, size: int = 32) -> list[str]:
     return out
 
 
-__all__ = ["StoryFeatures", "StoryScore", "features", "score_pair", "candidate_pairs"]
+__all__ = ["Fingerprint", "StoryFeatures", "StoryScore", "candidate_pairs", "candidate_pairs_of", "features", "fingerprint", "score_pair"]
