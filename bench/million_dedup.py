@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import random
 import resource
 import time
 from collections.abc import Callable
@@ -66,15 +65,42 @@ def _init(model: Model, rate: float) -> None:
 # -- the synthetic corpus: article k from k alone ------------------------------------------
 
 
+EDITS = ("truncate", "boilerplate", "typos")
+
+
+def _uniform(h: np.ndarray) -> np.ndarray:
+    return (h >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def _planted(ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(is a copy, its hash) of each article number, from the number alone."""
+    with np.errstate(over="ignore"):
+        h = _mix(ks.astype(np.uint64) * np.uint64(1_000_003) + np.uint64(17))
+    return (ks > 10) & (_uniform(h) < _rate), h
+
+
+def sources(ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(original, edit number into EDITS or -1) of each article: a copy is of an original
+    1-5000 articles earlier (the nearest original at or below the drawn one)."""
+    ks = np.asarray(ks, dtype=np.int64)
+    copy, h = _planted(ks)
+    with np.errstate(over="ignore"):
+        h2 = _mix(h ^ np.uint64(0x5851F42D4C957F2D))
+    back = 1 + (h2 % np.maximum(np.minimum(ks, 5000), 1).astype(np.uint64)).astype(np.int64)
+    orig = np.where(copy, ks - back, ks)
+    while True:  # copies are of originals
+        bad = copy & _planted(orig)[0]
+        if not bad.any():
+            break
+        orig[bad] -= 1
+    edit = np.where(copy, (_mix(h2) % np.uint64(3)).astype(np.int64), -1)
+    return orig, edit
+
+
 def source_of(k: int) -> tuple[int, str | None]:
     """(original index, edit) of article k: (k, None) for an original."""
-    rng = random.Random(k * 1_000_003 + 17)
-    if k > 10 and rng.random() < _rate:
-        orig = k - rng.randint(1, min(k, 5000))
-        while source_of(orig)[1] is not None:  # copies are of originals
-            orig -= 1
-        return orig, rng.choice(["truncate", "boilerplate", "typos"])
-    return k, None
+    orig, edit = sources(np.array([k]))
+    return int(orig[0]), EDITS[int(edit[0])] if edit[0] >= 0 else None
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -92,7 +118,7 @@ def bodies(origs: list[int]) -> list[str]:
         lengths = (300 + _mix(o * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)) % np.uint64(150)).astype(np.int64)
         owner = np.repeat(o, lengths)
         pos = np.arange(int(lengths.sum()), dtype=np.uint64) - np.repeat((np.cumsum(lengths) - lengths).astype(np.uint64), lengths)
-        u = (_mix(owner * np.uint64(0x100000001B3) + pos + np.uint64(7)) >> np.uint64(11)).astype(np.float64) * 2.0**-53
+        u = _uniform(_mix(owner * np.uint64(0x100000001B3) + pos + np.uint64(7)))
     words = _vocab[_table[(u * len(_table)).astype(np.int64)]].tolist()
     out, at = [], 0
     for n in lengths.tolist():
@@ -102,22 +128,31 @@ def bodies(origs: list[int]) -> list[str]:
 
 
 def edited(body: str, k: int, edit: str) -> str:
-    erng = random.Random(k)
+    """Copy k of an original body: truncated to 60-90%, boilerplate appended, or 2% of
+    its words longer than 3 letters losing their last letter (draws: hashes of k)."""
+    with np.errstate(over="ignore"):
+        seed = _mix(np.array([k], dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93) + np.uint64(3))
     if edit == "truncate":
         words = body.split(" ")
-        return " ".join(words[: int(len(words) * erng.uniform(0.6, 0.9))])
+        return " ".join(words[: int(len(words) * (0.6 + 0.3 * float(_uniform(seed)[0])))])
     if edit == "boilerplate":
         return body + "\n\n" + BOILER
-    return " ".join(w[:-1] if erng.random() < 0.02 and len(w) > 3 else w for w in body.split(" "))
+    words = body.split(" ")
+    with np.errstate(over="ignore"):
+        u = _uniform(_mix(seed + np.arange(len(words), dtype=np.uint64)))
+    for i in np.flatnonzero(u < 0.02).tolist():
+        if len(words[i]) > 3:
+            words[i] = words[i][:-1]
+    return " ".join(words)
 
 
 def texts_of(ks: list[int], chunk: int = 1024) -> list[str]:
     out: list[str] = []
     for at in range(0, len(ks), chunk):  # bounded temporaries: ~1024 x 400 words at a time
         part = ks[at : at + chunk]
-        sources = [source_of(k) for k in part]
-        made = bodies([o for o, _ in sources])
-        out += [t if e is None else edited(t, k, e) for t, k, (_, e) in zip(made, part, sources)]
+        origs, edits = sources(np.array(part, dtype=np.int64))
+        made = bodies(origs.tolist())
+        out += [t if e < 0 else edited(t, k, EDITS[e]) for t, k, e in zip(made, part, edits.tolist())]
     return out
 
 
@@ -168,7 +203,9 @@ def _truth_range(bounds: tuple[int, int]) -> tuple[list[tuple[int, int]], int, f
     the number planted, and the worker's peak MB."""
     from qc.dedup import copies
 
-    planted = [(source_of(k)[0], k) for k in range(*bounds) if source_of(k)[1] is not None]
+    ks = np.arange(*bounds)
+    origs, edits = sources(ks)
+    planted = list(zip(origs[edits >= 0].tolist(), ks[edits >= 0].tolist()))
     both = copies.TextSets(texts_of([o for o, _ in planted] + [k for _, k in planted]))
     both.fill(range(2 * len(planted)))
     qualifying = []
@@ -187,6 +224,7 @@ class Run:
     n: int
     jobs: int
     wall: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # the parent's CPU time in each step
     parent_peak: dict[str, float] = field(default_factory=dict)
     worker_peak: dict[int, float] = field(default_factory=dict)
     gen_cpu: float = 0.0  # generating texts, workers and parent
@@ -195,9 +233,10 @@ class Run:
 
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
         reset_peak()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         self.wall[name] = time.perf_counter() - t0
+        self.cpu[name] = time.process_time() - c0
         self.parent_peak[name] = peak_mb()
         return out
 
@@ -243,11 +282,14 @@ def verify_and_cluster(run: Run, pairs: np.ndarray) -> tuple[dict[tuple[int, int
         found = copies.verify_pairs(part, sets, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
         groups = components_of(np.array(list(found), dtype=np.int64).reshape(-1, 2))
         members = {i: Article(f"synthetic/{i}.txt", texts[i]) for g in groups for i in g}
-        clusters += clusters_from_edges(members, sets, found, copies.DEFAULT_THRESHOLD,  # type: ignore[arg-type]
+        # the chunk's sets, made once above: a plain mapping, so that clusters_from_edges
+        # uses them as they are (given TextSets, it re-makes them group by group)
+        held = {i: sets[i] for i in ks}
+        clusters += clusters_from_edges(members, held, found, copies.DEFAULT_THRESHOLD,  # type: ignore[arg-type]
                                         copies.DEFAULT_CONTAINMENT, lambda i: 0, groups)
         edges.update(found)
         run.info["candidate_docs"] += len(ks)
-        del texts, sets, members  # before the next chunk's are made
+        del texts, sets, held, members  # before the next chunk's are made
     return edges, clusters
 
 
@@ -263,9 +305,11 @@ def accuracy(pool: Any, n: int, clusters: list[Any], edges: dict[tuple[int, int]
         true += len(qualifying)
         found += sum(o in cluster_of and cluster_of.get(o) == cluster_of.get(k) for o, k in qualifying)
         peaks.append(mb)
-    links = [(m.index, c.representative) for c in clusters for m in c.members if m.index != c.representative]
-    right = sum(source_of(i)[0] == source_of(r)[0] for i, r in links)
-    wrong_edges = sum(1 for i, j in edges if source_of(i)[0] != source_of(j)[0])
+    links = np.array([(m.index, c.representative) for c in clusters for m in c.members if m.index != c.representative],
+                     dtype=np.int64).reshape(-1, 2)
+    right = int(np.count_nonzero(sources(links[:, 0])[0] == sources(links[:, 1])[0]))
+    ends = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
+    wrong_edges = int(np.count_nonzero(sources(ends[:, 0])[0] != sources(ends[:, 1])[0]))
     return {"planted": planted, "true": true, "found": found, "links": len(links), "right": right,
             "wrong_edges": wrong_edges, "truth_worker_mb": max(peaks, default=0.0)}
 
@@ -274,21 +318,24 @@ def report(run: Run, acc: dict[str, Any], edges: int, clusters: int) -> list[tup
     w, n = run.wall, run.n
     total = sum(w.values())
     gen_wall_share = w["sign"] * run.gen_cpu / max(run.gen_cpu + run.sign_cpu, 1e-9)
-    dedup_cpu_parent = w["candidates"] + w["verify"] - (run.gen_cpu - run.info["gen_cpu_workers"])
+    regen = run.gen_cpu - run.info["gen_cpu_workers"]
+    dedup_cpu_parent = run.cpu["candidates"] + run.cpu["verify"] - regen
     total_peak = max(run.parent_peak.values()) + sum(run.worker_peak.values())
     return [
         ("articles", f"{n:,}"),
         ("planted copies (qualifying)", f"{acc['planted']:,} ({acc['true']:,})"),
         ("pass 1: generate + shingle + sign", f"{w['sign']:.1f} s wall on {run.jobs} workers; CPU: generating "
          f"{run.info['gen_cpu_workers']:.1f} s, qc signing {run.sign_cpu:.1f} s ({n / run.sign_cpu:,.0f} articles/s per core)"),
-        ("LSH candidates", f"{w['candidates']:.1f} s  ({run.info['candidates']:,} pairs, bands {run.info['banding']}, "
+        ("LSH candidates", f"{w['candidates']:.1f} s wall, {run.cpu['candidates']:.1f} s CPU  ({run.info['candidates']:,} pairs, bands {run.info['banding']}, "
          f"4 at a time; {run.info['plausible']:,} pass the signature check)"),
-        ("re-generate + verify + cluster", f"{w['verify']:.1f} s  ({run.info['candidate_docs']:,} texts, {edges:,} copy edges, "
-         f"{clusters:,} clusters; re-generating {run.gen_cpu - run.info['gen_cpu_workers']:.1f} s CPU of that)"),
+        ("re-generate + verify + cluster", f"{w['verify']:.1f} s wall, {run.cpu['verify']:.1f} s CPU  ({run.info['candidate_docs']:,} texts, {edges:,} copy edges, "
+         f"{clusters:,} clusters; re-generating {regen:.1f} s CPU of that)"),
         ("total (wall)", f"{total:.1f} s  ({n / total:,.0f} articles/s)"),
-        ("  generating the corpus", f"{run.gen_cpu:.1f} s CPU (~{gen_wall_share + run.gen_cpu - run.info['gen_cpu_workers']:.1f} s of the wall time)"),
-        ("  qc dedup", f"{run.sign_cpu:.1f} s CPU signing + {dedup_cpu_parent:.1f} s in the parent "
-         f"(~{total - gen_wall_share - (run.gen_cpu - run.info['gen_cpu_workers']):.1f} s of the wall time)"),
+        ("  generating the corpus", f"{run.gen_cpu:.1f} s CPU (~{gen_wall_share + regen:.1f} s of the wall time)"),
+        ("  qc dedup", f"{run.sign_cpu:.1f} s CPU signing (workers) + {dedup_cpu_parent:.1f} s CPU in the parent "
+         f"(~{total - gen_wall_share - regen:.1f} s of the wall time)"),
+        ("  idle 2-core estimate", f"{(run.gen_cpu - regen + run.sign_cpu) / run.jobs + run.cpu['candidates'] + run.cpu['verify']:.1f} s "
+         f"(pass 1 CPU / {run.jobs} + the parent's CPU), of which qc {run.sign_cpu / run.jobs + dedup_cpu_parent:.1f} s"),
         ("peak RSS, parent by step", ", ".join(f"{k} {v:.0f} MB" for k, v in run.parent_peak.items())),
         ("peak RSS, workers", " + ".join(f"{v:.0f}" for v in run.worker_peak.values()) + " MB"),
         ("peak RSS, total (parent + workers)", f"{total_peak:,.0f} MB"),

@@ -242,3 +242,55 @@ def test_verbose_add_prints_one_line_per_article_whatever_its_name(tmp_path: Pat
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert len(lines) == 2 and lines[0].endswith("odd\\nadded forged.txt")
+
+
+# -- segmented keys (log-structured: sorted segments, merged FANOUT at a time) ------------
+
+
+def test_many_small_batches_merge_segments_and_answer_as_one_batch(tmp_path: Path, corpus: list[Article]) -> None:
+    with Index(tmp_path / "one.db", create=True) as one:
+        one.add(corpus)
+        want = one.query(corpus[:12])
+    with Index(tmp_path / "many.db", create=True) as many:
+        sizes = []
+        for a in corpus:  # one segment per article: the merges run many times
+            many.add([a])
+            sizes.append(int(many.stats()["segments"]))
+        assert many.check() == []
+        assert many.query(corpus[:12]) == want
+        assert max(sizes) < len(corpus) and sizes[-1] < ix_mod.FANOUT * 2  # merged, not one per batch
+        segs = many.db.execute("SELECT rows FROM segments").fetchall()
+        classes = [ix_mod._size_class(r) for (r,) in segs]
+        assert all(classes.count(c) < ix_mod.FANOUT for c in classes)
+        # every article's keys are still there after the merges, once each
+        assert many.db.execute("SELECT COUNT(DISTINCT doc) FROM bands").fetchone()[0] == len(corpus)
+        assert many.stats()["band_keys"] == many.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+
+
+def test_a_text_already_in_any_segment_or_twice_in_a_batch_is_skipped(tmp_path: Path, corpus: list[Article]) -> None:
+    with Index(tmp_path / "ix.db", create=True) as ix:
+        for a in corpus[:10]:
+            ix.add([a])
+        renamed = [Article(f"again/{a.ref}", a.text) for a in corpus[:10]]
+        assert ix.add(renamed + corpus[10:12] + corpus[10:12]) == (2, 12)
+        assert ix.check() == [] and len(ix.refs()) == 12
+        found = ix.query(renamed[:1])[0]
+        assert [(m.kind, m.ref) for m in found[:1]] == [("duplicate", corpus[0].ref)]
+
+
+def test_check_reports_a_segment_list_that_does_not_match(tmp_path: Path, corpus: list[Article]) -> None:
+    with Index(tmp_path / "ix.db", create=True) as ix:
+        ix.add(corpus[:5])
+        ix.db.execute("UPDATE segments SET rows = rows + 1")
+        assert ix.check() == ["key segments do not match their list"]
+
+
+def test_version_1_index_is_refused_with_a_rebuild_hint(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    Index(db, create=True).close()
+    con = sqlite3.connect(db)
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(IndexDbError, match="rebuild the index"):
+        Index(db)
