@@ -155,3 +155,14 @@ def test_fingerprint_candidates_equal_feature_candidates() -> None:
     assert by_features and story.candidate_pairs_of([story.fingerprint(t) for t in texts]) == by_features
     fp = story.fingerprint(texts[0])
     assert len(fp.rare_terms) < len(story.features(texts[0]).terms)
+
+
+def test_jobs_pool_gives_the_same_groups(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-j 2` signs the streamed chunks in a process pool: the same output as `-j 1`."""
+    monkeypatch.setattr(dedup_cmd, "PARALLEL_MIN_BYTES", 0)  # the pool even for this small file
+    monkeypatch.setattr(dedup_cmd, "STREAM_CHUNK", 200)
+    args = [str(corpus), "--tier", "copies", "--format", "json"]
+    one = CliRunner().invoke(dedup, [*args, "-j", "1"])
+    two = CliRunner().invoke(dedup, [*args, "-j", "2"])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout and json.loads(one.stdout)["clusters"]
