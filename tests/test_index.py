@@ -294,3 +294,13 @@ def test_version_1_index_is_refused_with_a_rebuild_hint(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(IndexDbError, match="rebuild the index"):
         Index(db)
+
+
+def test_tampered_segment_list_is_an_error_not_a_crash(tmp_path: Path, corpus: list[Article]) -> None:
+    with Index(tmp_path / "ix.db", create=True) as ix:
+        ix.add(corpus[:3])
+        ix.db.execute("UPDATE segments SET rows = 'x) OR 1=1 --'")
+        with pytest.raises(IndexDbError, match="malformed key segment list"):
+            ix.query(corpus[:1])
+        with pytest.raises(IndexDbError, match="malformed key segment list"):
+            ix.add(corpus[3:5])

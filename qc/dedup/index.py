@@ -469,8 +469,15 @@ class Index:
             self._compact()
         return done
 
+    def _segments(self) -> list[tuple[int, int]]:
+        """(segment, rows) of every key segment, checked: the numbers go into SQL text."""
+        segs = self.db.execute("SELECT seg, rows FROM segments ORDER BY seg").fetchall()
+        if not all(isinstance(seg, int) and isinstance(rows, int) and rows >= 0 for seg, rows in segs):
+            raise IndexDbError(self.path, "malformed key segment list in the index; rebuild it")
+        return segs
+
     def _segment_ids(self) -> list[int]:
-        return [s for (s,) in self.db.execute("SELECT seg FROM segments ORDER BY seg")]
+        return [seg for seg, _ in self._segments()]
 
     def _present(self, segs: list[int], digests: list[bytes]) -> set[bytes]:
         """The digests among `digests` that are indexed already (content-hash keys, then the
@@ -496,7 +503,7 @@ class Index:
         class holds FANOUT: every key is rewritten about once per class it passes."""
         while True:
             classes: dict[int, list[tuple[int, int]]] = {}
-            for seg, rows in self.db.execute("SELECT seg, rows FROM segments ORDER BY seg"):
+            for seg, rows in self._segments():
                 classes.setdefault(_size_class(rows), []).append((seg, rows))
             full = [group for group in classes.values() if len(group) >= FANOUT]
             if not full:
