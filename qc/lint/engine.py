@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 
 from qc.finding import Finding
 from qc.lint.document import Document
@@ -67,11 +67,12 @@ class Linter:
         # Matchers whose check() runs on every text (they name no trigger literals).
         self.untriggered: list[int] = [i for i, m in enumerate(self.matchers) if m.triggers() is None]
 
-    def build_automaton(self) -> ahocorasick.Automaton | None:
+    def build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
         """One automaton for every literal and trigger of every rule.
 
-        The automaton stores small ints (an index into `self.entries`), so building and
-        matching stay in C and start-up does not pay for a Python object per phrase.
+        ahocorasick_rs (Rust) reports every overlapping match as (phrase number, start, end),
+        in the order of their ends, the longer first when two end together; its DFA scans
+        the text about twice as fast as pyahocorasick did, and a hit costs no arithmetic.
         """
         by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
         for index, matcher in enumerate(self.matchers):
@@ -81,24 +82,22 @@ class Linter:
                 by_phrase[phrase].append((WORD_LITERAL, index, payload))
             for trigger in self.automaton_triggers.get(index, ()):
                 by_phrase[trigger].append((TRIGGER, index, None))
-        # Per phrase: its length, the matchers it triggers, and what each hit does, in the
-        # order the rules were given: (whole word only?, collector slot or -1, matcher, payload).
+        # Per phrase: the matchers it triggers, and what each hit does, in the order the rules
+        # were given: (whole word only?, collector slot or -1, matcher, payload).
         slots = {index: slot for slot, index in enumerate(self.collectors)}
-        self.entries: list[tuple[int, tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
+        self.entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
+        by_phrase.pop("", None)  # matches nowhere (pyahocorasick ignored it; ahocorasick_rs refuses it)
         if not by_phrase:
             return None
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for phrase, values in by_phrase.items():
-            automaton.add_word(phrase, len(self.entries))
+        for values in by_phrase.values():
             triggered = tuple(index for role, index, _ in values if role == TRIGGER)
             calls = tuple(
                 (role == WORD_LITERAL, slots.get(index, -1) if role == WORD_LITERAL else -1, self.matchers[index], payload)
                 for role, index, payload in values
                 if role != TRIGGER
             )
-            self.entries.append((len(phrase), triggered, calls))
-        automaton.make_automaton()
-        return automaton
+            self.entries.append((triggered, calls))
+        return ahocorasick_rs.AhoCorasick(list(by_phrase), implementation=ahocorasick_rs.Implementation.DFA)
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:
         doc = Document(text, metadata)
@@ -125,13 +124,12 @@ class Linter:
         size = len(low)
         extend = findings.extend
         collected: list[list[tuple[int, int, Any]]] = [[] for _ in self.collectors]
-        for last, entry_index in self.automaton.iter(low):
-            length, triggered, calls = entries[entry_index]
+        for entry_index, start, end in self.automaton.find_matches_as_indexes(low, overlapping=True):
+            triggered, calls = entries[entry_index]
             if triggered:
                 to_check.update(triggered)
             if not calls:
                 continue
-            start, end = last - length + 1, last + 1
             whole = None
             for word_only, slot, matcher, payload in calls:
                 if word_only:

@@ -25,8 +25,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick_rs
+
 from qc.finding import Edit, Finding
-from qc.lint.document import Document
+from qc.lint.document import Document, is_word_char
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, load_entries
 
@@ -112,15 +114,26 @@ class Acronym(RuleKind):
                     self.no_article.setdefault(f"the {form.lower()}", []).append((form, entry))
 
 
+        # `foreign` matches the acronyms as written, in one case-sensitive pass of its own
+        # (built on first use, never pickled): a hit must equal the acronym exactly, and the
+        # lowercase forms in the shared pass would stop inside every word holding "ce" or "omi".
+        self._acronyms: list[str] = sorted({acr for found in self.foreign.values() for acr, _ in found})
+        self._automaton: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_automaton"] = None
+        return state
+
     # -- engine hooks -----------------------------------------------------------------------
     def word_literals(self) -> Iterable[tuple[str, Any]]:
-        if self.mode == "foreign":
-            return self.foreign.items()
         if self.mode == "article":
             return self.no_article.items()
         return ()
 
     def triggers(self) -> Iterable[str] | None:
+        if self.mode == "foreign":
+            return None if self._acronyms else ()
         return ["("] if self.mode == "mismatch" else ()
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
@@ -134,6 +147,9 @@ class Acronym(RuleKind):
         return self.article_hit(doc, start, end, payload)
 
     def check(self, doc: Document) -> Iterator[Finding]:
+        if self.mode == "foreign":
+            yield from self.foreign_acronyms(doc)
+            return
         if self.mode != "mismatch":
             return
         text = doc.text
@@ -213,6 +229,22 @@ class Acronym(RuleKind):
         return initials != acr and acr in rotations(initials)
 
     # -- foreign ----------------------------------------------------------------------------
+    def foreign_acronyms(self, doc: Document) -> Iterator[Finding]:
+        """Every whole-word occurrence of a foreign acronym as written, in text order (by
+        end), each judged once with all acronyms of its lowercase form."""
+        automaton = self._automaton
+        if automaton is None:
+            automaton = self._automaton = ahocorasick_rs.AhoCorasick(self._acronyms, implementation=ahocorasick_rs.Implementation.DFA)
+        low = doc.lower
+        size = len(low)
+        acronyms = self._acronyms
+        for index, start, end in automaton.find_matches_as_indexes(doc.text, overlapping=True):
+            acr = acronyms[index]
+            # whole words by the engine's test: on the lowercase copy
+            if (start and is_word_char(low[start - 1])) or (end < size and is_word_char(low[end])):
+                continue
+            yield from self.on_word(doc, start, end, self.foreign[acr.lower()])
+
     def foreign_hit(self, doc: Document, start: int, end: int, payload: list[tuple[str, Entry]]) -> Iterator[Finding]:
         found = doc.text[start:end]
         for acr, entry in payload:
