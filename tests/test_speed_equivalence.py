@@ -102,3 +102,21 @@ def test_closing_quote_regex_equals_the_lookbehind_first_form(rules) -> None:  #
         assert [(m.span(), m.span("q")) for m in new.finditer(text)] == expected, text
         seen += len(expected)
     assert seen > 20
+
+
+def test_quote_balance_shortcut_changes_nothing(rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Paragraphs whose quote marks pair up skip the mark-by-mark walk; with the shortcut
+    off, the same findings on random quote soups (paragraph breaks included)."""
+    import random
+
+    import qc.lint.kinds.quotes as quotes
+
+    linter = Linter([r for r in rules if r.id == "MT403"])
+    rng = random.Random(3)
+    pieces = ["“", "”", '"', "word ", "said. ", "\n\n", "“a” ", '"b" ']
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(400)]
+    fast = [[(f.start, f.end, f.message) for f in linter.lint(t)] for t in texts]
+    monkeypatch.setattr(quotes, "balanced", lambda paragraph: False)
+    slow = [[(f.start, f.end, f.message) for f in linter.lint(t)] for t in texts]
+    assert fast == slow
+    assert sum(map(len, slow)) > 100 and sum(not found for found in slow) > 20

@@ -85,7 +85,7 @@ class Linter:
         # Per phrase: the matchers it triggers, and what each hit does, in the order the rules
         # were given: (whole word only?, collector slot or -1, matcher, payload).
         slots = {index: slot for slot, index in enumerate(self.collectors)}
-        self.entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
+        self.entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...], int, Any]] = []
         by_phrase.pop("", None)  # matches nowhere (pyahocorasick ignored it; ahocorasick_rs refuses it)
         if not by_phrase:
             return None
@@ -96,7 +96,11 @@ class Linter:
                 for role, index, payload in values
                 if role != TRIGGER
             )
-            self.entries.append((triggered, calls))
+            # A phrase that only one collecting kind takes (most name words) skips the general loop.
+            if not triggered and len(calls) == 1 and calls[0][0] and calls[0][1] >= 0:
+                self.entries.append(((), (), calls[0][1], calls[0][3]))
+            else:
+                self.entries.append((triggered, calls, -1, None))
         return ahocorasick_rs.AhoCorasick(list(by_phrase), implementation=ahocorasick_rs.Implementation.DFA)
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:
@@ -121,29 +125,37 @@ class Linter:
         assert self.automaton is not None
         entries = self.entries
         low = doc.lower
-        size = len(low)
+        # padded[start] is the character before a hit, padded[end + 1] the one after; the
+        # text's ends count as spaces.
+        padded = " " + low + " "
         extend = findings.extend
         collected: list[list[tuple[int, int, Any]]] = [[] for _ in self.collectors]
         for entry_index, start, end in self.automaton.find_matches_as_indexes(low, overlapping=True):
-            triggered, calls = entries[entry_index]
+            triggered, calls, slot, payload = entries[entry_index]
+            if slot >= 0:
+                # The common case, one collecting kind's word: is_word_char inlined, the
+                # character after first (a word inside a longer one usually goes on).
+                after = padded[end + 1]
+                if after.isalnum() or after == "_":
+                    continue
+                before = padded[start]
+                if not (before.isalnum() or before == "_"):
+                    collected[slot].append((start, end, payload))
+                continue
             if triggered:
                 to_check.update(triggered)
-            if not calls:
-                continue
             whole = None
-            for word_only, slot, matcher, payload in calls:
+            for word_only, call_slot, matcher, call_payload in calls:
                 if word_only:
                     if whole is None:
-                        # is_word_char inlined: this runs for every hit of a word literal
-                        before = low[start - 1] if start else " "
-                        after = low[end] if end < size else " "
+                        before, after = padded[start], padded[end + 1]
                         whole = not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
                     if not whole:
                         continue
-                    if slot >= 0:
-                        collected[slot].append((start, end, payload))
+                    if call_slot >= 0:
+                        collected[call_slot].append((start, end, call_payload))
                         continue
-                extend(matcher.on_literal(doc, start, end, payload))
+                extend(matcher.on_literal(doc, start, end, call_payload))
         for slot, hits in enumerate(collected):
             if hits:
                 extend(self.matchers[self.collectors[slot]].on_words(doc, hits))
