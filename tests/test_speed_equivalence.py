@@ -120,3 +120,14 @@ def test_quote_balance_shortcut_changes_nothing(rules, monkeypatch: pytest.Monke
     slow = [[(f.start, f.end, f.message) for f in linter.lint(t)] for t in texts]
     assert fast == slow
     assert sum(map(len, slow)) > 100 and sum(not found for found in slow) > 20
+
+
+def test_lone_surrogates_change_no_match(rules) -> None:  # type: ignore[no-untyped-def]
+    """ahocorasick_rs takes UTF-8, which cannot hold a lone surrogate (JSON can): the text is
+    searched with a stand-in, and the literals on either side are found as without it."""
+    linter = Linter(rules)
+    clean = "He went to the OTAN summit. “a apple” and the the Organization of cooperation from Shanghai."
+    for broken in (clean.replace(" summit", "\ud800summit"), "\udfff" + clean, clean + "\ud800"):
+        expected = {(f.rule, f.text) for f in linter.lint(clean)}
+        assert {(f.rule, f.text) for f in linter.lint(broken)} == expected
+    assert {"MT112", "MT701", "MT501"} <= {f.rule for f in linter.lint(clean)}

@@ -16,6 +16,7 @@ from typing import Any
 import ahocorasick_rs
 
 from qc.finding import Finding
+from qc.lint.automaton import find_all
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind
 from qc.lint.rule import Rule
@@ -63,6 +64,7 @@ class Linter:
         # Matchers that take their whole-word hits as one list per text (`collects_words`):
         # the literal pass appends (start, end, payload) instead of making a call per hit.
         self.collectors: list[int] = [i for i, m in enumerate(self.matchers) if m.collects_words]
+        self.placeholder = "\x00"  # stands in for lone surrogates (see find_all); no phrase holds it
         self.automaton = self.build_automaton()
         # Matchers whose check() runs on every text (they name no trigger literals).
         self.untriggered: list[int] = [i for i, m in enumerate(self.matchers) if m.triggers() is None]
@@ -87,6 +89,7 @@ class Linter:
         slots = {index: slot for slot, index in enumerate(self.collectors)}
         self.entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...], int, Any]] = []
         by_phrase.pop("", None)  # matches nowhere (pyahocorasick ignored it; ahocorasick_rs refuses it)
+        self.placeholder = next(c for c in map(chr, range(32)) if not any(c in phrase for phrase in by_phrase))
         if not by_phrase:
             return None
         for values in by_phrase.values():
@@ -130,7 +133,7 @@ class Linter:
         padded = " " + low + " "
         extend = findings.extend
         collected: list[list[tuple[int, int, Any]]] = [[] for _ in self.collectors]
-        for entry_index, start, end in self.automaton.find_matches_as_indexes(low, overlapping=True):
+        for entry_index, start, end in find_all(self.automaton, low, self.placeholder):
             triggered, calls, slot, payload = entries[entry_index]
             if slot >= 0:
                 # The common case, one collecting kind's word: is_word_char inlined, the

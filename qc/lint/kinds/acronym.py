@@ -28,6 +28,7 @@ from typing import Any
 import ahocorasick_rs
 
 from qc.finding import Edit, Finding
+from qc.lint.automaton import find_all
 from qc.lint.document import Document, is_word_char
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, load_entries
@@ -234,11 +235,12 @@ class Acronym(RuleKind):
         end), each judged once with all acronyms of its lowercase form."""
         automaton = self._automaton
         if automaton is None:
+            # no acronym holds a control character: find_all's stand-in for a lone surrogate
             automaton = self._automaton = ahocorasick_rs.AhoCorasick(self._acronyms, implementation=ahocorasick_rs.Implementation.DFA)
         low = doc.lower
         size = len(low)
         acronyms = self._acronyms
-        for index, start, end in automaton.find_matches_as_indexes(doc.text, overlapping=True):
+        for index, start, end in find_all(automaton, doc.text):
             acr = acronyms[index]
             # whole words by the engine's test: on the lowercase copy
             if (start and is_word_char(low[start - 1])) or (end < size and is_word_char(low[end])):
