@@ -6,8 +6,9 @@ the best of N wall and CPU (user + system, of the child) times and their ratios,
 checks that the cached run printed exactly what the uncached one did.
 
 Bytecode is cached as on a user's machine: PYTHONDONTWRITEBYTECODE is removed from the
-children's environment unless --no-bytecode is given (then every module is compiled from
-source on every start, which is most of a cached run's time).
+children's environment. With --no-bytecode the children neither read nor write .pyc files
+(an empty PYTHONPYCACHEPREFIX), so every module is compiled from source on every start,
+which is then most of a cached run's time.
 
     python bench/cache_rescan.py ../shared/data/clean-news/articles.jsonl --repeat 7
     taskset -c 1 python bench/cache_rescan.py big.jsonl --copies 6   # the corpus x6 as one .jsonl
@@ -83,16 +84,18 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1, help="repeat a file's contents this many times (default 1)")
     parser.add_argument("--jobs", type=int, default=1, help="qc scan -j (default 1)")
     parser.add_argument("--format", default="text", help="qc scan --format (default text)")
-    parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE (compile every start)")
+    parser.add_argument("--no-bytecode", action="store_true", help="no .pyc files: compile every module on every start")
     args = parser.parse_args()
     if not args.corpus.exists():
         raise SystemExit(f"{args.corpus}: no such file or folder")
 
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    if not args.no_bytecode:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory(prefix="qc-cache-bench-") as tmp:
         folder = Path(tmp)
+        if args.no_bytecode:
+            (folder / "no-pyc").mkdir()
+            env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(folder / "no-pyc"))
         target = prepare(args.corpus.resolve(), folder, args.copies)
         scan = [sys.executable, "-m", "qc", "scan", target.name, "-j", str(args.jobs), "--format", args.format]
         size = sum(p.stat().st_size for p in ([target] if target.is_file() else target.rglob("*")) if p.is_file())
