@@ -66,8 +66,11 @@ class Linter:
         self.collectors: list[int] = [i for i, m in enumerate(self.matchers) if m.collects_words]
         self.placeholder = "\x00"  # stands in for lone surrogates (see find_all); no phrase holds it
         self.automaton = self.build_automaton()
-        # Matchers whose check() runs on every text (they name no trigger literals).
-        self.untriggered: list[int] = [i for i, m in enumerate(self.matchers) if m.triggers() is None]
+        # Matchers whose check() runs on every text (they name no trigger literals); literal-only
+        # kinds keep RuleKind's empty check(), which is not worth a call per text.
+        self.untriggered: list[int] = [
+            i for i, m in enumerate(self.matchers) if m.triggers() is None and type(m).check is not RuleKind.check
+        ]
 
     def build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
         """One automaton for every literal and trigger of every rule.
