@@ -94,8 +94,8 @@ def index_rows(db: str, n: int, make_texts: MakeTexts, runs: int = 10) -> list[t
     lat = in_process_latency(db, probes)
     rows = [
         ("index build", f"{wall:.1f} s wall, {cpu:.1f} s CPU for {added:,} articles (generating their texts included)"),
-        ("index size", f"{stats['articles']:,} articles, {stats['bytes'] / 1e6:.0f} MB, {stats['bytes_per_article']} B/article, "
-         f"{stats['band_keys']:,} keys in {stats['segments']} segments"),
+        ("index size", f"{stats['articles']:,} articles, {stats['bytes'] / 1e6:.0f} MB, {stats['bytes_per_article']} B/article "
+         f"({stats['free_bytes'] / 1e6:.0f} MB of it free pages), {stats['band_keys']:,} keys in {stats['segments']} segments"),
         ("index query, in process", f"median {lat[len(lat) // 2] * 1000:.1f} ms, max {lat[-1] * 1000:.1f} ms ({len(lat)} queries)"),
     ]
     with tempfile.TemporaryDirectory() as tmp:

@@ -618,6 +618,7 @@ class Index:
                 keys, segments = self.db.execute("SELECT COALESCE(SUM(rows), 0), COUNT(*) FROM segments").fetchone()
                 page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
                 pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+                free = self.db.execute("PRAGMA freelist_count").fetchone()[0]
             finally:
                 self.db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -631,4 +632,5 @@ class Index:
             "segments": segments,
             "bytes": size,
             "bytes_per_article": round(size / docs, 1) if docs else 0.0,
+            "free_bytes": page_size * free,  # pages freed by segment merges, reused by later adds
         }
