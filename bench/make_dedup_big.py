@@ -18,7 +18,7 @@ import argparse
 import json
 import random
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -26,7 +26,7 @@ _TOKEN = re.compile(r"[A-Za-z]+|\d+")
 _LETTERS = "bcdfghjklmnpqrstvwxz"
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_rare(word: str) -> bool:
     from wordfreq import zipf_frequency
 

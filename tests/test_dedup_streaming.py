@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,8 +61,10 @@ class LiveArticles:
     def __init__(self) -> None:
         self.live = self.peak = self.made = 0
 
-    def wrap(self, parse):  # noqa: ANN001, ANN202 - wraps qc.corpus.parse_record
-        def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrap(self, parse: Callable[..., object]) -> Callable[..., object]:
+        """qc.corpus.parse_record, counting the Articles it makes."""
+
+        def spy(*args: object, **kwargs: object) -> object:
             item = parse(*args, **kwargs)
             if isinstance(item, Article):
                 self.made += 1
