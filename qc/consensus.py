@@ -17,6 +17,7 @@ turns them into chrF. A test pins the result to `CHRF().sentence_score`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -34,9 +35,20 @@ def _chrf() -> Any:
     return CHRF(char_order=CHAR_ORDER)
 
 
-NgramCounts = list[tuple[np.ndarray, np.ndarray]]  # per order: sorted unique hashes, their counts
+@dataclass(frozen=True)
+class NgramProfile:
+    """A text's chrF n-grams of all orders: sorted unique hashes (the order mixed in), their
+    counts and orders, and the total count per order. One array for all orders, so a pair
+    costs one intersection."""
+
+    keys: np.ndarray  # uint64, sorted, unique
+    counts: np.ndarray  # int64, aligned with keys
+    orders: np.ndarray  # int64 0..CHAR_ORDER-1, aligned with keys
+    totals: tuple[int, ...]  # n-grams of each order (with repeats)
+
 
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
+_ORDER_SALT = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _step(h: np.ndarray, code: np.ndarray) -> np.ndarray:
@@ -46,32 +58,32 @@ def _step(h: np.ndarray, code: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
-def char_ngrams(text: str) -> NgramCounts:
+def char_ngrams(text: str) -> NgramProfile:
     """chrF's character n-grams of orders 1..6, whitespace removed (as sacrebleu counts them)."""
     chars = "".join(text.split())
     codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    out: NgramCounts = []
+    hashes: list[np.ndarray] = []
+    totals: list[int] = []
     h = np.zeros(len(codes), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for n in range(1, CHAR_ORDER + 1):
-            count = len(codes) - n + 1
-            if count <= 0:
-                out.append((np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)))
-                continue
+            count = max(0, len(codes) - n + 1)
             h = _step(h[:count], codes[n - 1 : n - 1 + count])
-            keys, counts = np.unique(h, return_counts=True)
-            out.append((keys, counts))
-    return out
+            hashes.append(h ^ (_ORDER_SALT * np.uint64(n)))
+            totals.append(count)
+    keys, first, counts = np.unique(np.concatenate(hashes), return_index=True, return_counts=True)
+    orders = np.searchsorted(np.cumsum(totals), first, side="right")
+    return NgramProfile(keys, counts, orders, tuple(totals))
 
 
-def chrf(hyp: NgramCounts, ref: NgramCounts) -> float:
-    """chrF (0–100) of a hypothesis against one reference, from their n-gram counts."""
+def chrf(hyp: NgramProfile, ref: NgramProfile) -> float:
+    """chrF (0–100) of a hypothesis against one reference, from their n-gram profiles."""
+    _, hi, ri = np.intersect1d(hyp.keys, ref.keys, assume_unique=True, return_indices=True)
+    matched = np.bincount(hyp.orders[hi], weights=np.minimum(hyp.counts[hi], ref.counts[ri]), minlength=CHAR_ORDER)
     stats: list[int] = []
-    for (hyp_keys, hyp_counts), (ref_keys, ref_counts) in zip(hyp, ref):
-        _, hi, ri = np.intersect1d(hyp_keys, ref_keys, assume_unique=True, return_indices=True)
-        matched = int(np.minimum(hyp_counts[hi], ref_counts[ri]).sum())
-        # as sacrebleu: hypothesis n-grams count only when the reference has some
-        stats += [int(hyp_counts.sum()) if len(ref_keys) else 0, int(ref_counts.sum()), matched]
+    for n in range(CHAR_ORDER):
+        # as sacrebleu: hypothesis n-grams count only when the reference has some of that order
+        stats += [hyp.totals[n] if ref.totals[n] else 0, ref.totals[n], int(matched[n])]
     return float(_chrf()._compute_f_score(stats))
 
 

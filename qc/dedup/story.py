@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from qc.dedup.shingle import normalize
 
@@ -195,17 +196,30 @@ def align(src: Sequence[str], dst: Sequence[str]) -> list[tuple[int, int, float]
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    matrix = process.cdist(src, dst, scorer=fuzz.token_set_ratio, processor=str.lower, workers=1)
+    # lowercased once here rather than by cdist's processor for every comparison (same scores)
+    matrix = process.cdist(_lowered(src), _lowered(dst), scorer=fuzz.token_set_ratio, workers=1)
     best = np.argmax(matrix, axis=1)
-    chrf = _chrf()
-    return [(i, int(j), chrf.sentence_score(src[i], [dst[j]]).score / 100.0) for i, j in enumerate(best)]
+    return [(i, int(j), _chrf(src[i], dst[j])) for i, j in enumerate(best)]
 
 
-@lru_cache(maxsize=1)
-def _chrf():
-    from sacrebleu.metrics import CHRF
+def _lowered(sentences: Sequence[str]) -> list[str]:
+    return [s.lower() for s in sentences]
 
-    return CHRF()
+
+def _chrf(hyp: str, ref: str) -> float:
+    """sacrebleu's chrF (0..1) of one sentence pair. An article's sentences meet many
+    candidate partners, so their character n-grams are counted once and cached
+    (qc.consensus; equal to `CHRF().sentence_score`, tested there)."""
+    from qc.consensus import chrf
+
+    return chrf(_sentence_ngrams(hyp), _sentence_ngrams(ref)) / 100.0
+
+
+@lru_cache(maxsize=65_536)
+def _sentence_ngrams(sentence: str) -> Any:
+    from qc.consensus import char_ngrams
+
+    return char_ngrams(sentence)
 
 
 def score_pair(a: StoryFeatures, b: StoryFeatures) -> StoryScore:
