@@ -219,6 +219,24 @@ def load_rules(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
     return rules
 
 
+def lint_code_digest() -> bytes | None:
+    """Digest of the lint code (qc/lint/**.py); None when a file cannot be read."""
+    hasher = xxhash.xxh3_128()
+    try:
+        for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+            hasher.update(str(source).encode())
+            hasher.update(source.read_bytes())
+    except OSError:
+        return None
+    return hasher.digest()
+
+
+# Taken when this module is imported, i.e. from the code this process runs: a process that
+# outlives an edit of the lint code must not store its old-code rules under the new
+# code's key (seen with a long test run while the code was being edited).
+LINT_CODE_DIGEST = lint_code_digest()
+
+
 def compiled_cache_file(paths: list[str | Path], trust: bool) -> Path | None:
     """Where compiled rules for exactly these pack files, data files and qc code are kept.
 
@@ -227,12 +245,12 @@ def compiled_cache_file(paths: list[str | Path], trust: bool) -> Path | None:
     every file the rules come from and the lint code itself, so any edit recompiles.
     """
     folder = rules_cache_dir()
-    if folder is None:
+    if folder is None or LINT_CODE_DIGEST is None:
         return None
     hasher = xxhash.xxh3_128()
     hasher.update(f"{__version__}|{sys.version}|{trust}".encode())
-    code_dir = Path(__file__).resolve().parent
-    sources = sorted(code_dir.rglob("*.py"))
+    hasher.update(LINT_CODE_DIGEST)
+    sources: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
