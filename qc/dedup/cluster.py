@@ -116,28 +116,11 @@ def components(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
 
 def forest(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Connected components of an edge list as (nodes, root of each node), the root being
-    the component's smallest node: min-label propagation with pointer jumping, in numpy."""
+    the component's smallest node."""
     if len(edges) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    nodes, inv = np.unique(edges.ravel(), return_inverse=True)
-    e = inv.reshape(-1, 2)
-    label = np.arange(len(nodes), dtype=np.int64)
-    while True:
-        low = np.minimum(label[e[:, 0]], label[e[:, 1]])
-        new = label.copy()
-        np.minimum.at(new, e[:, 0], low)
-        np.minimum.at(new, e[:, 1], low)
-        new = new[new]  # pointer jumping
-        while True:
-            nxt = new[new]
-            if np.array_equal(nxt, new):
-                break
-            new = nxt
-        if np.array_equal(new, label):
-            break
-        label = new
+    nodes, label = copies.min_labels(edges)
     return nodes, nodes[label]
-
 
 
 def components_of(edges: np.ndarray) -> list[list[int]]:

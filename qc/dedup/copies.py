@@ -401,8 +401,15 @@ def candidate_chunks(pairs: np.ndarray, max_docs: int = VERIFY_CHUNK) -> list[tu
 
 def connected_components(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(sorted nodes, component number of each node) of an (m, 2) pair array; components
-    are numbered in order of their smallest node. Min-label propagation with pointer
-    jumping, in numpy."""
+    are numbered in order of their smallest node."""
+    nodes, label = min_labels(pairs)
+    _, comp = np.unique(label, return_inverse=True)
+    return nodes, comp.ravel()
+
+
+def min_labels(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted nodes, position in `nodes` of each node's component's smallest node) of an
+    (m, 2) pair array: min-label propagation with pointer jumping, in numpy."""
     nodes, inv = np.unique(pairs.ravel(), return_inverse=True)
     e = inv.reshape(-1, 2)
     label = np.arange(len(nodes), dtype=np.int64)
@@ -419,5 +426,4 @@ def connected_components(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if np.array_equal(new, label):
             break
         label = new
-    _, comp = np.unique(label, return_inverse=True)
-    return nodes, comp.ravel()
+    return nodes, label
