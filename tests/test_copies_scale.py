@@ -122,3 +122,22 @@ def test_stream_copy_graph_verifies_in_chunks_with_the_same_edges(monkeypatch: p
     n, edges, _ = copies.stream_copy_graph([texts[:25], texts[25:]], lambda docs: {i: texts[i] for i in docs.tolist()})
     assert n == len(texts) and edges == whole and len(whole) == 20
     assert list(edges) == sorted(edges) and len(seen) > 1 and max(seen) <= 3
+
+
+def test_filtering_each_band_group_keeps_the_same_pairs() -> None:
+    """plausible_pairs applied per band group as pairs are found (what bounds memory in
+    stream_copy_graph) keeps exactly the pairs of filtering all candidates at the end."""
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 50, size=(400, 128), dtype=np.uint32)  # few values: many band collisions
+    sigs[200:300] = sigs[:100]
+    sigs[200:300, ::5] = rng.integers(0, 2**32, size=(100, 26), dtype=np.uint32)  # near-copies
+    banding = copies.banding_for(copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
+
+    def keep(found: np.ndarray) -> np.ndarray:
+        return copies.plausible_pairs(found, sigs, copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
+
+    everything = copies.candidate_pairs_grouped(sigs, banding)
+    filtered_late = keep(everything)
+    filtered_early = copies.candidate_pairs_grouped(sigs, banding, keep=keep)
+    assert len(everything) > 2 * len(filtered_late) and len(filtered_late) >= 100
+    assert np.array_equal(filtered_early, filtered_late)

@@ -325,9 +325,18 @@ def stream_signatures(chunks: Iterable[Sequence[str]], num_perm: int = NUM_PERM,
     return np.concatenate(parts) if parts else np.zeros((0, num_perm), dtype=np.uint32)
 
 
-def candidate_pairs_grouped(sigs: np.ndarray, banding: Banding, group: int = BAND_GROUP) -> np.ndarray:
+def candidate_pairs_grouped(
+    sigs: np.ndarray,
+    banding: Banding,
+    group: int = BAND_GROUP,
+    keep: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
     """candidate_pairs() computed BAND_GROUP bands at a time: the same pairs (keys of
-    different bands never collide), with key arrays of n x group instead of n x bands."""
+    different bands never collide), with key arrays of n x group instead of n x bands.
+
+    `keep` (a per-pair filter such as plausible_pairs) is applied to each group's pairs
+    as they are found, so only the pairs it keeps accumulate: on a corpus of many
+    similar texts, the raw band collisions of all bands at once took gigabytes."""
     n = sigs.shape[0]
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
@@ -335,8 +344,11 @@ def candidate_pairs_grouped(sigs: np.ndarray, banding: Banding, group: int = BAN
     for first in range(0, banding.bands, group):
         keys = banding.keys(sigs, first=first, last=first + group)
         docs = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
-        found.append(pairs_from_keys(keys.ravel(), docs))
+        pairs = pairs_from_keys(keys.ravel(), docs)
         del keys, docs
+        if keep is not None:
+            pairs = keep(unique_pairs(pairs))
+        found.append(pairs)
     return unique_pairs(np.concatenate(found))
 
 
@@ -357,8 +369,9 @@ def stream_copy_graph(
     """
     sigs = stream_signatures(chunks, num_perm, jobs)
     n = len(sigs)
-    pairs = candidate_pairs_grouped(sigs, banding_for(threshold, containment, num_perm))
-    pairs = plausible_pairs(pairs, sigs, threshold, containment)
+    pairs = candidate_pairs_grouped(
+        sigs, banding_for(threshold, containment, num_perm), keep=lambda found: plausible_pairs(found, sigs, threshold, containment)
+    )
     del sigs
     docs = np.unique(pairs.ravel()) if len(pairs) else np.zeros(0, dtype=np.int64)
     texts = fetch(docs)
