@@ -80,6 +80,18 @@ def test_fixture_texts_are_flagged(texts: list[str], rules) -> None:  # type: ig
     assert {"MT501", "MT503", "MT701", "MT112", "MT121", "MT403", "MT502", "MT603", "MT607"} <= fired
 
 
+def brute_force_repeats(tokens: list[str]) -> list[tuple[int, list[int]]]:
+    """(n, starts of an n-token run followed by the same n tokens) for n = 1..CANDIDATE_WORDS."""
+    found = []
+    for n in range(1, CANDIDATE_WORDS + 1):
+        if len(tokens) < 2 * n:
+            break
+        starts = [i for i in range(len(tokens) - 2 * n + 1) if tokens[i : i + n] == tokens[i + n : i + 2 * n]]
+        if starts:
+            found.append((n, starts))
+    return found
+
+
 def test_repeat_candidates_match_brute_force() -> None:
     rnd = random.Random(1)
     for trial in range(300):
@@ -87,14 +99,7 @@ def test_repeat_candidates_match_brute_force() -> None:
         toks = [rnd.choice(vocab) for _ in range(rnd.randint(0, 60))]
         text = "".join(t + rnd.choice([" ", "  ", "\n", "\t "]) for t in toks)
         low = text.lower().split()
-        expected = []
-        for n in range(1, CANDIDATE_WORDS + 1):
-            if len(low) < 2 * n:
-                break
-            idx = [i for i in range(len(low) - 2 * n + 1) if low[i : i + n] == low[i + n : i + 2 * n]]
-            if idx:
-                expected.append((n, idx))
-        assert repeat_candidates(Document(text)) == (low, expected), (trial, text)
+        assert repeat_candidates(Document(text)) == (low, brute_force_repeats(low)), (trial, text)
 
 
 def test_engine_trigger_scan_equals_trigger_literals(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -198,13 +203,7 @@ def test_repetition_numpy_and_python_candidates_agree() -> None:
     texts += [[], ["one"], ["a", "a"]] + [p.read_text(encoding="utf-8").lower().split() for p in sorted(seeds.glob("*.txt"))]
     found = 0
     for toks in texts:
-        expected = []
-        for n in range(1, CANDIDATE_WORDS + 1):
-            if len(toks) < 2 * n:
-                break
-            idx = [i for i in range(len(toks) - 2 * n + 1) if toks[i : i + n] == toks[i + n : i + 2 * n]]
-            if idx:
-                expected.append((n, idx))
+        expected = brute_force_repeats(toks)
         assert repeats_python(toks) == expected
         assert repeats_numpy(toks) == expected
         found += sum(n > 1 for n, _ in expected)
