@@ -110,18 +110,52 @@ def test_stream_copy_graph_verifies_in_chunks_with_the_same_edges(monkeypatch: p
     texts = base + [t + " extra words at the end" for t in base[:10]] + [" ".join(t.split()[:90]) for t in base[10:20]]
     whole = copies.copy_edges(copies.shingle_texts(texts))
     monkeypatch.setattr(copies, "VERIFY_CHUNK", 3)  # several chunks
-    seen: list[int] = []
-    real = copies.candidate_chunks
+    fetched: list[list[int]] = []
 
-    def spy(pairs: np.ndarray, max_docs: int = 3) -> list[tuple[np.ndarray, np.ndarray]]:
-        out = real(pairs, 3)
-        seen.extend(len(d) for d, _ in out)
-        return out
+    def fetch(docs: np.ndarray) -> dict[int, str]:
+        fetched.append(docs.tolist())
+        return {i: texts[i] for i in docs.tolist()}
 
-    monkeypatch.setattr(copies, "candidate_chunks", spy)
-    n, edges, _ = copies.stream_copy_graph([texts[:25], texts[25:]], lambda docs: {i: texts[i] for i in docs.tolist()})
+    n, edges, docs = copies.stream_copy_graph([texts[:25], texts[25:]], fetch)
     assert n == len(texts) and edges == whole and len(whole) == 20
-    assert list(edges) == sorted(edges) and len(seen) > 1 and max(seen) <= 3
+    assert list(edges) == sorted(edges)
+    # the texts were asked for one chunk at a time (never all candidates at once), each once
+    assert len(fetched) > 1 and max(map(len, fetched)) <= 3
+    assert sorted(i for f in fetched for i in f) == docs.tolist()
+
+
+@pytest.mark.parametrize("max_docs", [1, 3, 10, 1000])
+def test_code_graph_chunks_equal_candidate_chunks(max_docs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The streaming path's chunks (union-find over slices of disjoint code parts) are
+    exactly candidate_chunks() of the decoded pairs."""
+    rng = np.random.default_rng(max_docs)
+    n = 500
+    pairs = copies.unique_pairs(np.sort(rng.integers(0, n, size=(400, 2)), axis=1))
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    parts = [np.sort(codes[k::3]) for k in range(3)]  # disjoint, as candidate_codes makes them
+    monkeypatch.setattr(copies, "CODE_SLICE", 7)  # components joined across many slices
+    monkeypatch.setattr(copies, "VERIFY_CHUNK", max_docs)
+    graph = copies.CodeGraph(parts, n)
+    want = copies.candidate_chunks(pairs, max_docs)
+    got = list(graph.chunks())
+    assert len(got) == len(want) == graph.count > 0
+    for (gd, gp), (wd, wp) in zip(got, want):
+        assert np.array_equal(gd, wd) and np.array_equal(gp, wp)
+    assert np.array_equal(graph.docs, np.unique(pairs)) and parts == []  # parts freed as used
+    assert list(copies.CodeGraph([], n).chunks()) == []  # no candidates: no chunk
+
+
+def test_candidate_codes_are_disjoint_parts_of_the_grouped_pairs() -> None:
+    rng = np.random.default_rng(4)
+    sigs = rng.integers(0, 30, size=(300, 128), dtype=np.uint32)  # many band collisions
+    banding = copies.banding_for(copies.DEFAULT_THRESHOLD, copies.DEFAULT_CONTAINMENT)
+    parts = copies.candidate_codes(sigs, banding)
+    codes = np.concatenate(parts)
+    assert len(parts) > 1 and all(np.all(np.diff(p) > 0) for p in parts)
+    assert len(np.unique(codes)) == len(codes)  # no pair in two parts
+    n = len(sigs)
+    assert np.array_equal(np.stack([np.sort(codes) // n, np.sort(codes) % n], axis=1), copies.candidate_pairs(sigs, banding))
 
 
 def test_filtering_each_band_group_keeps_the_same_pairs() -> None:

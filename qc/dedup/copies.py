@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +120,9 @@ def candidate_pairs(sigs: np.ndarray, banding: Banding) -> np.ndarray:
     return pairs_from_keys(keys, docs)
 
 
-def pairs_from_keys(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+def pairs_from_keys(
+    keys: np.ndarray, docs: np.ndarray, keep: Callable[[np.ndarray], np.ndarray] | None = None
+) -> np.ndarray:
     """Pairs (i < j) of documents sharing a band key; `docs` ascending within equal keys.
 
     All band keys go into one sorted array (the band number is mixed into each key);
@@ -128,12 +130,26 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     A run longer than MAX_BUCKET is linked as a star around its first (lowest) member.
     The Dask engine calls this on each hash partition of the keys: a key's whole run
     is in one partition, so the union of the partitions' pairs is the same set.
+    `keep` (a per-pair filter) is applied to each offset's pairs as they are made, so
+    only the kept ones accumulate: on many similar texts the raw pairs of one band
+    group alone took more than a gigabyte at 380,000 texts.
     """
-    if len(keys) < 2:
+    found = _pairs_in_runs(keys, docs, keep or (lambda found: found))
+    if not found:
         return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    del found
+    pairs = np.sort(pairs, axis=1)
+    return unique_pairs(pairs[pairs[:, 0] != pairs[:, 1]])
+
+
+def _pairs_in_runs(keys: np.ndarray, docs: np.ndarray, keep: Callable[[np.ndarray], np.ndarray]) -> list[np.ndarray]:
+    """pairs_from_keys' pairs in pieces (one per offset, and the stars), each filtered."""
+    if len(keys) < 2:
+        return []
     order = _shared_positions(keys)
     if len(order) == 0:
-        return np.zeros((0, 2), dtype=np.int64)
+        return []
     keys, docs = keys[order], docs[order]
     run_start = np.concatenate(([True], keys[1:] != keys[:-1]))
     run_id = np.cumsum(run_start) - 1
@@ -144,19 +160,15 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     big = lengths[run_id] > MAX_BUCKET
     if big.any():
         star = big & (pos_in_run > 0)
-        found.append(np.stack([docs[starts[run_id[star]]], docs[star]], axis=1))
+        found.append(keep(np.stack([docs[starts[run_id[star]]], docs[star]], axis=1)))
     small = ~big
     for d in range(1, int(min(lengths.max(), MAX_BUCKET))):
         ok = small[:-d] & (run_id[:-d] == run_id[d:])
         if not ok.any():
             break
         idx = np.flatnonzero(ok)
-        found.append(np.stack([docs[idx], docs[idx + d]], axis=1))
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    pairs = np.sort(pairs, axis=1)
-    return unique_pairs(pairs[pairs[:, 0] != pairs[:, 1]])
+        found.append(keep(np.stack([docs[idx], docs[idx + d]], axis=1)))
+    return found
 
 
 def _shared_positions(keys: np.ndarray) -> np.ndarray:
@@ -333,23 +345,50 @@ def candidate_pairs_grouped(
 ) -> np.ndarray:
     """candidate_pairs() computed BAND_GROUP bands at a time: the same pairs (keys of
     different bands never collide), with key arrays of n x group instead of n x bands.
-
-    `keep` (a per-pair filter such as plausible_pairs) is applied to each group's pairs
-    as they are found, so only the pairs it keeps accumulate: on a corpus of many
-    similar texts, the raw band collisions of all bands at once took gigabytes."""
+    `keep`: a per-pair filter (such as plausible_pairs), see candidate_codes."""
     n = sigs.shape[0]
+    codes = np.sort(np.concatenate(candidate_codes(sigs, banding, group, keep) or [np.zeros(0, dtype=np.int64)]))
+    return np.stack([codes // max(n, 1), codes % max(n, 1)], axis=1)
+
+
+def candidate_codes(
+    sigs: np.ndarray,
+    banding: Banding,
+    group: int = BAND_GROUP,
+    keep: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> list[np.ndarray]:
+    """The candidate pairs (i < j) as int64 codes i * n + j: one sorted array per band
+    group, holding the pairs no earlier group found (the parts are disjoint).
+
+    8 bytes a pair, and no concatenation of all groups' pairs: on 380,000 texts of
+    few sentence skeletons, 40 million plausible pairs remain. `keep` (a per-pair
+    filter such as plausible_pairs) is applied to the pairs as they are found, so
+    only the pairs it keeps accumulate."""
+    n = sigs.shape[0]
+    parts: list[np.ndarray] = []
     if n < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    found = []
+        return parts
     for first in range(0, banding.bands, group):
         keys = banding.keys(sigs, first=first, last=first + group)
         docs = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
-        pairs = pairs_from_keys(keys.ravel(), docs)
+        pairs = pairs_from_keys(keys.ravel(), docs, keep)
         del keys, docs
-        if keep is not None:
-            pairs = keep(unique_pairs(pairs))
-        found.append(pairs)
-    return unique_pairs(np.concatenate(found))
+        codes = pairs[:, 0] * n + pairs[:, 1]  # sorted: the pairs come sorted by (i, j)
+        del pairs
+        for earlier in parts:
+            codes = codes[~sorted_contains(earlier, codes)]
+        if len(codes):
+            parts.append(codes)
+    return parts
+
+
+def sorted_contains(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """np.isin(needles, haystack) for a sorted haystack, without isin's sorted copies."""
+    if len(haystack) == 0:
+        return np.zeros(len(needles), dtype=bool)
+    at = np.searchsorted(haystack, needles)
+    at[at == len(haystack)] = 0
+    return haystack[at] == needles
 
 
 def stream_copy_graph(
@@ -361,49 +400,127 @@ def stream_copy_graph(
     num_perm: int = NUM_PERM,
 ) -> tuple[int, dict[tuple[int, int], Overlap], np.ndarray]:
     """The copy tier over a corpus too large to hold: pass 1 keeps the signatures of the
-    texts streamed in `chunks`; the candidate pairs come from them; `fetch(indices)`
-    (pass 2) returns the texts of the candidates only, for exact verification.
+    texts streamed in `chunks`; the candidate pairs come from them (8 bytes a pair);
+    then, one verification chunk (whole candidate groups) at a time, `fetch(indices)`
+    (pass 2) returns the texts of that chunk's documents for exact verification.
 
     Returns (number of texts, verified edges, the sorted candidate documents). The
     edges equal copy_edges() on the whole corpus at once.
     """
     sigs = stream_signatures(chunks, num_perm, jobs)
     n = len(sigs)
-    pairs = candidate_pairs_grouped(
+    codes = candidate_codes(
         sigs, banding_for(threshold, containment, num_perm), keep=lambda found: plausible_pairs(found, sigs, threshold, containment)
     )
     del sigs
-    docs = np.unique(pairs.ravel()) if len(pairs) else np.zeros(0, dtype=np.int64)
-    texts = fetch(docs)
+    graph = CodeGraph(codes, n)
+    del codes  # the graph hands the parts on to the chunks, which free them as they go
     edges: dict[tuple[int, int], Overlap] = {}
-    for part_docs, part_pairs in candidate_chunks(pairs):
-        # the shingle sets of one chunk of candidate groups at a time: at a million
-        # texts, all candidates' sets together would take about as much as the texts
+    for part_docs, part_pairs in graph.chunks():
+        # the texts and shingle sets of one chunk of candidate groups at a time: at a
+        # million texts, all candidates' sets together would take as much as the texts
+        texts = fetch(part_docs)
         sets = TextSets({i: texts[i] for i in part_docs.tolist()})  # type: ignore[arg-type]
         sets.fill(part_docs.tolist())
         edges.update(verify_pairs(part_pairs, sets, threshold, containment))
-    return n, dict(sorted(edges.items())), docs
+        del texts, sets
+    return n, dict(sorted(edges.items())), graph.docs
 
 
 VERIFY_CHUNK = 4096  # candidate documents whose shingle sets are held at once
+CODE_SLICE = 1 << 22  # pair codes decoded at once (two 32 MB index arrays)
 
 
-def candidate_chunks(pairs: np.ndarray, max_docs: int = VERIFY_CHUNK) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The candidate pairs split into chunks of whole connected components, each with its
-    documents (ascending): a pair's two sets are always in the same chunk, so each chunk
-    can be verified (and clustered) alone. Chunks hold up to `max_docs` documents, or one
-    larger component."""
-    if len(pairs) == 0:
-        return []
-    nodes, comp = connected_components(pairs)
-    chunk_of_comp = np.empty(int(comp.max()) + 1, dtype=np.int64)
+class CodeGraph:
+    """The candidate graph of n documents given as disjoint sorted parts of pair codes
+    (candidate_codes), cut into verification chunks of whole connected components.
+
+    Components come from a union-find over the n documents fed one slice of codes at a
+    time, so nothing but the codes themselves grows with the number of pairs. The
+    chunks are those of candidate_chunks() on the decoded pairs."""
+
+    def __init__(self, parts: list[np.ndarray], n: int) -> None:
+        self.n = n
+        self._parts = parts
+        root, touched = self._roots()
+        self.docs = np.flatnonzero(touched)  # the candidate documents, ascending
+        comp_root, comp = np.unique(root[self.docs], return_inverse=True)  # components by smallest node
+        chunk_of_comp = pack_components(np.bincount(comp.ravel(), minlength=len(comp_root)))
+        self.doc_chunk = chunk_of_comp[comp.ravel()]  # chunk of each of self.docs
+        self.count = int(chunk_of_comp.max()) + 1 if len(chunk_of_comp) else 0
+
+    def _slices(self, parts: list[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(codes, i, j) of each slice of up to CODE_SLICE codes of the parts."""
+        for part in parts:
+            for at in range(0, len(part), CODE_SLICE):
+                codes = part[at : at + CODE_SLICE]
+                yield codes, codes // self.n, codes % self.n
+
+    def _roots(self) -> tuple[np.ndarray, np.ndarray]:
+        """(smallest document of each document's component, which documents are in a pair)."""
+        root = np.arange(self.n, dtype=np.int64)  # kept flat: root[x] is x's component's smallest node
+        touched = np.zeros(self.n, dtype=bool)
+        for _, i, j in self._slices(self._parts):
+            touched[i] = True
+            touched[j] = True
+            links = np.stack([root[i], root[j]], axis=1)
+            links = links[links[:, 0] != links[:, 1]]
+            if len(links):
+                # merge the components this slice links: each old root points to the
+                # smallest root of its new component, then every node follows one step
+                nodes, label = min_labels(links)
+                root[nodes] = nodes[label]
+                root = root[root]
+        return root, touched
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(documents ascending, their pairs sorted) of each chunk, in chunk order. Runs
+        once: each part of codes is freed as soon as it has been sorted into chunks."""
+        if self.count == 0:
+            return
+        node_chunk = np.full(self.n, -1, dtype=np.int64)
+        node_chunk[self.docs] = self.doc_chunk
+        pieces: list[list[np.ndarray]] = [[] for _ in range(self.count)]
+        while self._parts:
+            part = self._parts.pop(0)
+            for codes, i, _ in self._slices([part]):
+                chunk = node_chunk[i]
+                order = np.argsort(chunk, kind="stable")
+                cuts = np.flatnonzero(np.diff(chunk[order])) + 1
+                for piece in np.split(codes[order], cuts):
+                    pieces[int(node_chunk[piece[0] // self.n])].append(piece)
+            del part
+        by_chunk = np.argsort(self.doc_chunk, kind="stable")  # stable: documents stay ascending
+        doc_parts = np.split(self.docs[by_chunk], np.flatnonzero(np.diff(self.doc_chunk[by_chunk])) + 1)
+        for c, docs in enumerate(doc_parts):
+            codes = np.sort(np.concatenate(pieces[c]))
+            pieces[c] = []
+            yield docs, np.stack([codes // self.n, codes % self.n], axis=1)
+
+
+def pack_components(sizes: np.ndarray, max_docs: int | None = None) -> np.ndarray:
+    """The chunk of each component (in order): components are added to a chunk while it
+    holds at most `max_docs` (default VERIFY_CHUNK) documents; a larger one is alone."""
+    limit = VERIFY_CHUNK if max_docs is None else max_docs
+    chunk_of_comp = np.empty(len(sizes), dtype=np.int64)
     chunk, filled = 0, 0
-    for c, size in enumerate(np.bincount(comp).tolist()):  # components in order of their smallest node
-        if filled and filled + size > max_docs:
+    for c, size in enumerate(sizes.tolist()):
+        if filled and filled + size > limit:
             chunk, filled = chunk + 1, 0
         chunk_of_comp[c] = chunk
         filled += size
-    node_chunk = chunk_of_comp[comp]
+    return chunk_of_comp
+
+
+def candidate_chunks(pairs: np.ndarray, max_docs: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The candidate pairs split into chunks of whole connected components, each with its
+    documents (ascending): a pair's two sets are always in the same chunk, so each chunk
+    can be verified (and clustered) alone. Chunks hold up to `max_docs` (default
+    VERIFY_CHUNK) documents, or one larger component."""
+    if len(pairs) == 0:
+        return []
+    nodes, comp = connected_components(pairs)
+    node_chunk = pack_components(np.bincount(comp), max_docs)[comp]
     pair_chunk = node_chunk[np.searchsorted(nodes, pairs[:, 0])]
     by_node = np.argsort(node_chunk, kind="stable")  # stable: nodes stay ascending
     by_pair = np.argsort(pair_chunk, kind="stable")
