@@ -19,6 +19,7 @@ from qc.finding import Finding
 from qc.lint.automaton import find_all
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind
+from qc.lint.prefilter import PrefilterSet
 from qc.lint.rule import Rule
 
 
@@ -71,6 +72,9 @@ class Linter:
         self.untriggered: list[int] = [
             i for i, m in enumerate(self.matchers) if m.triggers() is None and type(m).check is not RuleKind.check
         ]
+        # check() of these runs only where their prefilter matched (one RE2 pass for all).
+        self.prefilters: dict[int, str] = {i: p for i, m in enumerate(self.matchers) if (p := m.prefilter()) is not None}
+        self._prefilter_set: PrefilterSet | None = None
 
     def build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
         """One automaton for every literal and trigger of every rule.
@@ -122,9 +126,17 @@ class Linter:
                         break
         if self.automaton is not None and text:
             self.literal_pass(doc, findings, to_check)
+        if self.prefilters and to_check:
+            prefilter = self.prefilter_set()
+            to_check -= prefilter.filtered - prefilter.passing(text)
         for index in sorted(to_check):
             findings.extend(self.matchers[index].check(doc))
         return dedupe(findings)
+
+    def prefilter_set(self) -> PrefilterSet:
+        if self._prefilter_set is None:
+            self._prefilter_set = PrefilterSet(self.prefilters)
+        return self._prefilter_set
 
     def literal_pass(self, doc: Document, findings: list[Finding], to_check: set[int]) -> None:
         """Every automaton hit: trigger matchers, call on_literal, or collect whole words."""

@@ -96,6 +96,13 @@ class RuleKind:
     def check(self, doc: Document) -> Iterator[Finding]:
         return iter(())
 
+    def prefilter(self) -> str | None:
+        """An RE2 regex that matches somewhere in every text in which `check` can report a
+        finding (it may match in more). The engine runs every prefilter in one RE2 pass over
+        the text (qc/lint/prefilter.py) and skips `check` where its prefilter found nothing.
+        None: no prefilter, `check` always runs (when triggered)."""
+        return None
+
     # -- helpers for subclasses ----------------------------------------------------
     def error(self, reason: str) -> RulePackError:
         return RulePackError(str(self.rule.pack) if self.rule.pack else None, f"rule {self.rule.id}: {reason}", self.rule.line or None)

@@ -14,6 +14,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, interpolate, register
+from qc.lint.prefilter import Unsupported, relax
 
 FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL, "verbose": re.VERBOSE}
 # How far around a match `unless` looks (characters each side).
@@ -122,6 +123,7 @@ class Pattern(RuleKind):
         if self.target and self.target not in self._regex.groupindex:
             raise self.error(f"target group '{self.target}' is not a named group of the pattern")
         self._triggers = [t.lower() for t in rule.params.get("triggers", [])] or None
+        self._prefilter = self.derive_prefilter()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -142,6 +144,20 @@ class Pattern(RuleKind):
 
     def triggers(self) -> Iterable[str] | None:
         return self._triggers
+
+    def prefilter(self) -> str | None:
+        return self._prefilter
+
+    def derive_prefilter(self) -> str | None:
+        """The regex widened into RE2 (qc.lint.prefilter.relax); computed at load, so the
+        compiled-rules cache keeps it. Packs run on RE2 already (untrusted) get none: their
+        source is RE2 syntax, which Python's parser may read differently."""
+        if not self.rule.trusted:
+            return None
+        try:
+            return relax(self.rule.params["pattern"], self.flags)
+        except (Unsupported, re.error):
+            return None
 
     def check(self, doc: Document) -> Iterator[Finding]:
         has_unless = self.has_unless

@@ -1,0 +1,263 @@
+"""Prefilters: one RE2 pass that tells which regex-driven checks can find anything in a text.
+
+Most rules find nothing in most articles, yet each `check` scanned the whole text with
+Python's backtracking `re` to learn that. A kind may name a *prefilter*: an RE2 regex
+that matches somewhere in every text in which its check can report a finding (it may
+match more often; it must never match less). The engine adds every prefilter to one
+`re2.Set`, whose DFA scans a text once for all of them, and runs a check only when its
+prefilter matched.
+
+`relax()` derives the prefilter of a Python regex (the `pattern` kind) from its parse
+tree, keeping only what RE2 can run and widening everything else, so the result matches
+a superset of the texts the original matches:
+- lookarounds, anchors and word boundaries are assertions: dropped (they only restrict);
+- a backreference becomes `.*` (it matches some string);
+- a counted repeat `{m,n}` becomes `{m,}` (an upper bound is what blows up a DFA);
+- Unicode classes (`\\w`, `\\d`, `\\s`) become Unicode properties outside a negated set and
+  RE2's ASCII classes inside one (a negated ASCII class excludes less);
+- under IGNORECASE, every literal and set gets, spelled out, the characters Python's own
+  engine matches case-insensitively (RE2 folds case slightly differently: "İ" matches
+  `(?i)i` in Python only).
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre  # the parse tree's opcodes; stable across 3.11-3.13
+import re._parser as sre_parse
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+# RE2's limit on a counted repeat.
+MAX_REPEAT_COUNT = 1000
+# Outside a negated set: the Unicode property classes holding Python's Unicode class.
+CLASS_POSITIVE = {
+    sre.CATEGORY_WORD: r"\p{L}\p{N}_",
+    sre.CATEGORY_DIGIT: r"\p{Nd}",
+    sre.CATEGORY_SPACE: r"\s\p{Z}\x{0b}\x{1c}-\x{1f}\x{85}",
+    # RE2's negated classes are ASCII: "not [0-9A-Za-z_]" holds every non-word character.
+    sre.CATEGORY_NOT_WORD: r"\W",
+    sre.CATEGORY_NOT_DIGIT: r"\D",
+    sre.CATEGORY_NOT_SPACE: r"\S",
+}
+# Inside a negated set: RE2's ASCII classes exclude fewer characters than Python's.
+CLASS_IN_NEGATED = {sre.CATEGORY_WORD: r"\w", sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s"}
+REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+
+
+class Unsupported(ValueError):
+    """The regex holds something relax() cannot widen safely; the rule runs unfiltered."""
+
+
+def relax(source: str, flags: int = 0) -> str:
+    """An RE2 regex matching (somewhere) in every text where `re.compile(source, flags)`
+    finds a match (see the module docstring). Raises Unsupported or re.error."""
+    tree = sre_parse.parse(source, flags)
+    return Relaxer(tree.state.flags).sequence(list(tree), top=True, head=True, tail=True)
+
+
+class Relaxer:
+    """Writes a parse tree as RE2. `head`/`tail`: the element starts/ends every match of the
+    whole regex, so a lookbehind/lookahead there can be matched as text instead of dropped:
+    a match of `(?<=B)X` starts where B ends, so `BX` matches too; likewise `X(?=A)` -> `XA`.
+    In the top-level sequence, any lookbehind can take the place of everything before it:
+    what precedes it ends where B ends."""
+
+    def __init__(self, flags: int) -> None:
+        self.flags = flags
+
+    def sequence(self, items: list[tuple[Any, Any]], top: bool = False, head: bool = False, tail: bool = False) -> str:
+        out: list[str] = []
+        last = len(items) - 1
+        for i, (op, av) in enumerate(items):
+            if op is sre.ASSERT and av[0] < 0 and (top or (head and i == 0)):
+                out = [self.sequence(list(av[1]))]  # a lookbehind: B's text, in place of what came before
+            elif op is sre.ASSERT and av[0] > 0 and tail and i == last:
+                out.append(self.sequence(list(av[1])))  # a final lookahead: A's text
+            else:
+                out.append(self.item(op, av, head and i == 0, tail and i == last))
+        return "".join(out)
+
+    def item(self, op: Any, av: Any, head: bool = False, tail: bool = False) -> str:
+        ignorecase = bool(self.flags & re.IGNORECASE)
+        if op is sre.LITERAL:
+            return self.literal(av, ignorecase)
+        if op is sre.NOT_LITERAL:
+            return "[^" + "".join(map(char, case_variants(chr(av)) if ignorecase else [chr(av)])) + "]"
+        if op is sre.ANY:
+            return r"(?s:.)"
+        if op is sre.IN:
+            return self.charset(av, ignorecase)
+        if op is sre.BRANCH:
+            return "(?:" + "|".join(self.sequence(list(branch), head=head, tail=tail) for branch in av[1]) + ")"
+        if op is sre.SUBPATTERN:
+            _group, add, remove, body = av
+            return self.scoped(add, remove, list(body), head, tail)
+        if op in REPEATS:
+            low, _high, body = av
+            return "(?:" + self.sequence(list(body)) + ")" + repeat_suffix(low)
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            return ""
+        if op is sre.GROUPREF:
+            return r"(?s:.*)"
+        if op is sre.GROUPREF_EXISTS:
+            _group, yes, no = av
+            return "(?:" + self.sequence(list(yes)) + "|" + (self.sequence(list(no)) if no is not None else "") + ")"
+        if op is getattr(sre, "ATOMIC_GROUP", None):
+            return "(?:" + self.sequence(list(av)) + ")"
+        raise Unsupported(f"regex element {op} has no RE2 counterpart")
+
+    def scoped(self, add: int, remove: int, body: list[tuple[Any, Any]], head: bool, tail: bool) -> str:
+        outer = self.flags
+        self.flags = (self.flags | add) & ~remove
+        try:
+            return "(?:" + self.sequence(body, head=head, tail=tail) + ")"
+        finally:
+            self.flags = outer
+
+    def literal(self, code: int, ignorecase: bool) -> str:
+        if not ignorecase:
+            return char(chr(code))
+        variants = case_variants(chr(code))
+        return char(variants[0]) if len(variants) == 1 else "[" + "".join(map(char, variants)) + "]"
+
+    def charset(self, items: list[tuple[Any, Any]], ignorecase: bool) -> str:
+        negated = bool(items) and items[0][0] is sre.NEGATE
+        if negated and any(op is sre.CATEGORY and av not in CLASS_IN_NEGATED for op, av in items):
+            return r"(?s:.)"  # [^\W\d] (a letter): RE2 cannot say it; any character is a superset
+        parts = []
+        for op, av in items[1:] if negated else items:
+            if op is sre.LITERAL:
+                parts.append(char(chr(av)))
+            elif op is sre.RANGE:
+                parts.append(char_range(av[0], av[1]))
+            elif op is sre.CATEGORY:
+                parts.append(category(av, negated))
+            else:
+                raise Unsupported(f"set element {op} has no RE2 counterpart")
+        if ignorecase:
+            parts.extend(char(c) for c in set_case_variants(items, negated))
+        if not parts:
+            return r"(?s:.)" if negated else "[^\\x{0}-\\x{10ffff}]"  # [^] and [] cannot be written
+        return ("[^" if negated else "[") + "".join(parts) + "]"
+
+
+def category(code: Any, negated: bool) -> str:
+    return (CLASS_IN_NEGATED if negated else CLASS_POSITIVE)[code]
+
+
+def char_range(low: int, high: int) -> str:
+    if low <= 0xFFFD <= high or (low <= 0xDFFF and high >= 0xD800):
+        raise Unsupported("a range holding surrogates or U+FFFD")  # see char()
+    return char(chr(low)) + "-" + char(chr(high))
+
+
+def repeat_suffix(low: int) -> str:
+    if low == 0:
+        return "*"
+    if low == 1:
+        return "+"
+    if low > MAX_REPEAT_COUNT:
+        raise Unsupported(f"repeat count {low} is over RE2's limit")
+    return "{%d,}" % low
+
+
+def char(c: str) -> str:
+    """One character, written so that RE2 reads it literally inside or outside a set."""
+    if 0xD800 <= ord(c) <= 0xDFFF or c == "\ufffd":
+        # RE2 has no surrogates; passing() turns them into U+FFFD, so a regex naming either
+        # could match a surrogate where its RE2 form does not
+        raise Unsupported("the regex names a surrogate or U+FFFD")
+    return c if c.isascii() and c.isalnum() else "\\x{%x}" % ord(c)
+
+
+@lru_cache(maxsize=1)
+def cased_characters() -> tuple[str, ...]:
+    """Every character that changes under lower() or upper() (all are below U+1F000), and
+    the few that Python's regex engine folds specially (re._casefix)."""
+    found = []
+    for code in range(0x1F000):
+        c = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        if c.lower() != c or c.upper() != c:
+            found.append(c)
+    return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def case_variants(c: str) -> list[str]:
+    """`c` and every character that Python's `(?i)` matches in its place."""
+    probe = re.compile(re.escape(c), re.IGNORECASE)
+    return [c] + [x for x in cased_characters() if x != c and probe.fullmatch(x)]
+
+
+def set_case_variants(items: list[tuple[Any, Any]], negated: bool) -> list[str]:
+    """For a case-insensitive set: the cased characters Python's engine puts in it (or, for
+    a negated set, leaves out of it) beyond those the set names itself."""
+    case_sensitive = re.compile(sre_parse_unparse(items))
+    insensitive = re.compile(sre_parse_unparse(items), re.IGNORECASE)
+    extra = []
+    for x in cased_characters():
+        inside = insensitive.fullmatch(x) is not None
+        if inside != (case_sensitive.fullmatch(x) is not None):
+            # negated: a character the insensitive set excludes must leave the RE2 set too,
+            # i.e. be named in the negated set's list
+            extra.append(x)
+    return extra
+
+
+def sre_parse_unparse(items: list[tuple[Any, Any]]) -> str:
+    """A Python regex for one parsed set (to ask Python's engine which characters it holds)."""
+    negated = bool(items) and items[0][0] is sre.NEGATE
+    parts = []
+    names = {
+        sre.CATEGORY_WORD: r"\w",
+        sre.CATEGORY_NOT_WORD: r"\W",
+        sre.CATEGORY_DIGIT: r"\d",
+        sre.CATEGORY_NOT_DIGIT: r"\D",
+        sre.CATEGORY_SPACE: r"\s",
+        sre.CATEGORY_NOT_SPACE: r"\S",
+    }
+    for op, av in items[1:] if negated else items:
+        if op is sre.LITERAL:
+            parts.append(re.escape(chr(av)))
+        elif op is sre.RANGE:
+            parts.append(re.escape(chr(av[0])) + "-" + re.escape(chr(av[1])))
+        elif op is sre.CATEGORY:
+            parts.append(names[av])
+        else:
+            raise Unsupported(f"set element {op}")
+    return ("[^" if negated else "[") + "".join(parts) + "]" if parts else ("(?s:.)" if negated else "(?!)")
+
+
+class PrefilterSet:
+    """Every prefilter of a linter in one `re2.Set`: `passing(text)` names the keys (matcher
+    positions) whose prefilter matched somewhere in the text."""
+
+    def __init__(self, prefilters: Mapping[int, str]) -> None:
+        import re2  # google-re2; imported only when a linter with prefilters runs
+
+        options = re2.Options()
+        options.log_errors = False
+        # The DFA's memory budget. A Set never gives up on a slow DFA (RE2 only bails out for
+        # single regexes); the budget must just hold a few states, which 64 MB does many times over.
+        options.max_mem = 64 << 20
+        self.set = re2.Set.SearchSet(options)
+        self.keys: list[int] = []
+        for key, regex in prefilters.items():
+            self.set.Add(regex)
+            self.keys.append(key)
+        self.set.Compile()
+        self.filtered = frozenset(self.keys)
+
+    def passing(self, text: str) -> set[int]:
+        # RE2 reads UTF-8, which cannot hold a lone surrogate (.jsonl escapes can): each
+        # becomes U+FFFD, which every set that could have matched the surrogate matches too
+        # (both are non-word, non-space characters outside any named range but "any").
+        if not text.isascii() and SURROGATE.search(text):
+            text = SURROGATE.sub("\ufffd", text)
+        keys = self.keys
+        return {keys[i] for i in self.set.Match(text) or ()}
