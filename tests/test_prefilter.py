@@ -44,6 +44,8 @@ CASES = [
     (r"x{2,5}?y", 0, ["xxy", "xxxxxy"]),
     (r"(?>ab|a)c", 0, ["abc"]),
     (r"[^a]b", 0, ["\U0001f600b"]),
+    (r"(?P<n>[A-Z]\w*) as (?P=n)'s", 0, ["Xi as Xi's", "Zoë as Zoë's"]),
+    (r"(a+)\1", re.IGNORECASE, ["aA"]),
 ]
 
 
@@ -62,6 +64,12 @@ def test_lookarounds_at_the_edges_become_text() -> None:
     assert relaxed.search("said In the")
     assert not relaxed.search(". In the")
     assert not relaxed.search("said In The")
+
+
+def test_a_backreference_repeats_its_groups_pattern() -> None:
+    relaxed = re2.compile(relax(r"(?P<n>[A-Z]\w*) as (?P=n)'s"))
+    assert relaxed.search("Xi as Xi's")
+    assert not relaxed.search("Xi as its")
 
 
 @pytest.mark.parametrize("pattern", [r"\ud800x", "[\ud800-\udfff]", "[^\ufffd]", "[\u0000-\uffff]"])

@@ -11,7 +11,7 @@ prefilter matched.
 tree, keeping only what RE2 can run and widening everything else, so the result matches
 a superset of the texts the original matches:
 - lookarounds, anchors and word boundaries are assertions: dropped (they only restrict);
-- a backreference becomes `.*` (it matches some string);
+- a backreference becomes its group's pattern (or `.*` under IGNORECASE);
 - a counted repeat `{m,n}` becomes `{m,}` (an upper bound is what blows up a DFA);
 - Unicode classes (`\\w`, `\\d`, `\\s`) become Unicode properties outside a negated set and
   RE2's ASCII classes inside one (a negated ASCII class excludes less);
@@ -55,7 +55,35 @@ def relax(source: str, flags: int = 0) -> str:
     """An RE2 regex matching (somewhere) in every text where `re.compile(source, flags)`
     finds a match (see the module docstring). Raises Unsupported or re.error."""
     tree = sre_parse.parse(source, flags)
-    return Relaxer(tree.state.flags).sequence(list(tree), top=True, head=True, tail=True)
+    return Relaxer(tree.state.flags, groups(tree)).sequence(list(tree), top=True, head=True, tail=True)
+
+
+def groups(tree: Any) -> dict[int, Any]:
+    """Group number -> the group's parsed body, for every capturing group in the tree."""
+    found: dict[int, Any] = {}
+
+    def walk(items: Iterable[tuple[Any, Any]]) -> None:
+        for op, av in items:
+            if op is sre.SUBPATTERN:
+                if av[0] is not None:
+                    found[av[0]] = av[3]
+                walk(av[3])
+            elif op is sre.BRANCH:
+                for branch in av[1]:
+                    walk(branch)
+            elif op in REPEATS:
+                walk(av[2])
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                walk(av[1])
+            elif op is sre.GROUPREF_EXISTS:
+                walk(av[1])
+                if av[2] is not None:
+                    walk(av[2])
+            elif op is getattr(sre, "ATOMIC_GROUP", None):
+                walk(av)
+
+    walk(tree)
+    return found
 
 
 class Relaxer:
@@ -65,8 +93,10 @@ class Relaxer:
     In the top-level sequence, any lookbehind can take the place of everything before it:
     what precedes it ends where B ends."""
 
-    def __init__(self, flags: int) -> None:
+    def __init__(self, flags: int, groups: Mapping[int, Any] | None = None) -> None:
         self.flags = flags
+        self.groups = groups or {}
+        self.expanding: set[int] = set()  # backreferences being written (a group may refer to itself)
 
     def sequence(self, items: list[tuple[Any, Any]], top: bool = False, head: bool = False, tail: bool = False) -> str:
         out: list[str] = []
@@ -101,13 +131,25 @@ class Relaxer:
         if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
             return ""
         if op is sre.GROUPREF:
-            return r"(?s:.*)"
+            return self.backreference(av)
         if op is sre.GROUPREF_EXISTS:
             _group, yes, no = av
             return "(?:" + self.sequence(list(yes)) + "|" + (self.sequence(list(no)) if no is not None else "") + ")"
         if op is getattr(sre, "ATOMIC_GROUP", None):
             return "(?:" + self.sequence(list(av)) + ")"
         raise Unsupported(f"regex element {op} has no RE2 counterpart")
+
+    def backreference(self, group: int) -> str:
+        """What the group's own pattern matches: the text a backreference repeats matched it.
+        Case-insensitively the repeat may differ in case from the group's pattern, and a
+        group holding a reference to itself has no finite form: then any text."""
+        if self.flags & re.IGNORECASE or group in self.expanding or group not in self.groups:
+            return r"(?s:.*)"
+        self.expanding.add(group)
+        try:
+            return "(?:" + self.sequence(list(self.groups[group])) + ")"
+        finally:
+            self.expanding.discard(group)
 
     def scoped(self, add: int, remove: int, body: list[tuple[Any, Any]], head: bool, tail: bool) -> str:
         outer = self.flags
