@@ -298,8 +298,11 @@ class PrefilterSet:
     def passing(self, text: str) -> set[int]:
         # RE2 reads UTF-8, which cannot hold a lone surrogate (.jsonl escapes can): each
         # becomes U+FFFD, which every set that could have matched the surrogate matches too
-        # (both are non-word, non-space characters outside any named range but "any").
-        if not text.isascii() and SURROGATE.search(text):
-            text = SURROGATE.sub("\ufffd", text)
+        # (relax() refuses regexes that name either). Encoding first and catching the rare
+        # error is cheaper than searching every non-ASCII text for surrogates.
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            data = SURROGATE.sub("\ufffd", text).encode("utf-8")
         keys = self.keys
-        return {keys[i] for i in self.set.Match(text) or ()}
+        return {keys[i] for i in self.set.Match(data) or ()}
