@@ -126,3 +126,23 @@ def test_findings_equal_those_of_unfiltered_checks(texts: list[str]) -> None:
         fired.update(f.rule for f in got)
     ids = {filtered.rules[i].id for i in filtered.prefilters}
     assert len(ids & fired) >= 5, "the texts must exercise the prefiltered rules"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="sSbByY'’İIiK\u212a .\n-(&\"“”«Σσς", max_size=25))
+def test_trigger_regexes_match_where_the_lowercase_holds_a_trigger(text: str) -> None:
+    """The engine's RE2 form of the `in doc.lower` trigger test never misses a trigger."""
+    from qc.lint.document import Document
+    from qc.lint.engine import triggers_regex
+
+    low = Document(text).lower
+    for triggers in (("'s", "’s"), (" by ",), ("i",), ("k",), ("”. ", '". ')):
+        if any(t in low for t in triggers):
+            assert re2.compile(triggers_regex(triggers)).search(text), (triggers, text)
+
+
+def test_a_trigger_with_a_sigma_stays_an_in_test() -> None:
+    from qc.lint.engine import triggers_regex
+
+    assert triggers_regex(("σ ",)) is None
+    assert triggers_regex(("'s",)) is not None

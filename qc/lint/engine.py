@@ -19,7 +19,7 @@ from qc.finding import Finding
 from qc.lint.automaton import find_all
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind
-from qc.lint.prefilter import PrefilterSet
+from qc.lint.prefilter import PrefilterSet, Unsupported, lowercase_class
 from qc.lint.rule import Rule
 
 
@@ -74,6 +74,14 @@ class Linter:
         ]
         # check() of these runs only where their prefilter matched (one RE2 pass for all).
         self.prefilters: dict[int, str] = {i: p for i, m in enumerate(self.matchers) if (p := m.prefilter()) is not None}
+        # The scanned triggers go into the same RE2 pass: each `in` test that finds nothing
+        # reads the whole text, and a text has a dozen of them.
+        self.trigger_regexes: dict[int, str] = {}
+        for index, triggers in self.scanned_triggers:
+            regex = triggers_regex(triggers)
+            if regex is not None:
+                self.trigger_regexes[index] = regex
+        self.scanned_in_text = [(i, t) for i, t in self.scanned_triggers if i not in self.trigger_regexes]
         self._prefilter_set: PrefilterSet | None = None
 
     def build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
@@ -117,25 +125,30 @@ class Linter:
         doc = Document(text, metadata)
         findings: list[Finding] = []
         to_check = set(self.untriggered)
-        if self.scanned_triggers and text:
+        passed: set[int] | None = None
+        if text and (self.prefilters or self.trigger_regexes):
+            passed = self.prefilter_set().passing(text)
+            to_check.update(i for i in self.trigger_regexes if TRIGGERED - i in passed)
+        if self.scanned_in_text and text:
             low = doc.lower
-            for index, triggers in self.scanned_triggers:
+            for index, triggers in self.scanned_in_text:
                 for trigger in triggers:
                     if trigger in low:
                         to_check.add(index)
                         break
         if self.automaton is not None and text:
             self.literal_pass(doc, findings, to_check)
-        if self.prefilters and to_check:
-            prefilter = self.prefilter_set()
-            to_check -= prefilter.filtered - prefilter.passing(text)
+        if passed is not None:
+            to_check -= self.prefilter_set().filtered - passed
         for index in sorted(to_check):
             findings.extend(self.matchers[index].check(doc))
         return dedupe(findings)
 
     def prefilter_set(self) -> PrefilterSet:
         if self._prefilter_set is None:
-            self._prefilter_set = PrefilterSet(self.prefilters)
+            entries = dict(self.prefilters)
+            entries.update((TRIGGERED - i, regex) for i, regex in self.trigger_regexes.items())
+            self._prefilter_set = PrefilterSet(entries, filtered=self.prefilters)
         return self._prefilter_set
 
     def literal_pass(self, doc: Document, findings: list[Finding], to_check: set[int]) -> None:
@@ -177,6 +190,27 @@ class Linter:
         for slot, hits in enumerate(collected):
             if hits:
                 extend(self.matchers[self.collectors[slot]].on_words(doc, hits))
+
+
+# Set entries for trigger regexes are keyed TRIGGERED - matcher index (negative), so they
+# never clash with prefilter entries, keyed by the matcher index.
+TRIGGERED = -1
+
+
+def triggers_regex(triggers: Iterable[str]) -> str | None:
+    """An RE2 regex that matches the text wherever one of the triggers occurs in its
+    lowercase copy (Document.lower): each character becomes the set of characters whose
+    lowercase starts with it. None for a trigger holding a sigma, whose lowercase depends
+    on the next character."""
+    alternatives = []
+    for trigger in triggers:
+        if not trigger or any(c in "σς" for c in trigger):
+            return None
+        try:
+            alternatives.append("".join(lowercase_class(c) for c in trigger))
+        except Unsupported:  # a surrogate or U+FFFD, which RE2 cannot tell apart
+            return None
+    return "(?:" + "|".join(alternatives) + ")"
 
 
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:

@@ -230,6 +230,13 @@ def cased_characters() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def lowercase_class(c: str) -> str:
+    """An RE2 set of the characters whose lowercase (first character of it) is `c`."""
+    found = [c] + [x for x in cased_characters() if x != c and x.lower()[:1] == c]
+    return char(c) if len(found) == 1 else "[" + "".join(map(char, found)) + "]"
+
+
+@lru_cache(maxsize=None)
 def case_variants(c: str) -> list[str]:
     """`c` and every character that Python's `(?i)` matches in its place."""
     probe = re.compile(re.escape(c), re.IGNORECASE)
@@ -279,7 +286,7 @@ class PrefilterSet:
     """Every prefilter of a linter in one `re2.Set`: `passing(text)` names the keys (matcher
     positions) whose prefilter matched somewhere in the text."""
 
-    def __init__(self, prefilters: Mapping[int, str]) -> None:
+    def __init__(self, prefilters: Mapping[int, str], filtered: Iterable[int] | None = None) -> None:
         import re2  # google-re2; imported only when a linter with prefilters runs
 
         options = re2.Options()
@@ -293,7 +300,8 @@ class PrefilterSet:
             self.set.Add(regex)
             self.keys.append(key)
         self.set.Compile()
-        self.filtered = frozenset(self.keys)
+        # the keys whose check is skipped when their entry does not match
+        self.filtered = frozenset(self.keys if filtered is None else filtered)
 
     def passing(self, text: str) -> set[int]:
         # RE2 reads UTF-8, which cannot hold a lone surrogate (.jsonl escapes can): each
