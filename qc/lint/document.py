@@ -43,8 +43,12 @@ class Document:
             pos = sep.end()
         spans.append((pos, len(self.text)))
         result = []
+        text = self.text
         for start, end in spans:
-            chunk = self.text[start:end]
+            if start < end and not text[start].isspace() and not text[end - 1].isspace():
+                result.append((start, end))  # nothing to trim (nearly always): no copies
+                continue
+            chunk = text[start:end]
             stripped = chunk.strip()
             if stripped:
                 lead = len(chunk) - len(chunk.lstrip())
