@@ -29,6 +29,9 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+import _sre
+from re._casefix import _EXTRA_CASES as EXTRA_CASES  # Python's extra (?i) pairs: ſ ~ s, ı ~ i, µ ~ μ
+
 SURROGATE = re.compile("[\ud800-\udfff]")
 # RE2's limit on a counted repeat.
 MAX_REPEAT_COUNT = 1000
@@ -236,11 +239,28 @@ def lowercase_class(c: str) -> str:
     return char(c) if len(found) == 1 else "[" + "".join(map(char, found)) + "]"
 
 
+@lru_cache(maxsize=1)
+def by_simple_lowercase() -> dict[int, list[str]]:
+    """The cased characters grouped by the simple lowercase that Python's regex engine
+    compares case-insensitively (_sre.unicode_tolower)."""
+    groups: dict[int, list[str]] = {}
+    for x in cased_characters():
+        groups.setdefault(_sre.unicode_tolower(ord(x)), []).append(x)
+    return groups
+
+
 @lru_cache(maxsize=None)
 def case_variants(c: str) -> list[str]:
-    """`c` and every character that Python's `(?i)` matches in its place."""
+    """`c` and every character that Python's `(?i)` matches in its place: those with the
+    same simple lowercase, and re._casefix's extra cases (ſ for s, K for k ...), each
+    confirmed by Python's engine itself."""
+    groups = by_simple_lowercase()
+    low = _sre.unicode_tolower(ord(c))
+    candidates = [chr(low), *groups.get(low, ())]
+    for extra in EXTRA_CASES.get(low, ()):
+        candidates += [chr(extra), *groups.get(extra, ())]
     probe = re.compile(re.escape(c), re.IGNORECASE)
-    return [c] + [x for x in cased_characters() if x != c and probe.fullmatch(x)]
+    return [c] + [x for x in dict.fromkeys(candidates) if x != c and probe.fullmatch(x)]
 
 
 def set_case_variants(items: list[tuple[Any, Any]], negated: bool) -> list[str]:

@@ -33,6 +33,7 @@ from qc.finding import Edit, Finding
 from qc.lint.document import Document, is_word_char
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.gazetteer import Entry, load_entries
+from qc.lint.prefilter import Unsupported, relax
 
 FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
 GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}\Z", re.IGNORECASE)
@@ -159,6 +160,15 @@ class Calque(RuleKind):
                 rf"\b(?P<head>{heads})\s+(?P<role>{roles})\s+of\s+(?:the\s+)?(?P<domain>{domains})\b", re.IGNORECASE
             )
             self.heads = [h.lower() + " " for h in params.get("heads", ["ministry"])]
+        # The office-role regex is case-insensitive, which leaves Python's engine no literal
+        # to skip ahead by: RE2 tells first whether it can match at all (rarely). Made at
+        # load, so the compiled-rules cache keeps it.
+        self._prefilter: str | None = None
+        if self.mode == "office-role":
+            try:
+                self._prefilter = relax(self.role_pattern.pattern, self.role_pattern.flags)
+            except Unsupported:
+                pass
 
     @staticmethod
     def indexable(word: str) -> bool:
@@ -189,6 +199,9 @@ class Calque(RuleKind):
         if self.mode == "order":
             return None  # check() runs on every text: it is cheap when on_words found few words
         return self.heads
+
+    def prefilter(self) -> str | None:
+        return self._prefilter
 
     def on_words(self, doc: Document, hits: list[tuple[int, int, Any]]) -> Iterator[Finding]:
         # Remember where name words are; check() assembles them into spans. (Two-character
