@@ -24,8 +24,10 @@ UNITS = (
     r"seconds?|minutes?|hours?|years?|months?|weeks?|days?|nights?|decades?|centuries|laps|strokes|shots|innings|overs|rounds|holes|seats"
 )
 MONTHS = "".join(f"(?<!{re.escape(m)} [1-9])" for m in ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "No.", "no."))
-# The digit comes first and the look-behinds after it, so that the regex engine can scan for digits quickly.
-FIGURE = re.compile(rf"(?P<n>[1-9])(?<![\w$€£¥.,/:%#+-][1-9]){MONTHS}(?= (?!(?:{UNITS})\b)(?:[a-z]+ ){{0,2}}[a-z]{{3,}}s\b)")
+# The digit comes first and the look-behinds after it, so that the regex engine can scan for
+# digits quickly; the cheapest tests come first ("a lone digit, then a space" rules out the
+# digits of years and figures before the twenty month look-behinds run).
+FIGURE = re.compile(rf"(?P<n>[1-9])(?<![\w$€£¥.,/:%#+-][1-9])(?= ){MONTHS}(?= (?!(?:{UNITS})\b)(?:[a-z]+ ){{0,2}}[a-z]{{3,}}s\b)")
 
 
 @register("small_number")
