@@ -175,3 +175,30 @@ def test_filtering_each_band_group_keeps_the_same_pairs() -> None:
     filtered_early = copies.candidate_pairs_grouped(sigs, banding, keep=keep)
     assert len(everything) > 2 * len(filtered_late) and len(filtered_late) >= 100
     assert np.array_equal(filtered_early, filtered_late)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 40)), min_size=1, max_size=25), st.integers(0, 2**32 - 1))
+def test_verify_chunk_equals_verify_pairs(shape: list[tuple[int, int]], seed: int) -> None:
+    """Same edges, order and values as the per-pair reference, for sets drawn from one
+    small vocabulary (many overlaps), including empty and short sets and long-short pairs."""
+    rng = np.random.default_rng(seed)
+    vocab = rng.integers(0, 2**64, size=80, dtype=np.uint64)
+    sets = {3 * k: np.unique(vocab[offset : offset + size]) for k, (size, offset) in enumerate(shape)}
+    docs = sorted(sets)
+    pairs = np.array([(a, b) for a in docs for b in docs if a < b], dtype=np.int64).reshape(-1, 2)
+    for threshold, containment in [(0.8, 0.8), (0.3, 0.5), (1.0, 1.0)]:
+        want = copies.verify_pairs(pairs, sets, threshold, containment)
+        got = copies.verify_chunk(pairs, sets, threshold, containment)
+        assert got == want and list(got) == list(want)
+    assert copies.verify_chunk(np.zeros((0, 2), dtype=np.int64), sets) == {}
+
+
+def test_verify_chunk_finds_copies_and_containment() -> None:
+    rng = np.random.default_rng(8)
+    base = np.unique(rng.integers(0, 2**64, size=200, dtype=np.uint64))
+    sets = {0: base, 1: base[:150], 2: base[:30], 4: np.unique(rng.integers(0, 2**64, size=200, dtype=np.uint64)), 5: base[:10]}
+    pairs = np.array([(0, 1), (0, 2), (0, 4), (0, 5), (1, 2)], dtype=np.int64)
+    edges = copies.verify_chunk(pairs, sets)
+    assert list(edges) == [(0, 1), (0, 2), (1, 2)]  # 5 is contained but shorter than MIN_CONTAINED_SHINGLES
+    assert edges[(0, 2)].containment == 1.0 and edges[(0, 2)].contained_b == 1.0 and edges[(0, 1)].jaccard == 0.75
