@@ -72,10 +72,22 @@ def test_a_backreference_repeats_its_groups_pattern() -> None:
     assert not relaxed.search("Xi as its")
 
 
-@pytest.mark.parametrize("pattern", [r"\ud800x", "[\ud800-\udfff]", "[^\ufffd]", "[\u0000-\uffff]"])
-def test_surrogates_are_refused(pattern: str) -> None:
-    with pytest.raises(Unsupported):
-        relax(pattern)
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("\ud800x", "a\ud800x"),
+        ("[\ud800-\udfff]", "\udc00"),
+        ("[^\ufffd]", "\ud800"),
+        ("[^\ud800]", "\ufffd"),
+        ("[\u0000-\uffff]b", "\udfffb"),
+        ("[\ufff0-\uffff]", "\ufffd"),
+    ],
+)
+def test_surrogates_and_the_replacement_character(pattern: str, text: str) -> None:
+    """RE2 sees U+FFFD where the text holds a lone surrogate: the RE2 form must still match
+    wherever Python's regex matches, a surrogate or a real U+FFFD."""
+    assert re.search(pattern, text)
+    assert PrefilterSet({0: relax(pattern)}).passing(text) == {0}
 
 
 @settings(max_examples=300, deadline=None)

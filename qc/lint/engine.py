@@ -19,7 +19,7 @@ from qc.finding import Finding
 from qc.lint.automaton import find_all
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind
-from qc.lint.prefilter import PrefilterSet, Unsupported, lowercase_class
+from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
 
 
@@ -206,10 +206,7 @@ def triggers_regex(triggers: Iterable[str]) -> str | None:
     for trigger in triggers:
         if not trigger or any(c in "σς" for c in trigger):
             return None
-        try:
-            alternatives.append("".join(lowercase_class(c) for c in trigger))
-        except Unsupported:  # a surrogate or U+FFFD, which RE2 cannot tell apart
-            return None
+        alternatives.append("".join(lowercase_class(c) for c in trigger))
     return "(?:" + "|".join(alternatives) + ")"
 
 

@@ -118,6 +118,8 @@ class Relaxer:
         if op is sre.LITERAL:
             return self.literal(av, ignorecase)
         if op is sre.NOT_LITERAL:
+            if 0xD800 <= av <= 0xDFFF or av == 0xFFFD:
+                return r"(?s:.)"  # see char_range: a negated set must not exclude U+FFFD
             return "[^" + "".join(map(char, case_variants(chr(av)) if ignorecase else [chr(av)])) + "]"
         if op is sre.ANY:
             return r"(?s:.)"
@@ -175,9 +177,9 @@ class Relaxer:
         parts = []
         for op, av in items[1:] if negated else items:
             if op is sre.LITERAL:
-                parts.append(char(chr(av)))
+                parts.append(char_range(av, av, negated))
             elif op is sre.RANGE:
-                parts.append(char_range(av[0], av[1]))
+                parts.append(char_range(av[0], av[1], negated))
             elif op is sre.CATEGORY:
                 parts.append(category(av, negated))
             else:
@@ -193,10 +195,31 @@ def category(code: Any, negated: bool) -> str:
     return (CLASS_IN_NEGATED if negated else CLASS_POSITIVE)[code]
 
 
-def char_range(low: int, high: int) -> str:
-    if low <= 0xFFFD <= high or (low <= 0xDFFF and high >= 0xD800):
-        raise Unsupported("a range holding surrogates or U+FFFD")  # see char()
-    return char(chr(low)) + "-" + char(chr(high))
+def char_range(low: int, high: int, negated: bool = False) -> str:
+    """A range of a set, written for RE2, which has no surrogates: passing() turns a lone
+    surrogate into U+FFFD. So a range holding surrogates also takes U+FFFD (it would have
+    matched the surrogate), and a negated set must not exclude U+FFFD (a real one would
+    match in Python): dropping it from the set keeps the RE2 form a superset."""
+    spans = cut([(low, high)], 0xD800, 0xDFFF)
+    if negated:
+        spans = cut(spans, 0xFFFD, 0xFFFD)
+    elif low <= 0xDFFF and high >= 0xD800:
+        spans.append((0xFFFD, 0xFFFD))
+    return "".join(char(chr(a)) if a == b else char(chr(a)) + "-" + char(chr(b)) for a, b in spans)
+
+
+def cut(spans: list[tuple[int, int]], low: int, high: int) -> list[tuple[int, int]]:
+    """The code point spans without low..high."""
+    out = []
+    for a, b in spans:
+        if b < low or a > high:
+            out.append((a, b))
+            continue
+        if a < low:
+            out.append((a, low - 1))
+        if b > high:
+            out.append((high + 1, b))
+    return out
 
 
 def repeat_suffix(low: int) -> str:
@@ -210,11 +233,10 @@ def repeat_suffix(low: int) -> str:
 
 
 def char(c: str) -> str:
-    """One character, written so that RE2 reads it literally inside or outside a set."""
-    if 0xD800 <= ord(c) <= 0xDFFF or c == "\ufffd":
-        # RE2 has no surrogates; passing() turns them into U+FFFD, so a regex naming either
-        # could match a surrogate where its RE2 form does not
-        raise Unsupported("the regex names a surrogate or U+FFFD")
+    """One character, written so that RE2 reads it literally inside or outside a set; a
+    surrogate becomes U+FFFD, which passing() puts in its place in the text."""
+    if 0xD800 <= ord(c) <= 0xDFFF:
+        c = "\ufffd"
     return c if c.isascii() and c.isalnum() else "\\x{%x}" % ord(c)
 
 
@@ -326,7 +348,7 @@ class PrefilterSet:
     def passing(self, text: str) -> set[int]:
         # RE2 reads UTF-8, which cannot hold a lone surrogate (.jsonl escapes can): each
         # becomes U+FFFD, which every set that could have matched the surrogate matches too
-        # (relax() refuses regexes that name either). Encoding first and catching the rare
+        # (relax() writes its regexes for that). Encoding first and catching the rare
         # error is cheaper than searching every non-ASCII text for surrogates.
         try:
             data = text.encode("utf-8")
