@@ -32,6 +32,7 @@ from qc.lint.automaton import find_all
 from qc.lint.document import Document, is_word_char
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, load_entries
+from qc.lint.prefilter import char
 
 PAREN_ACRONYM = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9&+\-]{1,9}|[^\W\da-z]{2,10})\)")
 TOKEN = re.compile(r"[\w'’\-]+|&|[^\w\s]")
@@ -136,6 +137,12 @@ class Acronym(RuleKind):
         if self.mode == "foreign":
             return None if self._acronyms else ()
         return ["("] if self.mode == "mismatch" else ()
+
+    def prefilter(self) -> str | None:
+        if self.mode == "foreign" and self._acronyms:
+            # one of the acronyms as written, anywhere (the check wants whole words of them)
+            return "(?:" + "|".join("".join(char(c) for c in acr) for acr in self._acronyms) + ")"
+        return None  # "(ABC)" after a name (mismatch) is common: a prefilter would let most texts through
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         return self.on_word(doc, start, end, payload)
