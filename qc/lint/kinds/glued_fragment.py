@@ -20,6 +20,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
+from qc.lint.prefilter import relax
 
 STOP = re.compile(r"\. (?=[a-z])")
 QUOTE_STOP = re.compile(r"[”\"’]\. (?=[a-z])")
@@ -45,6 +46,12 @@ class GluedFragment(RuleKind):
 
     def triggers(self) -> Iterable[str] | None:
         return ("”. ", '". ', "’. ") if self.quote else (". ",)
+
+    def prefilter(self) -> str | None:
+        if self.quote:
+            return relax(QUOTE_STOP.pattern)
+        # the word before the stop is lowercase letters: its last one is no capital
+        return r"[^\p{Lu}\p{Lt}]" + relax(STOP.pattern)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
