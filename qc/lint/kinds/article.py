@@ -34,6 +34,10 @@ VOWEL_SOUND = re.compile(r"(?:hour|honest|honou?r|heir)", re.IGNORECASE)
 # Names and words that the spelling rules above get wrong.
 SPECIAL = {"uber": "an", "uzbek": "an", "uzbekistan": "an", "urdu": "an", "ulster": "an", "umbrella": "an", "uyghur": "a", "uighur": "a", "unesco": "a", "unicef": "a", "uefa": "a", "once-in-a-generation": "a", "herb": None, "herbal": None, "historic": None, "historical": None, "hotel": None, "heroic": None}
 LETTER_VOWEL_SOUND = set("AEFHILMNORSX")
+# Compiled once: expected_article runs for every "a"/"an" the fast paths cannot settle.
+HEAD_SPLIT = re.compile(r"[-'’]")
+ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+DIGITS = re.compile(r"[0-9][0-9,]*")
 # " a ", " an " as the engine's literals would find them in the lowercase text ("aN", "AN"
 # are never articles to `at`), each with the next characters that settle it: "a" before a
 # lowercase consonant other than h, "an" before a or i (at()'s fast path, taken earlier).
@@ -49,12 +53,12 @@ def expected_article(word: str) -> str | None:
     low = token.lower()
     if low in SPECIAL:
         return SPECIAL[low]
-    head = re.split(r"[-'’]", low, maxsplit=1)[0]
+    head = HEAD_SPLIT.split(low, maxsplit=1)[0]
     if head in SPECIAL:
         return SPECIAL[head]
     if token[0].isdigit():
         return number_article(token)
-    letters = re.match(r"[A-Za-z]+", token)
+    letters = ASCII_LETTERS.match(token)
     if not letters:
         return None
     core = letters.group(0)
@@ -65,7 +69,7 @@ def expected_article(word: str) -> str | None:
         return "an" if core.upper() in LETTER_VOWEL_SOUND else "a"
     if core.isupper():
         return acronym_article(core)
-    if any(c.isupper() for c in core[1:]):
+    if core[1:] != core[1:].lower():  # (ASCII letters: any capital after the first)
         return None  # iPhone, eBay, McDonald: leave alone
     if VOWEL_SOUND.match(low):
         return "an"
@@ -84,7 +88,7 @@ def acronym_article(core: str) -> str | None:
 
 
 def number_article(token: str) -> str:
-    digits = re.match(r"[0-9][0-9,]*", token).group(0).rstrip(",")  # type: ignore[union-attr]
+    digits = DIGITS.match(token).group(0).rstrip(",")  # type: ignore[union-attr]
     if digits[0] == "8":
         return "an"
     groups = digits.split(",")
