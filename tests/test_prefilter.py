@@ -158,3 +158,20 @@ def test_a_trigger_with_a_sigma_stays_an_in_test() -> None:
 
     assert triggers_regex(("σ ",)) is None
     assert triggers_regex(("'s",)) is not None
+
+
+def test_lowercase_class_shortcuts_hold_for_every_code_point() -> None:
+    """lowercase_class's shortcuts: every character whose lowercase starts with an ASCII
+    character is that character, its ASCII capital, or listed in ASCII_LOWERCASE_FROM; and
+    no character lowercases to a caseless one other than itself."""
+    from qc.lint.prefilter import ASCII_LOWERCASE_FROM
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        x = chr(code)
+        first = x.lower()[:1]
+        if first.isascii() and x != first and not (x.isascii() and x == first.upper()):
+            assert ASCII_LOWERCASE_FROM.get(first) == x, (hex(code), first)
+        if x != first:  # lowercase_class's shortcut for caseless characters
+            assert not (first.lower() == first == first.upper()), (hex(code), first)

@@ -13,8 +13,9 @@ a superset of the texts the original matches:
 - lookarounds, anchors and word boundaries are assertions: dropped (they only restrict);
 - a backreference becomes its group's pattern (or `.*` under IGNORECASE);
 - a counted repeat `{m,n}` becomes `{m,}` (an upper bound is what blows up a DFA);
-- Unicode classes (`\\w`, `\\d`, `\\s`) become Unicode properties outside a negated set and
-  RE2's ASCII classes inside one (a negated ASCII class excludes less);
+- Unicode classes (`\\w`, `\\d`, `\\s`) become their ASCII members plus all non-ASCII
+  characters outside a negated set, and RE2's ASCII classes inside one (a negated ASCII
+  class excludes less);
 - under IGNORECASE, every literal and set gets, spelled out, the characters Python's own
   engine matches case-insensitively (RE2 folds case slightly differently: "İ" matches
   `(?i)i` in Python only).
@@ -35,11 +36,14 @@ from re._casefix import _EXTRA_CASES as EXTRA_CASES  # Python's extra (?i) pairs
 SURROGATE = re.compile("[\ud800-\udfff]")
 # RE2's limit on a counted repeat.
 MAX_REPEAT_COUNT = 1000
-# Outside a negated set: the Unicode property classes holding Python's Unicode class.
+# Outside a negated set: Python's Unicode class, widened to its ASCII members plus every
+# non-ASCII character. Unicode property classes (\p{L}) would be tighter but take RE2
+# milliseconds each to compile, in every process; English text is mostly ASCII anyway.
+NON_ASCII = r"\x{80}-\x{10ffff}"
 CLASS_POSITIVE = {
-    sre.CATEGORY_WORD: r"\p{L}\p{N}_",
-    sre.CATEGORY_DIGIT: r"\p{Nd}",
-    sre.CATEGORY_SPACE: r"\s\p{Z}\x{0b}\x{1c}-\x{1f}\x{85}",
+    sre.CATEGORY_WORD: r"0-9A-Z_a-z" + NON_ASCII,
+    sre.CATEGORY_DIGIT: r"0-9" + NON_ASCII,
+    sre.CATEGORY_SPACE: r"\x{9}-\x{d}\x{1c}-\x{20}" + NON_ASCII,
     # RE2's negated classes are ASCII: "not [0-9A-Za-z_]" holds every non-word character.
     sre.CATEGORY_NOT_WORD: r"\W",
     sre.CATEGORY_NOT_DIGIT: r"\D",
@@ -254,10 +258,20 @@ def cased_characters() -> tuple[str, ...]:
     return tuple(found)
 
 
+# The only non-ASCII characters whose lowercase starts with an ASCII letter (İ -> i̇, K -> k);
+# a test checks this against every code point. Knowing it spares scanning them all.
+ASCII_LOWERCASE_FROM = {"i": "\u0130", "k": "\u212a"}
+
+
 @lru_cache(maxsize=None)
 def lowercase_class(c: str) -> str:
     """An RE2 set of the characters whose lowercase (first character of it) is `c`."""
-    found = [c] + [x for x in cased_characters() if x != c and x.lower()[:1] == c]
+    if c.isascii():
+        found = [c, *([c.upper()] if c.islower() else []), *ASCII_LOWERCASE_FROM.get(c, "")]
+    elif c.lower() == c == c.upper():
+        found = [c]  # caseless (quote marks, punctuation): no other character lowercases to it (tested)
+    else:
+        found = [c] + [x for x in cased_characters() if x != c and x.lower()[:1] == c]
     return char(c) if len(found) == 1 else "[" + "".join(map(char, found)) + "]"
 
 

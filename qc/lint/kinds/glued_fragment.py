@@ -50,8 +50,8 @@ class GluedFragment(RuleKind):
     def prefilter(self) -> str | None:
         if self.quote:
             return relax(QUOTE_STOP.pattern)
-        # the word before the stop is lowercase letters: its last one is no capital
-        return r"[^\p{Lu}\p{Lt}]" + relax(STOP.pattern)
+        # the word before the stop is lowercase letters: its last one is no (ASCII) capital
+        return "[^A-Z]" + relax(STOP.pattern)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
