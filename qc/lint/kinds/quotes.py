@@ -20,15 +20,18 @@ QUOTES = re.compile(r"[“”\"]")
 CURLY = re.compile(r"[“”]")
 
 
-def balanced(paragraph: str) -> bool:
-    """True when check() would report nothing in the paragraph: an even number of straight
-    quote marks, and curly ones that alternate “ ” “ ” ... and end closed."""
-    if paragraph.count('"') % 2:
+def balanced(text: str, start: int = 0, end: int | None = None) -> bool:
+    """True when check() would report nothing in text[start:end] (a paragraph): an even
+    number of straight quote marks, and curly ones that alternate “ ” “ ” ... and end
+    closed. Counted in place: most paragraphs of a text with quotes have none or a pair."""
+    if end is None:
+        end = len(text)
+    if text.count('"', start, end) % 2:
         return False
-    opening = paragraph.count("“")
-    if opening != paragraph.count("”"):
+    opening = text.count("“", start, end)
+    if opening != text.count("”", start, end):
         return False
-    return not opening or "".join(CURLY.findall(paragraph)) == "“”" * opening
+    return not opening or "".join(CURLY.findall(text, start, end)) == "“”" * opening
 
 
 @register("quote_balance")
@@ -42,7 +45,7 @@ class QuoteBalance(RuleKind):
         text = doc.text
         paragraphs = doc.paragraphs
         for index, (start, end) in enumerate(paragraphs):
-            if balanced(text[start:end]):
+            if balanced(text, start, end):
                 continue  # nothing to report: the common case, found with C-level counts
             following = text[paragraphs[index + 1][0]] if index + 1 < len(paragraphs) else ""
             open_at = -1
