@@ -210,7 +210,7 @@ def repeats_numpy(toks: list[str]) -> list[tuple[int, list[int]]]:
     for n in range(1, CANDIDATE_WORDS + 1):
         if count < 2 * n:
             break
-        pairs = np.flatnonzero(ids[:-n] == ids[n:])
+        pairs = (ids[:-n] == ids[n:]).nonzero()[0]
         if pairs.size < n:
             continue
         if n > 1:
