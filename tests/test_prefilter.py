@@ -175,3 +175,22 @@ def test_lowercase_class_shortcuts_hold_for_every_code_point() -> None:
             assert ASCII_LOWERCASE_FROM.get(first) == x, (hex(code), first)
         if x != first:  # lowercase_class's shortcut for caseless characters
             assert not (first.lower() == first == first.upper()), (hex(code), first)
+
+
+def test_an_entry_re2_refuses_leaves_its_check_unfiltered() -> None:
+    """A prefilter RE2 cannot compile must not silence its check, and a trigger regex it
+    cannot compile falls back to the `in` test."""
+    prefilters = PrefilterSet({1: "a", 2: "(?:(?:x){1000,}){1000,}"}, filtered=[1, 2])
+    assert prefilters.failed == {2}
+    assert prefilters.filtered == {1}
+    assert prefilters.passing("a") == {1}
+
+    rules = default_rules()
+    linter = Linter(rules)
+    index, triggers = linter.scanned_triggers[0]
+    linter.trigger_regexes[index] = "(?:(?:x){1000,}){1000,}"
+    linter.lint("warm up")
+    assert (index, triggers) in linter.scanned_in_text
+    reference = Linter(rules)
+    for text in fixture_texts()[:30]:
+        assert linter.lint(text) == reference.lint(text)

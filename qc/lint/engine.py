@@ -127,7 +127,7 @@ class Linter:
         to_check = set(self.untriggered)
         passed: set[int] | None = None
         if text and (self.prefilters or self.trigger_regexes):
-            passed = self.prefilter_set().passing(text)
+            passed = self.prefilter_set().passing(text)  # (built first: it may move triggers back)
             to_check.update(i for i in self.trigger_regexes if TRIGGERED - i in passed)
         if self.scanned_in_text and text:
             low = doc.lower
@@ -149,6 +149,13 @@ class Linter:
             entries = dict(self.prefilters)
             entries.update((TRIGGERED - i, regex) for i, regex in self.trigger_regexes.items())
             self._prefilter_set = PrefilterSet(entries, filtered=self.prefilters)
+            # A trigger regex RE2 refused goes back to the `in` test (a failed prefilter just
+            # leaves its check unfiltered: PrefilterSet.filtered leaves it out).
+            for key in self._prefilter_set.failed:
+                if key < 0:
+                    index = TRIGGERED - key
+                    del self.trigger_regexes[index]
+                    self.scanned_in_text.append((index, dict(self.scanned_triggers)[index]))
         return self._prefilter_set
 
     def literal_pass(self, doc: Document, findings: list[Finding], to_check: set[int]) -> None:

@@ -340,7 +340,11 @@ def sre_parse_unparse(items: list[tuple[Any, Any]]) -> str:
 
 class PrefilterSet:
     """Every prefilter of a linter in one `re2.Set`: `passing(text)` names the keys (matcher
-    positions) whose prefilter matched somewhere in the text."""
+    positions) whose prefilter matched somewhere in the text.
+
+    An entry RE2 refuses (a repeat over its limits, say) is left out and named in `failed`;
+    its check must then run unfiltered. If the set as a whole does not compile, every
+    entry has failed and `passing` matches nothing."""
 
     def __init__(self, prefilters: Mapping[int, str], filtered: Iterable[int] | None = None) -> None:
         import re2  # google-re2; imported only when a linter with prefilters runs
@@ -350,16 +354,27 @@ class PrefilterSet:
         # The DFA's memory budget. A Set never gives up on a slow DFA (RE2 only bails out for
         # single regexes); the budget must just hold a few states, which 64 MB does many times over.
         options.max_mem = 64 << 20
-        self.set = re2.Set.SearchSet(options)
+        self.set: Any = re2.Set.SearchSet(options)
         self.keys: list[int] = []
+        self.failed: set[int] = set()
         for key, regex in prefilters.items():
-            self.set.Add(regex)
+            try:
+                self.set.Add(regex)
+            except re2.error:
+                self.failed.add(key)
+                continue
             self.keys.append(key)
-        self.set.Compile()
+        try:
+            self.set.Compile()
+        except re2.error:
+            self.set, self.keys = None, []
+            self.failed = set(prefilters)
         # the keys whose check is skipped when their entry does not match
-        self.filtered = frozenset(self.keys if filtered is None else filtered)
+        self.filtered = frozenset(self.keys if filtered is None else set(filtered) - self.failed)
 
     def passing(self, text: str) -> set[int]:
+        if self.set is None:
+            return set()
         # RE2 reads UTF-8, which cannot hold a lone surrogate (.jsonl escapes can): each
         # becomes U+FFFD, which every set that could have matched the surrogate matches too
         # (relax() writes its regexes for that). Encoding first and catching the rare
