@@ -2,7 +2,8 @@
 
 The cost of the literal pass grows with the text, not with the number of rules;
 `pattern` and detector kinds run only when their trigger literals were seen (or
-always, when they name none).
+always, when they name none), and only where their RE2 prefilter, run with all the
+others in one pass (qc/lint/prefilter.py), found that they can match at all.
 """
 
 from __future__ import annotations
@@ -44,12 +45,12 @@ class Linter:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self.matchers: list[RuleKind] = [r.matcher for r in self.rules]
-        # Matchers with a few triggers test them with `in` (C, stops at the first hit) rather
-        # than in the automaton, where a common trigger (". ", a quote mark) would cost one
-        # Python-level hit after another.
+        # Matchers with a few triggers test them in the RE2 prefilter pass (or with `in`, see
+        # triggers_regex) rather than in the automaton, where a common trigger (". ", a quote
+        # mark) would cost one Python-level hit after another.
         self.scanned_triggers: list[tuple[int, tuple[str, ...]]] = []
         # Triggers left to the automaton: word-like ones ("taiwan", "ministry "), rare enough
-        # that a hit costs less than an `in` scan of the whole text that finds nothing.
+        # that a hit costs less than a test of the whole text that finds nothing.
         self.automaton_triggers: dict[int, tuple[str, ...]] = {}
         for index, matcher in enumerate(self.matchers):
             found = matcher.triggers()
