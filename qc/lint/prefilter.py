@@ -302,19 +302,19 @@ def case_variants(c: str) -> list[str]:
 def set_case_variants(items: list[tuple[Any, Any]], negated: bool) -> list[str]:
     """For a case-insensitive set: the cased characters Python's engine puts in it (or, for
     a negated set, leaves out of it) beyond those the set names itself."""
-    case_sensitive = re.compile(sre_parse_unparse(items))
-    insensitive = re.compile(sre_parse_unparse(items), re.IGNORECASE)
+    case_sensitive = re.compile(python_set_regex(items))
+    insensitive = re.compile(python_set_regex(items), re.IGNORECASE)
     extra = []
     for x in cased_characters():
-        inside = insensitive.fullmatch(x) is not None
-        if inside != (case_sensitive.fullmatch(x) is not None):
-            # negated: a character the insensitive set excludes must leave the RE2 set too,
-            # i.e. be named in the negated set's list
+        # Ignoring case widens a set, so `x` differs only by being in the insensitive set and
+        # not the sensitive one: a positive set must name it; a negated set excludes it
+        # (Python's [^a] under IGNORECASE excludes A too), so its list must name it as well.
+        if (insensitive.fullmatch(x) is not None) != (case_sensitive.fullmatch(x) is not None):
             extra.append(x)
     return extra
 
 
-def sre_parse_unparse(items: list[tuple[Any, Any]]) -> str:
+def python_set_regex(items: list[tuple[Any, Any]]) -> str:
     """A Python regex for one parsed set (to ask Python's engine which characters it holds)."""
     negated = bool(items) and items[0][0] is sre.NEGATE
     parts = []
