@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from qc.lint.engine import Linter
 from qc.lint.packs import default_rules
-from qc.lint.prefilter import PrefilterSet, Unsupported, relax
+from qc.lint.prefilter import PrefilterSet, relax
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_scan_speed_invariance import INSERTS, fixture_texts, perturb  # noqa: E402
+from test_scan_speed_invariance import INSERTS, fixture_texts, perturb
 
 # (python regex, flags, texts it matches): the relaxed form must match each text too.
 CASES = [

@@ -23,7 +23,6 @@ from qc.lint.kinds import RuleKind
 from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
 
-
 LITERAL, WORD_LITERAL, TRIGGER = 0, 1, 2
 # Up to this many trigger literals, a matcher's triggers are tested with `in` on the text
 # (except word-like ones, see `is_wordlike`).

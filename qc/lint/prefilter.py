@@ -23,15 +23,16 @@ a superset of the texts the original matches:
 
 from __future__ import annotations
 
+import _sre
 import re
 import re._constants as sre  # the parse tree's opcodes; stable across 3.11-3.13
 import re._parser as sre_parse
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
+from re._casefix import _EXTRA_CASES as EXTRA_CASES
 from typing import Any
 
-import _sre
-from re._casefix import _EXTRA_CASES as EXTRA_CASES  # Python's extra (?i) pairs: ſ ~ s, ı ~ i, µ ~ μ
+# (EXTRA_CASES: Python's extra case-insensitive pairs, ſ ~ s, ı ~ i, µ ~ μ ...)
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 # RE2's limit on a counted repeat.
@@ -233,7 +234,7 @@ def repeat_suffix(low: int) -> str:
         return "+"
     if low > MAX_REPEAT_COUNT:
         raise Unsupported(f"repeat count {low} is over RE2's limit")
-    return "{%d,}" % low
+    return f"{{{low},}}"
 
 
 def char(c: str) -> str:
@@ -241,7 +242,7 @@ def char(c: str) -> str:
     surrogate becomes U+FFFD, which passing() puts in its place in the text."""
     if 0xD800 <= ord(c) <= 0xDFFF:
         c = "\ufffd"
-    return c if c.isascii() and c.isalnum() else "\\x{%x}" % ord(c)
+    return c if c.isascii() and c.isalnum() else f"\\x{{{ord(c):x}}}"
 
 
 @lru_cache(maxsize=1)
@@ -263,7 +264,7 @@ def cased_characters() -> tuple[str, ...]:
 ASCII_LOWERCASE_FROM = {"i": "\u0130", "k": "\u212a"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def lowercase_class(c: str) -> str:
     """An RE2 set of the characters whose lowercase (first character of it) is `c`."""
     if c.isascii():
@@ -285,7 +286,7 @@ def by_simple_lowercase() -> dict[int, list[str]]:
     return groups
 
 
-@lru_cache(maxsize=None)
+@cache
 def case_variants(c: str) -> list[str]:
     """`c` and every character that Python's `(?i)` matches in its place: those with the
     same simple lowercase, and re._casefix's extra cases (ſ for s, K for k ...), each
