@@ -2,6 +2,7 @@
 default packs on one core, print MB/s, articles/s, findings and the slowest rules.
 
     taskset -c 0 python bench/scan_throughput.py ../shared/data/clean-news/articles.jsonl [--repeat 7] [--per-rule]
+    taskset -c 0 python bench/scan_throughput.py CORPUS --against ../old-checkout [--rounds 5]
 
 Each pass is timed twice: wall clock and CPU time of this process (`time.process_time`);
 on a shared, loaded machine the CPU figure is the steadier one. Both are best of --repeat.
@@ -12,8 +13,14 @@ on a shared, loaded machine the CPU figure is the steadier one. Both are best of
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 from qc.corpus import load_articles
 from qc.lint.engine import Linter
@@ -25,7 +32,17 @@ def main() -> None:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--repeat", type=int, default=3, help="best of N timed passes")
     parser.add_argument("--per-rule", action="store_true", help="also time each rule alone")
+    parser.add_argument(
+        "--against",
+        metavar="CHECKOUT",
+        help="time this checkout's qc against another's (say a `git worktree` of an older commit), "
+        "in fresh processes taking turns, and print the ratio: steadier than two separate runs on a busy host",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="with --against: turns for each side")
     args = parser.parse_args()
+    if args.against:
+        compare(args.paths, Path(args.against), args.repeat, args.rounds)
+        return
 
     articles, errors = load_articles(args.paths)
     texts = [a.text for a in articles]
@@ -55,6 +72,31 @@ def main() -> None:
         print(f"  {rule_id:<7} {n}")
     if args.per_rule:
         per_rule(linter, texts, args.repeat)
+
+
+def compare(paths: list[str], other: Path, repeat: int, rounds: int) -> None:
+    """Best and median CPU time of this checkout's scan and `other`'s, measured in turns.
+    Each turn runs this script in a new process with PYTHONPATH set to one checkout, so
+    `import qc` loads that checkout's code; the two sides share whatever the host does."""
+    here = Path(__file__).resolve().parent.parent
+    other = other.resolve()
+    if not (other / "qc" / "__init__.py").is_file():
+        sys.exit(f"{other}: not a qc checkout (no qc/__init__.py)")
+    sides = {"this checkout": here, str(other): other}
+    seconds: dict[str, list[float]] = {label: [] for label in sides}
+    for _ in range(rounds):
+        for label, root in sides.items():
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            command = [sys.executable, __file__, *paths, "--repeat", str(repeat)]
+            out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+            found = re.search(r"scan CPU time: ([\d.]+) s", out)
+            if found is None:
+                sys.exit(f"no timing in the output of {label}:\n{out}")
+            seconds[label].append(float(found.group(1)))
+    for label, values in seconds.items():
+        print(f"{label}: best {min(values):.3f} s, median {statistics.median(values):.3f} s CPU ({rounds} turns of best-of-{repeat})")
+    ours, theirs = seconds["this checkout"], seconds[str(other)]
+    print(f"this checkout is {min(theirs) / min(ours):.2f}x (best) and {statistics.median(theirs) / statistics.median(ours):.2f}x (median) as fast")
 
 
 def per_rule(linter: Linter, texts: list[str], repeat: int) -> None:
