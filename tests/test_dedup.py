@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from qc.dedup.copies import candidate_pairs, overlap, shingle_texts
 from qc.dedup.index import Index, IndexDbError
 from qc.dedup.minhash import Banding, choose_banding, signatures
 from qc.dedup.shingle import normalize, shingle_set
+from tests.conftest import index_with_meta
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "fixtures" / "dedup"
@@ -246,12 +246,7 @@ def test_index_size_per_article(tmp_path: Path, mqm: list[Article]) -> None:
 
 
 def test_index_refuses_newer_schema(tmp_path: Path) -> None:
-    db = tmp_path / "new.db"
-    Index(db, create=True).close()
-    con = sqlite3.connect(db)
-    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    con.commit()
-    con.close()
+    db = index_with_meta(tmp_path / "new.db", "schema_version", "99")
     with pytest.raises(IndexDbError, match="newer"):
         Index(db)
     result = CliRunner().invoke(index, ["stats", str(db)])

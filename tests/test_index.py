@@ -19,6 +19,7 @@ from qc.corpus import Article, load_articles
 from qc.dedup import copies, minhash, shingle
 from qc.dedup import index as ix_mod
 from qc.dedup.index import Index, IndexDbError, prepare_np, prepare_py
+from tests.conftest import index_with_meta
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "fixtures" / "dedup"
@@ -165,12 +166,7 @@ def test_malformed_rows_are_reported_not_crashed_on(tmp_path: Path, corpus: list
 
 
 def test_changed_parameters_are_refused(tmp_path: Path) -> None:
-    db = tmp_path / "ix.db"
-    Index(db, create=True).close()
-    con = sqlite3.connect(db)
-    con.execute("UPDATE meta SET value = '16' WHERE key = 'rows'")
-    con.commit()
-    con.close()
+    db = index_with_meta(tmp_path / "ix.db", "rows", "16")
     with pytest.raises(IndexDbError, match="rebuild"):
         Index(db)
 
@@ -286,12 +282,7 @@ def test_check_reports_a_segment_list_that_does_not_match(tmp_path: Path, corpus
 
 
 def test_version_1_index_is_refused_with_a_rebuild_hint(tmp_path: Path) -> None:
-    db = tmp_path / "old.db"
-    Index(db, create=True).close()
-    con = sqlite3.connect(db)
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    con.commit()
-    con.close()
+    db = index_with_meta(tmp_path / "old.db", "schema_version", "1")
     with pytest.raises(IndexDbError, match="rebuild the index"):
         Index(db)
 
