@@ -54,6 +54,10 @@ class Collocation(RuleKind):
             self.by_first = {}
             for obj in self.objects:
                 self.by_first.setdefault(obj[0].rstrip("'’s"), []).append(obj)
+        # objects_possible(): each object's words as find_object compares them; the last
+        # position of each word in a document is cached on it under `key`.
+        self.object_words = tuple(tuple(w.rstrip("'’s") for w in obj) for obj in self.objects) if all(self.objects) else ()
+        self.key = f"_collocation_objects_{id(self)}"
         self.max_gap = params.get("max_gap", 2)
         self.exceptions = [e.lower() for e in params.get("exceptions", [])]
         self.object_not_subject = params.get("object_not_subject", False)
@@ -62,6 +66,8 @@ class Collocation(RuleKind):
         return ((form, form) for form in self.forms)
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        if self.object_words and not self.objects_possible(doc, end):
+            return
         if not doc.word_bounded(start, end):
             return
         if self.excepted(doc, start, end):
@@ -78,6 +84,27 @@ class Collocation(RuleKind):
         edits = [Edit(start, end, match_case(form, right))] if right is not None else None
         values = {"form": form, "replacement": match_case(form, right) if right else "", "object": obj}
         yield self.finding(doc, start, obj_end, values, edits)
+
+    def objects_possible(self, doc: Document, end: int) -> bool:
+        """False when no object can follow `end`: each has a word (as find_object compares
+        words: trailing 's and s stripped) that occurs nowhere after it. Common forms ("made",
+        "actual") are hit far more often than their objects are written; this costs a C-level
+        search per word and document (looked up in list order, so a common object settles
+        it at once), where find_object costs a regex match per word and hit."""
+        last: dict[str, int] | None = doc.__dict__.get(self.key)
+        if last is None:
+            last = doc.__dict__[self.key] = {}
+        lower = doc.lower
+        for words in self.object_words:
+            for word in words:
+                at = last.get(word)
+                if at is None:
+                    at = last[word] = lower.rfind(word)
+                if at < end:
+                    break
+            else:
+                return True
+        return False
 
     def find_object(self, doc: Document, pos: int) -> tuple[str, int] | None:
         words: list[tuple[str, int, int]] = []

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -196,9 +196,14 @@ def check_entries(data: Any, schema: dict[str, Any]) -> str | None:
 # -- shared helpers ---------------------------------------------------------------------------
 def capitals_match(found: str, listed: str) -> bool:
     """Every capital letter of the listed form is a capital in the text as well."""
+    if found == listed:
+        return True  # (the usual case for a name written right: no loop)
     if len(found) != len(listed):
-        return found == listed
-    return all(not b.isupper() or a.isupper() for a, b in zip(found, listed))
+        return False
+    for a, b in zip(found, listed):
+        if b.isupper() and not a.isupper():
+            return False
+    return True
 
 
 def apostrophe(doc: Document) -> str:
@@ -207,6 +212,40 @@ def apostrophe(doc: Document) -> str:
     if "’" in text or "“" in text or "‘" in text:
         return "’"
     return "'"
+
+
+class Guard(NamedTuple):
+    """A correct name (lowercase and as listed) that holds a rendering `offset` characters in."""
+
+    offset: int
+    low: str
+    phrase: str
+
+
+def guards_for(found: str, phrases: Iterable[str]) -> tuple[Guard, ...]:
+    """Every place of `found` (lowercase) inside each phrase: what contained_in searches for
+    at each hit, worked out once when the rule loads."""
+    out = []
+    for phrase in phrases:
+        low = phrase.lower()
+        offset = low.find(found)
+        while offset >= 0:
+            out.append(Guard(offset, low, phrase))
+            offset = low.find(found, offset + 1)
+    return tuple(out)
+
+
+def guarded(doc: Document, start: int, guards: tuple[Guard, ...]) -> bool:
+    """contained_in(doc, start, end, phrases) for a hit of the text `guards_for` was given:
+    True when one guard's name, word-bounded and with its capitals, covers the hit."""
+    lower = doc.lower
+    for offset, low, phrase in guards:
+        begin = start - offset
+        if begin >= 0 and lower.startswith(low, begin):
+            stop = begin + len(low)
+            if doc.word_bounded(begin, stop) and capitals_match(doc.text[begin:stop], phrase):
+                return True
+    return False
 
 
 def contained_in(doc: Document, start: int, end: int, phrases: Iterable[str], cased: bool = True) -> bool:
@@ -263,6 +302,7 @@ class Rendering:
     entry: Entry
     form: str  # as listed
     protect: tuple[str, ...]  # correct names (lowercase) that contain this rendering
+    guards: tuple[Guard, ...]  # where the rendering sits inside each of them (guards_for)
 
 
 @register("gazetteer")
@@ -298,7 +338,8 @@ class Gazetteer(RuleKind):
                 # Correct names containing the rendering, and longer renderings (reported instead).
                 longer = {f for f, f_low in field_forms if len(f) > len(form) and low in f_low}
                 protect = tuple(c for c, c_low in correct_pairs if low in c_low) + tuple(sorted(longer))
-                self.renderings.setdefault(low, []).append(Rendering(entry, form, protect))
+                rendering = Rendering(entry, form, protect, guards_for(low, protect))
+                self.renderings.setdefault(low, []).append(rendering)
         self.require_country = params.get("require_country", self.field == "contextual")
         self.country_words: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         cues = [c.lower() for c in params.get("cues", DEFAULT_CUES)]
@@ -322,7 +363,7 @@ class Gazetteer(RuleKind):
         for rendering in payload:
             if not capitals_match(found, rendering.form):
                 continue
-            if rendering.protect and contained_in(doc, start, end, rendering.protect):
+            if rendering.guards and guarded(doc, start, rendering.guards):
                 continue
             if self.field == "contextual" and not self.near_cue(doc, start, end):
                 continue
