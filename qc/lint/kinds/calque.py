@@ -150,10 +150,6 @@ class Calque(RuleKind):
         # Two-character words count only in capitals (UN, EU): looked up case-sensitively in
         # check(), so that "un" in "under" or "us" never reaches the engine's callback.
         self.short_words = {w: v for w, v in self.vocabulary.items() if len(w) == 2}
-        # short_hits' search of the text itself: the words in capitals (ASCII ones only; else
-        # the lowercase copy is searched).
-        ascii_short = all(w.isascii() and w.isalpha() for w in self.short_words)
-        self.capitals = re.compile("|".join(w.upper() for w in sorted(self.short_words))) if self.short_words and ascii_short else None
         if self.mode == "office-role":
             shorts = params.get("short_forms", {})
             self.short_forms = {k.lower(): v for k, v in shorts.items()}
@@ -255,19 +251,18 @@ class Calque(RuleKind):
         lowercase copy is searched.
         """
         text = doc.text
+        if text.isascii() or not any(c in text for c in LOWER_TO_ASCII):
+            haystack = text
+            needles = [(w.upper(), w) for w in self.short_words if w.isascii()]
+            if len(needles) < len(self.short_words):
+                haystack, needles = doc.lower, [(w, w) for w in self.short_words]
+        else:
+            haystack, needles = doc.lower, [(w, w) for w in self.short_words]
         low = doc.lower
         size = len(low)
         found = []
-        if self.capitals is not None and (text.isascii() or not any(c in text for c in LOWER_TO_ASCII)):
-            # One regex pass for all the capitals. Its matches do not overlap, which loses no
-            # whole word: a needle starting inside another match follows a letter.
-            for match in self.capitals.finditer(text):
-                start, end = match.span()
-                if (start == 0 or not is_word_char(low[start - 1])) and (end == size or not is_word_char(low[end])):
-                    found.append(Hit(start, end, self.short_words[match.group().lower()]))
-            return found
-        for word in self.short_words:
-            start = low.find(word)
+        for needle, word in needles:
+            start = haystack.find(needle)
             while start >= 0:
                 end = start + 2
                 if (
@@ -276,7 +271,7 @@ class Calque(RuleKind):
                     and text[start:end].isupper()
                 ):
                     found.append(Hit(start, end, self.short_words[word]))
-                start = low.find(word, start + 1)
+                start = haystack.find(needle, start + 1)
         return found
 
     def check_run(self, doc: Document, run: list[tuple[int, int, str]]) -> Iterator[Finding]:

@@ -27,12 +27,21 @@ MONTHS = "".join(f"(?<!{re.escape(m)} [1-9])" for m in ("January", "February", "
 # The digit comes first and the look-behinds after it, so that the regex engine can scan for
 # digits quickly; the cheapest tests come first ("a lone digit, then a space" rules out the
 # digits of years and figures before the twenty month look-behinds run).
+# What RE2 can say of FIGURE, for the engine's prefilter pass: the look-behind on the
+# character before becomes a character read (any non-ASCII one, as RE2's classes are
+# ASCII; or the start of the text), the month and unit look-arounds and \b are dropped.
+# It matches wherever FIGURE does, and only in about one article in eight, where
+# Python's `re` scanning every text for a digit cost as much as a tenth of a scan.
+PREFILTER = r"(?:^|[^0-9A-Za-z_$€£¥.,/:%#+\-])[1-9] (?:[a-z]+ ){0,2}[a-z]{3,}s"
 FIGURE = re.compile(rf"(?P<n>[1-9])(?<![\w$€£¥.,/:%#+-][1-9])(?= ){MONTHS}(?= (?!(?:{UNITS})\b)(?:[a-z]+ ){{0,2}}[a-z]{{3,}}s\b)")
 
 
 @register("small_number")
 class SmallNumber(RuleKind):
     params_schema = {"type": "object", "additionalProperties": False, "properties": {}}
+
+    def prefilter(self) -> str | None:
+        return PREFILTER
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
