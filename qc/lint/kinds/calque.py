@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from qc.finding import Edit, Finding
@@ -54,6 +55,7 @@ MAX_SPAN_WORDS = 8
 LOWER_TO_ASCII = ("\u0130", "\u212a")
 
 MIN_BLOCKS = 3
+BY_END = itemgetter(1, 0)  # (end, start): the engine's order of hits
 
 
 def norm_word(word: str) -> str:
@@ -218,7 +220,7 @@ class Calque(RuleKind):
             short = self.short_hits(doc)
             if short:
                 # The engine reports words by end, the longer first when two end together.
-                hits = sorted(hits + short, key=lambda h: (h[1], h[0]))
+                hits = sorted(hits + short, key=BY_END)
         if len(hits) < 3:
             return
         # The automaton reports words in text order; join neighbours separated by a short gap
@@ -231,7 +233,8 @@ class Calque(RuleKind):
             start = hit[0]
             if start < prev_end:
                 continue  # the same word again (a spelling variant)
-            if run and start - prev_end <= 16 and gap_match(text, prev_end, start):
+            # (one space, the commonest gap, is one GAP matches: no regex call for it)
+            if run and start - prev_end <= 16 and ((start == prev_end + 1 and text[prev_end] == " ") or gap_match(text, prev_end, start)):
                 run.append(hit)
             else:
                 if len(run) >= 3:

@@ -54,8 +54,8 @@ class Collocation(RuleKind):
             self.by_first = {}
             for obj in self.objects:
                 self.by_first.setdefault(obj[0].rstrip("'’s"), []).append(obj)
-        # objects_possible(): each object's words as find_object compares them; the last
-        # position of each word in a document is cached on it under `key`.
+        # objects_possible(): each object's words as find_object compares them; where each
+        # was found in a document is cached on it under `key`.
         self.object_words = tuple(tuple(w.rstrip("'’s") for w in obj) for obj in self.objects) if all(self.objects) else ()
         self.key = f"_collocation_objects_{id(self)}"
         self.max_gap = params.get("max_gap", 2)
@@ -89,18 +89,22 @@ class Collocation(RuleKind):
         """False when no object can follow `end`: each has a word (as find_object compares
         words: trailing 's and s stripped) that occurs nowhere after it. Common forms ("made",
         "actual") are hit far more often than their objects are written; this costs a C-level
-        search per word and document (looked up in list order, so a common object settles
-        it at once), where find_object costs a regex match per word and hit."""
-        last: dict[str, int] | None = doc.__dict__.get(self.key)
-        if last is None:
-            last = doc.__dict__[self.key] = {}
+        search per word and document (in list order, so a common object settles it at
+        once), where find_object costs a regex match per word and hit."""
+        # word -> (from, its first occurrence at or after `from`, or -1), from an earlier hit:
+        # still the answer for any end between `from` and that occurrence (hits come in text
+        # order, so most calls reuse it).
+        seen: dict[str, tuple[int, int]] | None = doc.__dict__.get(self.key)
+        if seen is None:
+            seen = doc.__dict__[self.key] = {}
         lower = doc.lower
         for words in self.object_words:
             for word in words:
-                at = last.get(word)
-                if at is None:
-                    at = last[word] = lower.rfind(word)
-                if at < end:
+                since, at = seen.get(word, (end + 1, 0))
+                if since > end or 0 <= at < end:
+                    at = lower.find(word, end)
+                    seen[word] = (end, at)
+                if at < 0:
                     break
             else:
                 return True

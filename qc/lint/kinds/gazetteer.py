@@ -348,13 +348,18 @@ class Gazetteer(RuleKind):
         self.country_dot: dict[str, re.Pattern[str]] = {}
 
     def word_literals(self) -> Iterable[tuple[str, Any]]:
-        return self.renderings.items()
+        # The payload says whether every rendering of the phrase holds a capital: then a hit
+        # written all in lowercase ("time", "news": most hits) matches none of them.
+        return [(low, (found, all(any(c.isupper() for c in r.form) for r in found))) for low, found in self.renderings.items()]
 
     def triggers(self) -> Iterable[str] | None:
         return ()  # everything happens in on_literal
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
-        return self.on_word(doc, start, end, payload)
+        renderings, capitalised = payload
+        if capitalised and doc.text[start:end].islower():
+            return iter(())  # capitals_match fails for each rendering
+        return self.on_word(doc, start, end, renderings)
 
     def on_word(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         found = doc.text[start:end]
