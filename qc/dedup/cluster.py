@@ -229,17 +229,27 @@ def story_clusters(
     units: Sequence[list[int]],
     findings: Callable[[int], int],
     threshold: float = story.STORY_THRESHOLD,
+    jobs: int = 1,
 ) -> list[Cluster]:
     """Average-linkage grouping of units (a copy cluster or a lone article, represented by
     its first index): two groups merge only if the mean story score over all their cross
     pairs reaches the threshold, so one topical link cannot join two stories."""
     heads = [u[0] for u in units]
-    # Candidates come from compact fingerprints of every unit; the full features (the
-    # text's sentences) are derived again, from the re-read text, for candidates only.
-    cands = sorted(story.candidate_pairs_of([story.fingerprint(articles[h].text) for h in heads]))
+    # Candidates come from compact fingerprints of every unit, streamed; the full features
+    # (the text's sentences) are derived again, from the re-read text, for candidates only.
+    chunks = ([articles[h].text for h in heads[start : start + story.PARALLEL_CHUNK]] for start in range(0, len(heads), story.PARALLEL_CHUNK))
+    pool_jobs = jobs if len(heads) >= story.PARALLEL_MIN_TEXTS else 1
+    cands = story.candidate_pairs_from(story.fingerprint_chunks(chunks, pool_jobs))
     feats = _Features(articles, heads)
+    # Scores kept: candidates at the threshold (the only possible merge edges; lede-path
+    # pairs are lifted to it) and pairs scored later for the linkage check. A candidate
+    # below the threshold is dropped once scored: a large corpus has millions of them.
     cache: dict[tuple[int, int], story.StoryScore] = {}
-    lone: set[tuple[int, int]] = set()
+    for a, b in cands.tolist():
+        s = story.score_pair(feats[a], feats[b])
+        if s.score >= threshold:
+            cache[(a, b)] = s
+    lone = story.lone_lede_pairs(cache)
 
     def score(a: int, b: int) -> story.StoryScore:
         key = (min(a, b), max(a, b))
@@ -248,10 +258,7 @@ def story_clusters(
         s = cache[key]
         return s if s.why != "lede" or key in lone else story.demoted(s)
 
-    for a, b in cands:
-        score(a, b)
-    lone = story.lone_lede_pairs({key: cache[key] for key in cands})
-    edges = sorted(((score(a, b).score, a, b) for a, b in cands), key=lambda e: (-e[0], e[1], e[2]))
+    edges = sorted(((score(a, b).score, a, b) for a, b in list(cache)), key=lambda e: (-e[0], e[1], e[2]))
     group_of = list(range(len(units)))
     groups: dict[int, list[int]] = {k: [k] for k in range(len(units))}
     for value, a, b in edges:
@@ -368,7 +375,7 @@ def find_clusters(
         units = [[c.representative] + [m.index for m in c.members if m.index != c.representative] for c in copy_groups]
         units += [[i] for i in range(len(articles)) if i not in grouped]
     if tier in ("stories", "all"):
-        out.extend(story_clusters(articles, units, findings))
+        out.extend(story_clusters(articles, units, findings, jobs=jobs))
     out.sort(key=lambda c: (min(m.index for m in c.members), c.kind))
     for k, c in enumerate(out, start=1):
         c.id = k

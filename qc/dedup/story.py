@@ -5,17 +5,26 @@ words and names (weighted by how rare they are in English, from wordfreq), numbe
 dates, and sentences that align one to one (rapidfuzz picks the alignment, sacrebleu's
 chrF scores it). Articles that only share a topic share common words ("president",
 "visit") but few rare names and numbers, and their sentences do not align.
+
+Work grows with the corpus, not its square: candidates come from one sparse product of
+article x rare-term matrices (scipy), a block of rows at a time, with each article's
+best-sharing partners only and topic words left out; a candidate is scored on its
+vocabulary first, and its sentences are aligned only when that vocabulary overlaps.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import sys
+from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from qc.dedup.shingle import normalize
 
@@ -40,13 +49,43 @@ RARE_ZIPF = 4.5  # words rarer than this (wordfreq Zipf scale) count as story-sp
 @lru_cache(maxsize=200_000)
 def rarity(word: str) -> float:
     """Weight of a word: about 1 for common words, up to ~6 for names and rare words."""
-    try:
-        from wordfreq import zipf_frequency  # heavy: data loaded on first use
-    except ImportError:  # pragma: no cover - wordfreq is a dependency
-        return 2.0
     if word.isdigit():
         return 3.0
-    return max(0.5, 7.0 - zipf_frequency(word, "en"))
+    return max(0.5, 7.0 - zipf(word))
+
+
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def zipf(word: str) -> float:
+    """wordfreq's English Zipf frequency of a word.
+
+    A plain lowercase word is one token to wordfreq's tokenizer, so its frequency is one
+    lookup in wordfreq's table, rounded as wordfreq rounds it: 4 µs instead of 30-60 µs
+    through `zipf_frequency`, which matters for a large corpus's long tail of names (a
+    test pins the two to each other). Other words take wordfreq's own path.
+    """
+    if not _PLAIN_WORD.fullmatch(word):
+        from wordfreq import zipf_frequency
+
+        return float(zipf_frequency(word, "en"))
+    freq = _frequencies().get(word)
+    if freq is None:  # unknown: wordfreq's minimum, unrounded
+        return 0.0
+    freq = max(freq, _MIN_FREQUENCY)
+    # math.log(x, 10) as wordfreq writes it: log10 can differ in the last bit, and a rounding with it
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # wordfreq keeps 3 significant digits
+    return round(math.log(freq, 10) + 9, 2)
+
+
+_MIN_FREQUENCY = 1e-9  # wordfreq.zipf_to_freq(0), the floor zipf_frequency applies
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict  # heavy: data loaded on first use
+
+    return get_frequency_dict("en", "best")  # type: ignore[no-any-return]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -80,16 +119,20 @@ class StoryFeatures:
 def content_terms(text: str) -> tuple[dict[str, float], frozenset[str]]:
     """Content words (with their rarity weight, in text order) and numbers of a text."""
     fixed = normalize(text) if not text.isascii() else text.lower()
-    terms: dict[str, float] = {}
-    for m in _WORD.finditer(fixed):
-        word = m.group().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) < 3 or word in _STOP or word.isdigit():
-            continue
-        if word not in terms:
-            terms[word] = rarity(word)
+    # Each distinct spelling judged once, through a cache shared by all texts; dict() keeps
+    # the first position of a word two spellings share ("obama's", "obama"), with its one weight.
+    judged = map(_content_term, dict.fromkeys(_WORD.findall(fixed)))
+    terms: dict[str, float] = dict(t for t in judged if t is not None)
     return terms, frozenset(_number_key(n) for n in _NUMBER.findall(text))
+
+
+@lru_cache(maxsize=200_000)
+def _content_term(spelling: str) -> tuple[str, float] | None:
+    """(word, rarity) of a lowercased spelling, or None for a stopword, number or short word."""
+    word = spelling.replace("’", "'").removesuffix("'s")
+    if len(word) < 3 or word in _STOP or word.isdigit():
+        return None
+    return word, rarity(word)
 
 
 @dataclass(frozen=True)
@@ -155,6 +198,14 @@ STORY_THRESHOLD = 0.40  # MQM dev: F1 1.000 at 0.30-0.35, 0.996 at 0.40; clean-n
 LEDE_OVERLAP = 0.25
 LEDE_RARE_NAME = 4.0  # rarity of at least one shared lede name (Zipf <= 3)
 LEDE_MIN_TERMS = 0.08
+# Sentence alignment (over 90% of a pair's cost) runs only for pairs whose content terms
+# overlap this much (weighted Jaccard), or whose ledes report one event. Below it, a pair
+# is scored on terms and numbers alone. Measured with full alignment on the candidates
+# (after MIN_RARE_JACCARD): under 0.12, the highest score was 0.255 on clean-news (67% of
+# its candidates), 0.209 on MQM dev and 0.255 on a synthetic 2,000-article corpus, far
+# from STORY_THRESHOLD: two texts that tell one story name the same people, places and
+# numbers. The groups came out identical on all three (bench/dedup_story_eval.py).
+ALIGN_MIN_TERMS = 0.12
 
 
 def lede_overlap(a: StoryFeatures, b: StoryFeatures) -> float:
@@ -231,17 +282,17 @@ def score_pair(a: StoryFeatures, b: StoryFeatures) -> StoryScore:
         numbers = len(a.numbers & b.numbers) / len(a.numbers | b.numbers)
     else:
         numbers = 0.0
-    short, long_ = (a, b) if len(a.sentences) <= len(b.sentences) else (b, a)
-    pairs = align(short.sentences, long_.sentences)
-    if pairs:
-        alignment = sum(p[2] for p in pairs) / len(pairs)
-        aligned = sum(p[2] >= ALIGN_CHRF for p in pairs) / len(pairs)
-    else:
-        alignment = aligned = 0.0
-    score = 0.45 * terms + 0.15 * numbers + 0.25 * alignment + 0.15 * aligned
     lede = lede_overlap(a, b)
-    why = "text"
     event = same_event_lede(a, b, terms, lede)
+    alignment = aligned = 0.0
+    if terms >= ALIGN_MIN_TERMS or event:
+        short, long_ = (a, b) if len(a.sentences) <= len(b.sentences) else (b, a)
+        pairs = align(short.sentences, long_.sentences)
+        if pairs:
+            alignment = sum(p[2] for p in pairs) / len(pairs)
+            aligned = sum(p[2] >= ALIGN_CHRF for p in pairs) / len(pairs)
+    score = 0.45 * terms + 0.15 * numbers + 0.25 * alignment + 0.15 * aligned
+    why = "text"
     text_score = score
     if score < STORY_THRESHOLD and event:
         score, why = STORY_THRESHOLD, "lede"
@@ -273,35 +324,186 @@ def demoted(s: StoryScore) -> StoryScore:
     return replace(s, score=s.text_score, why="text")
 
 
-def candidate_pairs(feats: Sequence[StoryFeatures], min_shared: float = 12.0, max_df: float = 0.05) -> set[tuple[int, int]]:
+# Candidate generation bounds, so the story tier's work grows with the corpus, not with its
+# square. A term in more articles than MAX_POSTING names a topic in any corpus (the relative
+# max_df alone allowed 19,000 at 378,000 articles, and one such term made 180 million pairs).
+MAX_POSTING = 2_000
+# Two articles of one story share a good part of their rare vocabulary. On clean-news and
+# MQM dev every pair scoring 0.3 or more, and every lede-path pair, had a rare-term weighted
+# Jaccard of 0.084 or more; below 0.04 the best full score was 0.16 (threshold 0.40). Pairs
+# under it are not scored at all: two thirds of clean-news's candidates.
+MIN_RARE_JACCARD = 0.04
+# An article's best-sharing partners only: a story retold by more outlets than this still
+# forms one group, through its members' own partners and the average-linkage check.
+TOP_PARTNERS = 32
+# Rows of the sharing matrix computed at once, sized by their postings' total length.
+BLOCK_WORK = 4_000_000
+
+
+def candidate_pairs(feats: Sequence[StoryFeatures], min_shared: float = 12.0, max_df: float = 0.05) -> np.ndarray:
     """candidate_pairs_of() for full features."""
     return candidate_pairs_of([_fingerprint(f.terms, f.numbers) for f in feats], min_shared, max_df)
 
 
 def candidate_pairs_of(
-    prints: Sequence[Fingerprint], min_shared: float = 12.0, max_df: float = 0.05
-) -> set[tuple[int, int]]:
-    """Pairs that share enough rare terms (summed rarity) to be worth scoring.
+    prints: Iterable[Fingerprint],
+    min_shared: float = 12.0,
+    max_df: float = 0.05,
+    min_jaccard: float = MIN_RARE_JACCARD,
+    top: int = TOP_PARTNERS,
+) -> np.ndarray:
+    """Pairs (i < j, as rows of a sorted k x 2 array) that share enough rare terms to be worth scoring.
 
-    Inverted index over rare terms; a term in more than `max_df` of the articles (and
-    more than 20) is a topic word, not a story word, and does not make candidates.
+    Shared weight is the summed rarity of the rare terms and numbers (3 each) two
+    fingerprints have in common: at least `min_shared`, and at least `min_jaccard` of
+    their two rare vocabularies (weighted). A term in more than `max_df` of the articles
+    (and more than 20), or in more than MAX_POSTING, is a topic word, not a story word,
+    and does not make candidates. Each article keeps its `top` best-sharing partners.
+
+    The sharing weights are one sparse matrix product (scipy), computed a block of rows at
+    a time; the fingerprints are reduced to term hashes as they stream in, so no term
+    string is held.
     """
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(prints):
-        for term in f.rare_terms:
-            postings[term].append(i)
-        for num in f.numbers:
-            postings["#" + num].append(i)
-    limit = max(20, int(max_df * len(prints)))
-    shared: dict[tuple[int, int], float] = defaultdict(float)
-    for term, docs in postings.items():
-        if len(docs) < 2 or len(docs) > limit:
-            continue
-        weight = 3.0 if term.startswith("#") else rarity(term)  # = the term's weight in StoryFeatures.terms
-        for x in range(len(docs)):
-            for y in range(x + 1, len(docs)):
-                shared[(docs[x], docs[y])] += weight
-    return {pair for pair, w in shared.items() if w >= min_shared}
+    return candidate_pairs_from(FingerprintArrays.of(prints), min_shared, max_df, min_jaccard, top)
+
+
+def candidate_pairs_from(
+    prints: FingerprintArrays,
+    min_shared: float = 12.0,
+    max_df: float = 0.05,
+    min_jaccard: float = MIN_RARE_JACCARD,
+    top: int = TOP_PARTNERS,
+) -> np.ndarray:
+    """candidate_pairs_of() for fingerprints already reduced to arrays."""
+    rows, hashes, weights = prints.rows, prints.hashes, prints.weights
+    n = len(rows) - 1
+    if n < 2 or not len(hashes):
+        return np.empty((0, 2), dtype=np.int64)
+    terms, cols = np.unique(hashes, return_inverse=True)
+    df = np.bincount(cols, minlength=len(terms))
+    limit = min(max(20, int(max_df * n)), MAX_POSTING)
+    kept = ((df >= 2) & (df <= limit))[cols]
+    row_of = np.repeat(np.arange(n), np.diff(rows))
+    totals = np.bincount(row_of, weights=weights, minlength=n)  # each article's rare vocabulary
+    sharing = _sharing_matrix(row_of[kept], cols[kept], weights[kept], n, len(terms))
+    work = np.bincount(row_of[kept], weights=df[cols[kept]], minlength=n)  # postings met, per row
+    codes = [
+        _block_candidates(sharing, totals, lo, hi, min_shared, min_jaccard, top)
+        for lo, hi in _row_blocks(work)
+    ]
+    pairs = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+    return np.stack([pairs // n, pairs % n], axis=1)
+
+
+@dataclass(frozen=True)
+class FingerprintArrays:
+    """Fingerprints of many articles as three flat arrays: row offsets, term hashes and
+    term weights (numbers as "#" terms, weight 3).
+
+    Typed arrays take 8 bytes an item (a list of Python ints and floats five times that,
+    and a 1 GB corpus has tens of millions of rare-term uses); no term string is held.
+    The hash is xxh3 (64 bits: a collision among a corpus's terms is not a concern), the
+    same in every process, so pool workers can compute parts (see `concatenate`).
+    """
+
+    rows: np.ndarray  # int64, len = articles + 1
+    hashes: np.ndarray  # uint64
+    weights: np.ndarray  # float64
+
+    @classmethod
+    def of(cls, prints: Iterable[Fingerprint]) -> FingerprintArrays:
+        rows, hashes, weights = array("q", [0]), array("Q"), array("d")
+        for f in prints:
+            hashes.extend(_term_hash(t) for t in f.rare_terms)
+            weights.extend(map(rarity, f.rare_terms))
+            hashes.extend(_term_hash("#" + num) for num in f.numbers)
+            weights.extend(3.0 for _ in f.numbers)  # = a number's weight in StoryFeatures
+            rows.append(len(hashes))
+        return cls(np.frombuffer(rows, dtype=np.int64), np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(weights, dtype=np.float64))
+
+    @classmethod
+    def of_texts(cls, texts: Iterable[str]) -> FingerprintArrays:
+        return cls.of(fingerprint(t) for t in texts)
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[FingerprintArrays]) -> FingerprintArrays:
+        if not parts:
+            return cls.of(())
+        offsets = np.cumsum([0] + [len(p.hashes) for p in parts[:-1]])
+        rows = np.concatenate([[0]] + [p.rows[1:] + off for p, off in zip(parts, offsets)]).astype(np.int64)
+        return cls(rows, np.concatenate([p.hashes for p in parts]), np.concatenate([p.weights for p in parts]))
+
+
+PARALLEL_MIN_TEXTS = 20_000  # fewer texts are fingerprinted faster than a pool starts
+PARALLEL_CHUNK = 2_048
+
+
+def fingerprint_chunks(chunks: Iterable[list[str]], jobs: int = 1) -> FingerprintArrays:
+    """Fingerprint arrays of the texts, given in chunks, in order. With jobs > 1 the chunks
+    go to a process pool a wave at a time (2 per worker), so only a wave's texts are held."""
+    if jobs <= 1:
+        return FingerprintArrays.concatenate([FingerprintArrays.of_texts(c) for c in chunks])
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+    parts: list[FingerprintArrays] = []
+    with ctx.Pool(jobs) as pool:
+        wave: list[list[str]] = []
+        for chunk in chunks:
+            wave.append(chunk)
+            if len(wave) == 2 * jobs:
+                parts += pool.map(FingerprintArrays.of_texts, wave, chunksize=1)
+                wave = []
+        parts += pool.map(FingerprintArrays.of_texts, wave, chunksize=1)
+    return FingerprintArrays.concatenate(parts)
+
+
+def _term_hash(term: str) -> int:
+    from xxhash import xxh3_64_intdigest
+
+    return xxh3_64_intdigest(term.encode("utf-8", "surrogatepass"))  # type: ignore[no-any-return]
+
+
+def _sharing_matrix(row_of: np.ndarray, cols: np.ndarray, weights: np.ndarray, n: int, width: int) -> Any:
+    """Articles x terms (CSR), valued by the term's weight."""
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((weights, (row_of, cols)), shape=(n, width))
+
+
+def _row_blocks(work: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Consecutive row ranges whose work (postings met: the product's size) adds up to about BLOCK_WORK."""
+    lo, acc = 0, 0.0
+    for i, w in enumerate(work.tolist()):
+        acc += w
+        if acc >= BLOCK_WORK:
+            yield lo, i + 1
+            lo, acc = i + 1, 0.0
+    if lo < len(work):
+        yield lo, len(work)
+
+
+def _block_candidates(
+    sharing: Any, totals: np.ndarray, lo: int, hi: int, min_shared: float, min_jaccard: float, top: int
+) -> np.ndarray:
+    """Pair codes (i * n + j, i < j) of rows lo..hi's candidates: each row's `top` best partners."""
+    n = sharing.shape[0]
+    present = sharing[lo:hi].copy()
+    present.data[:] = 1.0
+    shared = (present @ sharing.T).tocoo()
+    r = shared.row.astype(np.int64) + lo
+    c = shared.col.astype(np.int64)
+    v = shared.data
+    # a little slack: the sum's order differs from a term-by-term loop's
+    ok = (r != c) & (v >= min_shared - 1e-9)
+    ok &= v >= min_jaccard * (totals[r] + totals[c] - v) - 1e-12
+    r, c, v = r[ok], c[ok], v[ok]
+    order = np.lexsort((c, -v, r))
+    r, c = r[order], c[order]
+    first = np.searchsorted(r, r, side="left")
+    best = np.arange(len(r)) - first < top
+    r, c = r[best], c[best]
+    return np.minimum(r, c) * n + np.maximum(r, c)
 
 
 def story_fingerprint(f: StoryFeatures, size: int = 32) -> list[str]:
@@ -312,4 +514,4 @@ def story_fingerprint(f: StoryFeatures, size: int = 32) -> list[str]:
     return out
 
 
-__all__ = ["Fingerprint", "StoryFeatures", "StoryScore", "candidate_pairs", "candidate_pairs_of", "features", "fingerprint", "score_pair"]
+__all__ = ["Fingerprint", "FingerprintArrays", "StoryFeatures", "StoryScore", "candidate_pairs", "candidate_pairs_of", "features", "fingerprint", "score_pair"]
