@@ -175,8 +175,9 @@ def copy_graph_dask(
     P = len(bounds)
     starts = np.array(bounds, dtype=np.int64)
     ends = bounds[1:] + [n]
-    # scatter the texts: each partition's texts are sent to a worker once
-    text_parts = client.scatter([list(texts[lo:hi]) for lo, hi in zip(bounds, ends)])
+    # scatter the texts a partition at a time: each is read (an ArticleSource re-reads it from
+    # disk), sent to a worker once and dropped, so the client never holds the corpus
+    text_parts = [client.scatter([list(texts[lo:hi])])[0] for lo, hi in zip(bounds, ends)]
     signed = [delayed(_sign)(tp, lo, num_perm) for tp, lo in zip(text_parts, bounds)]
     keyed = [delayed(_bucket_keys, nout=P)(s, banding, P) for s in signed]
     pairs = [delayed(_bucket_pairs)(*[k[b] for k in keyed]) for b in range(P)]
