@@ -102,7 +102,10 @@ class Linter:
         # Per phrase: the matchers it triggers, and what each hit does, in the order the rules
         # were given: (whole word only?, collector slot or -1, matcher, payload).
         slots = {index: slot for slot, index in enumerate(self.collectors)}
-        self.entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...], int, Any]] = []
+        self.entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
+        # Per phrase that only one collecting kind takes (most name words): (its slot, payload),
+        # else None. Most hits are such words: the loop tests them first, with one lookup.
+        self.collected_only: list[tuple[int, Any] | None] = []
         by_phrase.pop("", None)  # matches nowhere (pyahocorasick ignored it; ahocorasick_rs refuses it)
         self.placeholder = next(c for c in map(chr, range(32)) if not any(c in phrase for phrase in by_phrase))
         if not by_phrase:
@@ -116,9 +119,10 @@ class Linter:
             )
             # A phrase that only one collecting kind takes (most name words) skips the general loop.
             if not triggered and len(calls) == 1 and calls[0][0] and calls[0][1] >= 0:
-                self.entries.append(((), (), calls[0][1], calls[0][3]))
+                self.collected_only.append((calls[0][1], calls[0][3]))
             else:
-                self.entries.append((triggered, calls, -1, None))
+                self.collected_only.append(None)
+            self.entries.append((triggered, calls))
         return ahocorasick_rs.AhoCorasick(list(by_phrase), implementation=ahocorasick_rs.Implementation.DFA)
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:
@@ -162,6 +166,7 @@ class Linter:
         """Every automaton hit: trigger matchers, call on_literal, or collect whole words."""
         assert self.automaton is not None
         entries = self.entries
+        collected_only = self.collected_only
         low = doc.lower
         # padded[start] is the character before a hit, padded[end + 1] the one after; the
         # text's ends count as spaces.
@@ -169,8 +174,8 @@ class Linter:
         extend = findings.extend
         collected: list[list[tuple[int, int, Any]]] = [[] for _ in self.collectors]
         for entry_index, start, end in find_all(self.automaton, low, self.placeholder):
-            triggered, calls, slot, payload = entries[entry_index]
-            if slot >= 0:
+            word = collected_only[entry_index]
+            if word is not None:
                 # The common case, one collecting kind's word: is_word_char inlined, the
                 # character after first (a word inside a longer one usually goes on).
                 after = padded[end + 1]
@@ -178,8 +183,9 @@ class Linter:
                     continue
                 before = padded[start]
                 if not (before.isalnum() or before == "_"):
-                    collected[slot].append((start, end, payload))
+                    collected[word[0]].append((start, end, word[1]))
                 continue
+            triggered, calls = entries[entry_index]
             if triggered:
                 to_check.update(triggered)
             whole = None
