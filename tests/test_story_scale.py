@@ -104,13 +104,17 @@ def test_fingerprint_parts_concatenate_to_the_whole() -> None:
     assert len(FingerprintArrays.concatenate([]).rows) == 1
 
 
-def test_story_groups_are_the_same_with_a_fingerprint_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_story_groups_are_the_same_with_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     articles, _ = load_articles([ROOT / "fixtures" / "dedup" / "mqm_3stories.jsonl", ROOT / "seeds"])
     one = find_clusters(articles, tier="stories", jobs=1)
     monkeypatch.setattr(story, "PARALLEL_MIN_TEXTS", 0)
     monkeypatch.setattr(story, "PARALLEL_CHUNK", 3)
+    monkeypatch.setattr(story, "PARALLEL_MIN_PAIRS", 0)
+    monkeypatch.setattr(story, "PAIR_CHUNK", 7)
     two = find_clusters(articles, tier="stories", jobs=2)
-    assert [(c.kind, [m.index for m in c.members]) for c in one] == [(c.kind, [m.index for m in c.members]) for c in two]
+    assert [(c.kind, [(m.index, m.similarity) for m in c.members], c.pairs) for c in one] == [
+        (c.kind, [(m.index, m.similarity) for m in c.members], c.pairs) for c in two
+    ]
     assert len([c for c in one if c.kind == "story"]) == 4  # three translated stories and the seeds
 
 

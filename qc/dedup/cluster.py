@@ -245,10 +245,14 @@ def story_clusters(
     # pairs are lifted to it) and pairs scored later for the linkage check. A candidate
     # below the threshold is dropped once scored: a large corpus has millions of them.
     cache: dict[tuple[int, int], story.StoryScore] = {}
-    for a, b in cands.tolist():
-        s = story.score_pair(feats[a], feats[b])
-        if s.score >= threshold:
+    if jobs > 1 and len(cands) >= story.PARALLEL_MIN_PAIRS:
+        for a, b, s in story.scored_pairs(cands, lambda u: articles[heads[u]].text, threshold, jobs):
             cache[(a, b)] = s
+    else:
+        for a, b in cands.tolist():
+            s = story.score_pair(feats[a], feats[b])
+            if s.score >= threshold:
+                cache[(a, b)] = s
     lone = story.lone_lede_pairs(cache)
 
     def score(a: int, b: int) -> story.StoryScore:

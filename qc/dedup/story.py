@@ -19,7 +19,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -439,23 +439,60 @@ PARALLEL_CHUNK = 2_048
 
 
 def fingerprint_chunks(chunks: Iterable[list[str]], jobs: int = 1) -> FingerprintArrays:
-    """Fingerprint arrays of the texts, given in chunks, in order. With jobs > 1 the chunks
-    go to a process pool a wave at a time (2 per worker), so only a wave's texts are held."""
+    """Fingerprint arrays of the texts, given in chunks, in order (a pool when jobs > 1)."""
+    return FingerprintArrays.concatenate(list(in_pool(FingerprintArrays.of_texts, chunks, jobs)))
+
+
+PARALLEL_MIN_PAIRS = 4_000  # fewer candidate pairs are scored faster than a pool starts
+PAIR_CHUNK = 1_000
+
+
+def scored_pairs(
+    pairs: np.ndarray, text_of: Callable[[int], str], threshold: float, jobs: int
+) -> Iterator[tuple[int, int, StoryScore]]:
+    """(a, b, score) of the candidate pairs scoring at least `threshold`, in pair order,
+    scored in a process pool: each task takes a chunk of pairs with its articles' texts."""
+
+    def payloads() -> Iterator[tuple[list[tuple[int, int]], dict[int, str], float]]:
+        for start in range(0, len(pairs), PAIR_CHUNK):
+            chunk = [(int(a), int(b)) for a, b in pairs[start : start + PAIR_CHUNK].tolist()]
+            units = sorted({u for pair in chunk for u in pair})
+            yield chunk, {u: text_of(u) for u in units}, threshold
+
+    for part in in_pool(_score_chunk, payloads(), jobs):
+        yield from part
+
+
+def _score_chunk(payload: tuple[list[tuple[int, int]], dict[int, str], float]) -> list[tuple[int, int, StoryScore]]:
+    chunk, texts, threshold = payload
+    feats: dict[int, StoryFeatures] = {}
+
+    def of(u: int) -> StoryFeatures:
+        if u not in feats:
+            feats[u] = features(texts[u])
+        return feats[u]
+
+    found = ((a, b, score_pair(of(a), of(b))) for a, b in chunk)
+    return [(a, b, s) for a, b, s in found if s.score >= threshold]
+
+
+def in_pool(func: Callable[[Any], Any], payloads: Iterable[Any], jobs: int) -> Iterator[Any]:
+    """func over the payloads, results in order; with jobs > 1 in a process pool, a wave
+    of 2 payloads per worker at a time, so only a wave's payloads (texts) are held."""
     if jobs <= 1:
-        return FingerprintArrays.concatenate([FingerprintArrays.of_texts(c) for c in chunks])
+        yield from map(func, payloads)
+        return
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-    parts: list[FingerprintArrays] = []
     with ctx.Pool(jobs) as pool:
-        wave: list[list[str]] = []
-        for chunk in chunks:
-            wave.append(chunk)
+        wave: list[Any] = []
+        for payload in payloads:
+            wave.append(payload)
             if len(wave) == 2 * jobs:
-                parts += pool.map(FingerprintArrays.of_texts, wave, chunksize=1)
+                yield from pool.map(func, wave, chunksize=1)
                 wave = []
-        parts += pool.map(FingerprintArrays.of_texts, wave, chunksize=1)
-    return FingerprintArrays.concatenate(parts)
+        yield from pool.map(func, wave, chunksize=1)
 
 
 def _term_hash(term: str) -> int:
