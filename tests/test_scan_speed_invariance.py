@@ -208,3 +208,128 @@ def test_repetition_numpy_and_python_candidates_agree() -> None:
         assert repeats_numpy(toks) == expected
         found += sum(n > 1 for n, _ in expected)
     assert found > 50, "too few repeated phrases: the comparison proves little"
+
+
+def test_token_spans_equal_the_regex(texts: list[str]) -> None:
+    """repetition's token offsets, found token by token with str.find, are NONSPACE's."""
+    from qc.lint.kinds.repetition import NONSPACE, token_spans
+
+    for text in [*texts, "a\u2003b\x1cc\u3000 d", "  x  \n", "x x", ""]:
+        doc = Document(text)
+        assert token_spans(doc, doc.lower.split()) == [m.span() for m in NONSPACE.finditer(doc.lower)], text
+
+
+def test_small_number_prefilter_matches_wherever_the_figure_regex_does(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import re2
+
+    from qc.lint.kinds.small_number import FIGURE, PREFILTER, SmallNumber
+
+    rng = random.Random(5)
+    parts = ["", " ", "(", "é", "x", "$", "\n", "May ", "No. ", "-", "\u2003", "5", "7 ", "new ", "big ", "of ", "people", "cases", "dogs", "percent ", "s", ".", "A"]
+    extra = ["5 people", "(3 new cases)", "said 2 of the big new plans", "é5 dogs", "\u20035 dogs", "x5 dogs", "on May 5 votes"]
+    extra += ["".join(rng.choice(parts) for _ in range(rng.randint(2, 9))) for _ in range(3000)]
+    prefilter = re2.compile(PREFILTER)
+    hits = 0
+    for text in [*texts, *extra]:
+        if FIGURE.search(text):
+            hits += 1
+            assert prefilter.search(text), text
+    assert hits > 10, "the figure regex hardly matched: the comparison proves little"
+    rule = next(r for r in rules if r.id == "MT409")
+    fast = Linter([rule])
+    monkeypatch.setattr(SmallNumber, "prefilter", lambda self: None)
+    slow = Linter([rule])
+    assert fast.prefilters and not slow.prefilters
+    for text in [*texts, *extra]:
+        assert keys(fast.lint(text)) == keys(slow.lint(text))
+
+
+def test_collocation_object_precheck_changes_nothing(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """objects_possible() only skips hits that find_object would reject."""
+    from qc.lint.kinds.collocation import Collocation
+
+    extra = [
+        "They made a press conference. Made a plenary session. made the news conference",
+        "The actual president and the actual leader's car; the actual prime minister",
+        "She made the conference, then made it. made congress's referendum",
+        "made referendum. the actual president; make conference",
+    ]
+    linter = Linter([r for r in rules if r.kind == "collocation"])
+    fast = [keys(linter.lint(text)) for text in [*texts, *extra]]
+    monkeypatch.setattr(Collocation, "objects_possible", lambda self, doc, end: True)
+    slow = [keys(linter.lint(text)) for text in [*texts, *extra]]
+    assert fast == slow
+    assert sum(map(len, fast)) >= 5
+
+
+def test_gazetteer_fast_paths_equal_the_plain_checks(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Guards worked out at load (guarded) and the lowercase skip equal contained_in() and
+    capitals_match() run on every hit, as on_word did."""
+    from qc.lint.kinds import gazetteer
+
+    def plain_capitals(found: str, listed: str) -> bool:
+        if len(found) != len(listed):
+            return found == listed
+        return all(not b.isupper() or a.isupper() for a, b in zip(found, listed))
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        a = "".join(rng.choice("aAbBǅ-") for _ in range(rng.randint(0, 4)))
+        b = "".join(rng.choice("aAbBǅ-") for _ in range(rng.randint(0, 4)))
+        assert gazetteer.capitals_match(a, b) == plain_capitals(a, b), (a, b)
+
+    linter = Linter([r for r in rules if r.kind == "gazetteer"])
+    extra = ["the French daily The World, the world; Russia. Cup Press Agency. RIA News Agency and RIA News"]
+    fast = [keys(linter.lint(text)) for text in [*texts, *extra]]
+
+    def plain_on_literal(self, doc, start, end, payload):  # type: ignore[no-untyped-def]
+        renderings, _capitalised = payload
+        found = doc.text[start:end]
+        if not doc.word_bounded(start, end):
+            return
+        for rendering in renderings:
+            if not plain_capitals(found, rendering.form):
+                continue
+            if rendering.protect and gazetteer.contained_in(doc, start, end, rendering.protect):
+                continue
+            if self.field == "contextual" and not self.near_cue(doc, start, end):
+                continue
+            if self.require_country and not self.near_country(doc, start, end, rendering.entry):
+                continue
+            yield self.make(doc, start, end, rendering)
+            return
+
+    monkeypatch.setattr(gazetteer.Gazetteer, "on_literal", plain_on_literal)
+    slow = [keys(linter.lint(text)) for text in [*texts, *extra]]
+    assert fast == slow
+    assert sum(map(len, fast)) >= 3
+
+
+def test_article_before_capitalised_consonant_words_is_settled(texts: list[str]) -> None:
+    """at() returns early for "a" + capital consonant (not H) + lowercase letter: the spelling
+    rules must say "a" (or None) for every such word."""
+    from qc.lint.kinds.article import LOWER_ASCII, NAME_CONSONANTS, NEXT_WORD, expected_article
+
+    words = {"Hour", "Honest", "Heir", "Xi", "Yale", "McDonald", "Xerox", "Wto", "Nkorea", "Sri", "Fbi", "Lgbtq", "Mr.", "Ng", "Rwanda", "Ssangyong"}
+    for text in texts:
+        words.update(m.group(1) for m in NEXT_WORD.finditer(text))
+    checked = 0
+    for word in words:
+        if word[0] in NAME_CONSONANTS and word[1:2] in LOWER_ASCII:
+            checked += 1
+            assert expected_article(word) in ("a", None), word
+    assert checked > 100
+
+
+def test_one_space_is_a_calque_gap() -> None:
+    """calque joins words one space apart without calling GAP: GAP must accept one space."""
+    from qc.lint.kinds.calque import GAP
+
+    assert GAP.match("State Council", 5, 6) is not None
+
+
+def test_document_views_are_computed_once() -> None:
+    doc = Document("Una FRASE\n\nsecond")
+    assert doc.lower == "una frase\n\nsecond" and doc.lower is doc.lower
+    assert doc.paragraphs == [(0, 9), (11, 17)] and doc.paragraphs is doc.paragraphs
+    assert set(doc.__dict__) >= {"lower", "paragraphs"}

@@ -29,7 +29,7 @@ from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
-NONSPACE = re.compile(r"\S+")
+NONSPACE = re.compile(r"\S+")  # the tokens of str.split(), as a regex (token_spans finds the same)
 # Punctuation a token may carry at its end, and what may stand between two copies.
 TRAILING = ".,;:!?…\"'”’)]»"
 LEADING = "\"'“‘([«"
@@ -73,15 +73,12 @@ class Repetition(RuleKind):
         self.skip_proper_names = params.get("skip_proper_names", True)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        low = doc.lower
         toks, all_found = repeat_candidates(doc)
         found = [(n, starts) for n, starts in all_found if self.min_words <= n <= self.max_words]
         if not found:
             return
         # Only now (rare) locate the tokens: the same whitespace split, with offsets.
-        spans = token_spans(doc)
-        if len(spans) != len(toks):  # exotic whitespace; fall back to the regex's view
-            toks = [low[s:e] for s, e in spans]
+        spans = token_spans(doc, toks)
         text = doc.text
         taken: list[tuple[int, int]] = []  # token ranges already reported or skipped
         hits: list[tuple[int, int, int]] = []  # (first token, n, copies)
@@ -257,12 +254,22 @@ def repeats_python(toks: list[str]) -> list[tuple[int, list[int]]]:
     return result
 
 
-def token_spans(doc: Document) -> list[tuple[int, int]]:
+def token_spans(doc: Document, toks: list[str]) -> list[tuple[int, int]]:
     """(start, end) of every whitespace token of the text, computed once per document (only
-    when a repetition candidate needs them)."""
+    when a repetition candidate needs them).
+
+    Each token is found from the end of the one before: only whitespace lies between, and
+    a token holds none, so its first occurrence from there is the token itself (the
+    offsets NONSPACE.finditer gives, without a regex pass over the whole text)."""
     spans = doc.__dict__.get("_qc_token_spans")
     if spans is None:
-        spans = [m.span() for m in NONSPACE.finditer(doc.lower)]
+        spans = []
+        find = doc.lower.find
+        pos = 0
+        for tok in toks:
+            start = find(tok, pos)
+            pos = start + len(tok)
+            spans.append((start, pos))
         doc.__dict__["_qc_token_spans"] = spans
     return spans  # type: ignore[no-any-return]
 
