@@ -125,9 +125,14 @@ class ForeignLanguage(RuleKind):
         find = low.find
         for start, end in doc.paragraphs:
             # searched and counted in place: slicing every paragraph cost more than the tests
-            if (find(THE, start, end) >= 0) + (find(OF, start, end) >= 0) + (find(AND, start, end) >= 0) + (find(TO, start, end) >= 0) >= 2:
-                continue  # plainly English: the quick exit for almost every paragraph (before
-                # the count, which reads the whole paragraph where these stop at the first hit)
+            # Plainly English (two of the four markers): the quick exit for almost every
+            # paragraph, tested before the count, which reads the whole paragraph where a
+            # search stops at its hit, and with no more searches than it takes.
+            if find(THE, start, end) >= 0:
+                if find(OF, start, end) >= 0 or find(AND, start, end) >= 0 or find(TO, start, end) >= 0:
+                    continue
+            elif (find(OF, start, end) >= 0) + (find(AND, start, end) >= 0) + (find(TO, start, end) >= 0) >= 2:
+                continue
             words = low.count(" ", start, end) + 1
             if words < self.min_words:
                 continue
