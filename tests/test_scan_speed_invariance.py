@@ -347,3 +347,20 @@ def test_quote_counts_skipped_for_absent_marks_change_nothing(texts: list[str], 
     monkeypatch.setattr(quotes, "balanced", lambda text, start=0, end=None, straight=True, curly=True: plain(text, start, end))
     assert fast == [keys(linter.lint(text)) for text in [*texts, *extra]]
     assert sum(map(len, fast)) >= 5
+
+
+def test_paragraph_spans_equal_a_split_and_strip(texts: list[str]) -> None:
+    """Document.paragraphs (spans trimmed in place) equals splitting at blank lines and
+    stripping each piece, the plain way."""
+    from qc.lint.document import PARAGRAPH_BREAK
+
+    extra = ["", "  ", "a\n\n b \n\n\n c", "x\r\n\r\ny  \r\n \r\nz", "\n\nA\n \t\nB  ", "\u3000a\u3000\n\n\u2003"]
+    for text in [*texts, *extra]:
+        expected, pos = [], 0
+        for piece in [*PARAGRAPH_BREAK.split(text)]:
+            at = text.index(piece, pos)
+            pos = at + len(piece)
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                expected.append((at + lead, at + lead + len(piece.strip())))
+        assert Document(text).paragraphs == expected, text

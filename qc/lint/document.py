@@ -18,6 +18,18 @@ def is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    """Append text[start:end] with its surrounding whitespace left out, if anything is left."""
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        out.append((start, end))  # nothing to trim (nearly always): no copies
+        return
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        out.append((start + lead, start + lead + len(stripped)))
+
+
 class lazy(Generic[T]):
     """functools.cached_property without its lock: computed on first access and stored in
     the instance, which then shadows it. Python 3.11's cached_property takes an RLock on
@@ -59,24 +71,14 @@ class Document:
     @lazy
     def paragraphs(self) -> list[tuple[int, int]]:
         """(start, end) spans of paragraphs: runs of text separated by blank lines, whitespace trimmed."""
-        spans: list[tuple[int, int]] = []
-        pos = 0
-        breaks = PARAGRAPH_BREAK if "\r" in self.text else PARAGRAPH_BREAK_LF
-        for sep in breaks.finditer(self.text):
-            spans.append((pos, sep.start()))
-            pos = sep.end()
-        spans.append((pos, len(self.text)))
-        result = []
         text = self.text
-        for start, end in spans:
-            if start < end and not text[start].isspace() and not text[end - 1].isspace():
-                result.append((start, end))  # nothing to trim (nearly always): no copies
-                continue
-            chunk = text[start:end]
-            stripped = chunk.strip()
-            if stripped:
-                lead = len(chunk) - len(chunk.lstrip())
-                result.append((start + lead, start + lead + len(stripped)))
+        result: list[tuple[int, int]] = []
+        breaks = PARAGRAPH_BREAK if "\r" in text else PARAGRAPH_BREAK_LF
+        pos = 0
+        for sep in breaks.finditer(text):
+            trimmed(text, pos, sep.start(), result)
+            pos = sep.end()
+        trimmed(text, pos, len(text), result)
         return result
 
     @lazy

@@ -225,6 +225,9 @@ def triggers_regex(triggers: Iterable[str]) -> str | None:
 
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:
     """Sorted by position; the same rule on the same span is reported once."""
+    findings = list(findings)
+    if len(findings) < 2:
+        return findings  # (most texts: nothing to sort)
     seen: set[tuple[str, int, int]] = set()
     result = []
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
