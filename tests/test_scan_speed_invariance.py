@@ -335,20 +335,6 @@ def test_document_views_are_computed_once() -> None:
     assert set(doc.__dict__) >= {"lower", "paragraphs"}
 
 
-def test_quote_counts_skipped_for_absent_marks_change_nothing(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """QuoteBalance counts straight and curly marks per paragraph only when the text holds
-    them; counting both every time (the plain balanced()) gives the same findings."""
-    from qc.lint.kinds import quotes
-
-    extra = ['"a\n\nb" c "d', '“a”\n\n"b\n\nc"', "“a\n\n“b”", '"x"\n\n"y', "”a"]
-    linter = Linter([r for r in rules if r.id == "MT403"])
-    fast = [keys(linter.lint(text)) for text in [*texts, *extra]]
-    plain = quotes.balanced
-    monkeypatch.setattr(quotes, "balanced", lambda text, start=0, end=None, straight=True, curly=True: plain(text, start, end))
-    assert fast == [keys(linter.lint(text)) for text in [*texts, *extra]]
-    assert sum(map(len, fast)) >= 5
-
-
 def test_paragraph_spans_equal_a_split_and_strip(texts: list[str]) -> None:
     """Document.paragraphs (spans trimmed in place) equals splitting at blank lines and
     stripping each piece, the plain way."""

@@ -20,17 +20,14 @@ QUOTES = re.compile(r"[“”\"]")
 CURLY = re.compile(r"[“”]")
 
 
-def balanced(text: str, start: int = 0, end: int | None = None, straight: bool = True, curly: bool = True) -> bool:
+def balanced(text: str, start: int = 0, end: int | None = None) -> bool:
     """True when check() would report nothing in text[start:end] (a paragraph): an even
     number of straight quote marks, and curly ones that alternate “ ” “ ” ... and end
-    closed. Counted in place: most paragraphs of a text with quotes have none or a pair.
-    `straight` / `curly` False: the whole text holds no such marks (nothing to count)."""
+    closed. Counted in place: most paragraphs of a text with quotes have none or a pair."""
     if end is None:
         end = len(text)
-    if straight and text.count('"', start, end) % 2:
+    if text.count('"', start, end) % 2:
         return False
-    if not curly:
-        return True
     opening = text.count("“", start, end)
     if opening != text.count("”", start, end):
         return False
@@ -47,11 +44,8 @@ class QuoteBalance(RuleKind):
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
         paragraphs = doc.paragraphs
-        # Most texts use one kind of quote mark: the other is not counted paragraph by paragraph.
-        any_straight = '"' in text
-        any_curly = "“" in text or "”" in text
         for index, (start, end) in enumerate(paragraphs):
-            if balanced(text, start, end, any_straight, any_curly):
+            if balanced(text, start, end):
                 continue  # nothing to report: the common case, found with C-level counts
             following = text[paragraphs[index + 1][0]] if index + 1 < len(paragraphs) else ""
             open_at = -1
