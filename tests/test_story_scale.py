@@ -95,13 +95,27 @@ def test_fingerprint_parts_concatenate_to_the_whole() -> None:
     articles, _ = load_articles([ROOT / "fixtures" / "dedup", ROOT / "seeds"])
     texts = [a.text for a in articles]
     whole = FingerprintArrays.of_texts(texts)
+    assert whole.centi_weights.dtype == np.uint16 and whole.centi_weights.min() >= 50  # rarity >= 0.5
     chunks = [texts[k : k + 7] for k in range(0, len(texts), 7)]
     for jobs in (1, 2):
         parts = story.fingerprint_chunks(iter(chunks), jobs)
         assert np.array_equal(parts.rows, whole.rows)
-        assert np.array_equal(parts.hashes, whole.hashes) and np.array_equal(parts.weights, whole.weights)
+        assert np.array_equal(parts.hashes, whole.hashes) and np.array_equal(parts.centi_weights, whole.centi_weights)
     assert np.array_equal(story.candidate_pairs_from(whole), story.candidate_pairs_of(story.fingerprint(t) for t in texts))
+    assert not hasattr(whole, "hashes")  # taken: freed as soon as the matrix is built
     assert len(FingerprintArrays.concatenate([]).rows) == 1
+
+
+def test_weights_are_exact_hundredths() -> None:
+    """Shared weights are sums of two-decimal rarities: kept in hundredths, a pair at exactly
+    min_shared is a candidate whatever order the terms are added in."""
+    words = {w: story.rarity(w) for w in ("kaliningrad", "mendeleev", "ouagadougou", "tegucigalpa", "zork1", "zork2")}
+    assert all(abs(story.centi(w) - w * 100) < 1e-6 for w in words.values())
+    a = Fingerprint(tuple(words), ("1", "2"))
+    b = Fingerprint(tuple(reversed(words)), ("2", "1"))
+    shared = sum(words.values()) + 6.0
+    assert len(story.candidate_pairs_of([a, b], min_shared=shared)) == 1
+    assert len(story.candidate_pairs_of([a, b], min_shared=shared + 0.01)) == 0
 
 
 def test_story_groups_are_the_same_with_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -375,64 +375,98 @@ def candidate_pairs_from(
     min_jaccard: float = MIN_RARE_JACCARD,
     top: int = TOP_PARTNERS,
 ) -> np.ndarray:
-    """candidate_pairs_of() for fingerprints already reduced to arrays."""
-    rows, hashes, weights = prints.rows, prints.hashes, prints.weights
+    """candidate_pairs_of() for fingerprints already reduced to arrays (taken from `prints`:
+    a large corpus's arrays are freed as soon as they are turned into a matrix)."""
+    rows, hashes, weights = prints.take()
     n = len(rows) - 1
     if n < 2 or not len(hashes):
         return np.empty((0, 2), dtype=np.int64)
-    terms, cols = np.unique(hashes, return_inverse=True)
-    df = np.bincount(cols, minlength=len(terms))
+    cols, width = _term_ids(hashes)
+    del hashes
+    df = np.bincount(cols, minlength=width)
     limit = min(max(20, int(max_df * n)), MAX_POSTING)
     kept = ((df >= 2) & (df <= limit))[cols]
-    row_of = np.repeat(np.arange(n), np.diff(rows))
+    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(rows))
     totals = np.bincount(row_of, weights=weights, minlength=n)  # each article's rare vocabulary
-    sharing = _sharing_matrix(row_of[kept], cols[kept], weights[kept], n, len(terms))
-    work = np.bincount(row_of[kept], weights=df[cols[kept]], minlength=n)  # postings met, per row
-    codes = [
-        _block_candidates(sharing, totals, lo, hi, min_shared, min_jaccard, top)
-        for lo, hi in _row_blocks(work)
-    ]
+    row_of, cols, weights = row_of[kept], cols[kept], weights[kept]
+    sharing = _sharing_matrix(row_of, cols, weights, n, width)
+    work = np.bincount(row_of, weights=df[cols], minlength=n)  # postings met, per row
+    del row_of, cols, weights, kept
+    # in hundredths, like the weights: exact integers
+    shared_floor, jaccard = round(min_shared * 100), min_jaccard
+    codes = [_block_candidates(sharing, totals, lo, hi, shared_floor, jaccard, top) for lo, hi in _row_blocks(work)]
     pairs = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack([pairs // n, pairs % n], axis=1)
 
 
-@dataclass(frozen=True)
+def _term_ids(hashes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense ids (int32) of the hashes, and how many distinct there are: np.unique's inverse
+    through a sorted copy and a search, about half its peak memory."""
+    terms = np.sort(hashes)
+    distinct = np.empty(len(terms), dtype=bool)
+    distinct[:1] = True
+    np.not_equal(terms[1:], terms[:-1], out=distinct[1:])
+    terms = terms[distinct]
+    del distinct
+    return np.searchsorted(terms, hashes).astype(np.int32), len(terms)
+
+
 class FingerprintArrays:
     """Fingerprints of many articles as three flat arrays: row offsets, term hashes and
     term weights (numbers as "#" terms, weight 3).
 
-    Typed arrays take 8 bytes an item (a list of Python ints and floats five times that,
-    and a 1 GB corpus has tens of millions of rare-term uses); no term string is held.
+    Typed arrays: 10 bytes a rare-term use (a list of Python ints and floats takes
+    eight times that, and a 1 GB corpus has 25 million uses); no term string is held.
     The hash is xxh3 (64 bits: a collision among a corpus's terms is not a concern), the
     same in every process, so pool workers can compute parts (see `concatenate`).
+    Weights are kept in hundredths, exactly (wordfreq's Zipf values have two decimals),
+    so shared weights are exact sums whatever the order of addition.
     """
 
-    rows: np.ndarray  # int64, len = articles + 1
-    hashes: np.ndarray  # uint64
-    weights: np.ndarray  # float64
+    def __init__(self, rows: np.ndarray, hashes: np.ndarray, centi_weights: np.ndarray) -> None:
+        self.rows = rows  # int64, len = articles + 1
+        self.hashes = hashes  # uint64
+        self.centi_weights = centi_weights  # uint16, weight x 100
 
     @classmethod
     def of(cls, prints: Iterable[Fingerprint]) -> FingerprintArrays:
-        rows, hashes, weights = array("q", [0]), array("Q"), array("d")
+        rows, hashes, weights = array("q", [0]), array("Q"), array("H")
+        number = centi(3.0)  # = a number's weight in StoryFeatures
         for f in prints:
             hashes.extend(_term_hash(t) for t in f.rare_terms)
-            weights.extend(map(rarity, f.rare_terms))
+            weights.extend(centi(rarity(t)) for t in f.rare_terms)
             hashes.extend(_term_hash("#" + num) for num in f.numbers)
-            weights.extend(3.0 for _ in f.numbers)  # = a number's weight in StoryFeatures
+            weights.extend(number for _ in f.numbers)
             rows.append(len(hashes))
-        return cls(np.frombuffer(rows, dtype=np.int64), np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(weights, dtype=np.float64))
+        return cls(*_arrays(rows, hashes, weights))
 
     @classmethod
     def of_texts(cls, texts: Iterable[str]) -> FingerprintArrays:
         return cls.of(fingerprint(t) for t in texts)
 
     @classmethod
-    def concatenate(cls, parts: Sequence[FingerprintArrays]) -> FingerprintArrays:
-        if not parts:
-            return cls.of(())
-        offsets = np.cumsum([0] + [len(p.hashes) for p in parts[:-1]])
-        rows = np.concatenate([[0]] + [p.rows[1:] + off for p, off in zip(parts, offsets)]).astype(np.int64)
-        return cls(rows, np.concatenate([p.hashes for p in parts]), np.concatenate([p.weights for p in parts]))
+    def concatenate(cls, parts: Iterable[FingerprintArrays]) -> FingerprintArrays:
+        """One set of arrays from parts in order, consumed one at a time (no second copy of all)."""
+        rows, hashes, weights = array("q", [0]), array("Q"), array("H")
+        for part in parts:
+            rows.frombytes((part.rows[1:] + len(hashes)).tobytes())
+            hashes.frombytes(part.hashes.tobytes())
+            weights.frombytes(part.centi_weights.tobytes())
+        return cls(*_arrays(rows, hashes, weights))
+
+    def take(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The three arrays, released from this object, so a consumer can free them early."""
+        taken = self.rows, self.hashes, self.centi_weights
+        del self.rows, self.hashes, self.centi_weights
+        return taken
+
+
+def centi(weight: float) -> int:
+    return round(weight * 100)
+
+
+def _arrays(rows: array[int], hashes: array[int], weights: array[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.frombuffer(rows, dtype=np.int64), np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(weights, dtype=np.uint16)
 
 
 PARALLEL_MIN_TEXTS = 20_000  # fewer texts are fingerprinted faster than a pool starts
@@ -502,11 +536,12 @@ def _term_hash(term: str) -> int:
     return xxh3_64_intdigest(term.encode("utf-8", "surrogatepass"))  # type: ignore[no-any-return]
 
 
-def _sharing_matrix(row_of: np.ndarray, cols: np.ndarray, weights: np.ndarray, n: int, width: int) -> Any:
-    """Articles x terms (CSR), valued by the term's weight."""
+def _sharing_matrix(row_of: np.ndarray, cols: np.ndarray, centi_weights: np.ndarray, n: int, width: int) -> Any:
+    """Articles x terms (CSR), valued by the term's weight in hundredths (int32: products
+    and their sums stay exact)."""
     from scipy.sparse import csr_matrix
 
-    return csr_matrix((weights, (row_of, cols)), shape=(n, width))
+    return csr_matrix((centi_weights.astype(np.int32), (row_of, cols)), shape=(n, width))
 
 
 def _row_blocks(work: np.ndarray) -> Iterator[tuple[int, int]]:
@@ -522,19 +557,19 @@ def _row_blocks(work: np.ndarray) -> Iterator[tuple[int, int]]:
 
 
 def _block_candidates(
-    sharing: Any, totals: np.ndarray, lo: int, hi: int, min_shared: float, min_jaccard: float, top: int
+    sharing: Any, totals: np.ndarray, lo: int, hi: int, min_shared: int, min_jaccard: float, top: int
 ) -> np.ndarray:
-    """Pair codes (i * n + j, i < j) of rows lo..hi's candidates: each row's `top` best partners."""
+    """Pair codes (i * n + j, i < j) of rows lo..hi's candidates: each row's `top` best
+    partners. Shared weights and totals are exact, in hundredths."""
     n = sharing.shape[0]
     present = sharing[lo:hi].copy()
-    present.data[:] = 1.0
+    present.data[:] = 1
     shared = (present @ sharing.T).tocoo()
     r = shared.row.astype(np.int64) + lo
     c = shared.col.astype(np.int64)
-    v = shared.data
-    # a little slack: the sum's order differs from a term-by-term loop's
-    ok = (r != c) & (v >= min_shared - 1e-9)
-    ok &= v >= min_jaccard * (totals[r] + totals[c] - v) - 1e-12
+    v = shared.data.astype(np.int64)
+    ok = (r != c) & (v >= min_shared)
+    ok &= v >= min_jaccard * (totals[r] + totals[c] - v) - 1e-9  # a tie counts (0.04 is inexact in binary)
     r, c, v = r[ok], c[ok], v[ok]
     order = np.lexsort((c, -v, r))
     r, c = r[order], c[order]
