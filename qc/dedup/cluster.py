@@ -233,26 +233,13 @@ def story_clusters(
 ) -> list[Cluster]:
     """Average-linkage grouping of units (a copy cluster or a lone article, represented by
     its first index): two groups merge only if the mean story score over all their cross
-    pairs reaches the threshold, so one topical link cannot join two stories."""
+    pairs reaches the threshold, so one topical link cannot join two stories. `jobs` > 1
+    fingerprints and scores a large corpus's candidates in a process pool (same result)."""
     heads = [u[0] for u in units]
-    # Candidates come from compact fingerprints of every unit, streamed; the full features
-    # (the text's sentences) are derived again, from the re-read text, for candidates only.
-    chunks = ([articles[h].text for h in heads[start : start + story.PARALLEL_CHUNK]] for start in range(0, len(heads), story.PARALLEL_CHUNK))
-    pool_jobs = jobs if len(heads) >= story.PARALLEL_MIN_TEXTS else 1
-    cands = story.candidate_pairs_from(story.fingerprint_chunks(chunks, pool_jobs))
     feats = _Features(articles, heads)
     # Scores kept: candidates at the threshold (the only possible merge edges; lede-path
-    # pairs are lifted to it) and pairs scored later for the linkage check. A candidate
-    # below the threshold is dropped once scored: a large corpus has millions of them.
-    cache: dict[tuple[int, int], story.StoryScore] = {}
-    if jobs > 1 and len(cands) >= story.PARALLEL_MIN_PAIRS:
-        for a, b, s in story.scored_pairs(cands, lambda u: articles[heads[u]].text, threshold, jobs):
-            cache[(a, b)] = s
-    else:
-        for a, b in cands.tolist():
-            s = story.score_pair(feats[a], feats[b])
-            if s.score >= threshold:
-                cache[(a, b)] = s
+    # pairs are lifted to it) and pairs scored later for the linkage check.
+    cache = _candidates_at_threshold(articles, heads, feats, threshold, jobs)
     lone = story.lone_lede_pairs(cache)
 
     def score(a: int, b: int) -> story.StoryScore:
@@ -311,6 +298,25 @@ def story_clusters(
         members.sort(key=lambda m: (m.index != rep, -m.similarity, m.ref))
         out.append(Cluster(0, "story", rep, members, reason, pairs))
     return out
+
+
+def _candidates_at_threshold(
+    articles: Sequence[Article], heads: list[int], feats: _Features, threshold: float, jobs: int
+) -> dict[tuple[int, int], story.StoryScore]:
+    """The candidate pairs of units scoring at least `threshold`, with their scores.
+
+    Candidates come from compact fingerprints of every unit, streamed; the full features
+    (the text's sentences) are derived again, from the re-read text, for candidates only.
+    A candidate below the threshold is dropped once scored: a large corpus has millions.
+    """
+    chunk = story.PARALLEL_CHUNK
+    texts = ([articles[h].text for h in heads[start : start + chunk]] for start in range(0, len(heads), chunk))
+    cands = story.candidate_pairs_from(story.fingerprint_chunks(texts, jobs if len(heads) >= story.PARALLEL_MIN_TEXTS else 1))
+    if jobs > 1 and len(cands) >= story.PARALLEL_MIN_PAIRS:
+        found = story.scored_pairs(cands, lambda u: articles[heads[u]].text, threshold, jobs)
+        return {(a, b): s for a, b, s in found}
+    scored = ((a, b, story.score_pair(feats[a], feats[b])) for a, b in cands.tolist())
+    return {(a, b): s for a, b, s in scored if s.score >= threshold}
 
 
 FEATURE_CACHE = 1024  # units whose full story features are kept (LRU)
