@@ -21,7 +21,7 @@ def is_word_char(ch: str) -> bool:
 def trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     """Append text[start:end] with its surrounding whitespace left out, if anything is left."""
     if start < end and not text[start].isspace() and not text[end - 1].isspace():
-        out.append((start, end))  # nothing to trim (nearly always): no copies
+        out.append((start, end))
         return
     chunk = text[start:end]
     stripped = chunk.strip()
@@ -76,7 +76,11 @@ class Document:
         breaks = PARAGRAPH_BREAK if "\r" in text else PARAGRAPH_BREAK_LF
         pos = 0
         for sep in breaks.finditer(text):
-            trimmed(text, pos, sep.start(), result)
+            end = sep.start()
+            if pos < end and not text[pos].isspace() and not text[end - 1].isspace():
+                result.append((pos, end))  # nothing to trim (nearly always): no call, no copies
+            else:
+                trimmed(text, pos, end, result)
             pos = sep.end()
         trimmed(text, pos, len(text), result)
         return result
