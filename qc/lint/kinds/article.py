@@ -42,7 +42,7 @@ DIGITS = re.compile(r"[0-9][0-9,]*")
 # are never articles to `at`), each with the next characters that settle it: "a" before a
 # lowercase consonant other than h, "an" before a or i (at()'s fast path, taken earlier).
 _CONSONANTS = frozenset("bcdfgjklmnpqrstvwxyz")
-SPACED = ((" a ", _CONSONANTS), (" A ", _CONSONANTS), (" an ", frozenset("ai")), (" An ", frozenset("ai")))
+SPACED = ((" a ", "a", _CONSONANTS), (" A ", "A", _CONSONANTS), (" an ", "an", frozenset("ai")), (" An ", "An", frozenset("ai")))
 ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "kl", "kr", "ph", "pl", "pr", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr"}
 VOWELS = set("AEIOU")
 # "a" before a capitalised word (a capital consonant other than H, then a lowercase letter)
@@ -149,13 +149,15 @@ class Article(RuleKind):
         elif low.startswith("an "):
             yield from self.at(doc, 0, 3)
         text = doc.text
-        for needle, settled in SPACED:
+        for needle, article, quick in SPACED:
             size = len(needle)
             i = text.find(needle)
             while i >= 0:
-                if text[i + size : i + size + 1] not in settled:
-                    yield from self.at(doc, i + 1, i + size)
-                i = text.find(needle, i + size - 1)
+                after = i + size
+                # the commonest case by a set test, the others settled() knows without a call of at()
+                if text[after : after + 1] not in quick and not settled(article, text[after : after + 1], text[after + 1 : after + 2]):
+                    yield from self.at(doc, i + 1, after)
+                i = text.find(needle, after - 1)
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         return self.at(doc, start + 1, end)
