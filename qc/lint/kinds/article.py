@@ -52,6 +52,7 @@ VOWELS = set("AEIOU")
 NAME_CONSONANTS = frozenset("BCDFGJKLMNPQRSTVWXYZ")
 LOWER_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz")
 A_OR_I = frozenset("ai")
+A_DIGITS = frozenset("2345679")  # a number starting so is read with a consonant first
 
 
 def settled(article: str, first: str, second: str) -> bool:
@@ -60,13 +61,18 @@ def settled(article: str, first: str, second: str) -> bool:
     the regex and the spelling rules, for the commonest cases:
     - "a" + lowercase consonant other than h, "an" + a or i (at()'s own fast path);
     - "a" + capitalised consonant word (see NAME_CONSONANTS);
+    - "a" + h not followed by o or e (VOWEL_SOUND's hour, honest, honour, heir are), whose
+      other spellings are "a" or unsure (SPECIAL's herb, hotel ...);
+    - numbers read with a consonant first (2-7, 9: number_article), and "an" + 8;
     - "an" + e not followed by u/w, or o not followed by n/u: a vowel sound, as the only
       spellings CONSONANT_SOUND takes there are eu-, ewe, one, once, ouija (and no
       SPECIAL word starts so)."""
     if article == "a" or article == "A":
-        return first in _CONSONANTS or (first in NAME_CONSONANTS and second in LOWER_ASCII)
+        if first in _CONSONANTS or first in A_DIGITS:
+            return True
+        return second in LOWER_ASCII and (first in NAME_CONSONANTS or (first == "h" and second not in "oe"))
     if article == "an" or article == "An":
-        if first in A_OR_I:
+        if first in A_OR_I or first == "8":
             return True
         if second in LOWER_ASCII:
             return (first == "e" and second not in "uw") or (first == "o" and second not in "nu")
