@@ -3,6 +3,7 @@ default packs on one core, print MB/s, articles/s, findings and the slowest rule
 
     taskset -c 0 python bench/scan_throughput.py ../shared/data/clean-news/articles.jsonl [--repeat 7] [--per-rule]
     taskset -c 0 python bench/scan_throughput.py CORPUS --against ../old-checkout [--rounds 5]
+    taskset -c 0 python bench/scan_throughput.py CORPUS --against ../old-checkout --in-process --rounds 30
 
 Each pass is timed twice: wall clock and CPU time of this process (`time.process_time`);
 on a shared, loaded machine the CPU figure is the steadier one. Both are best of --repeat.
@@ -13,6 +14,7 @@ on a shared, loaded machine the CPU figure is the steadier one. Both are best of
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import re
 import statistics
@@ -39,7 +41,16 @@ def main() -> None:
         "in fresh processes taking turns, and print the ratio: steadier than two separate runs on a busy host",
     )
     parser.add_argument("--rounds", type=int, default=5, help="with --against: turns for each side")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="with --against: load both checkouts' qc into this one process and alternate single passes "
+        "(each round times both sides back to back; the per-round ratio is the steadiest figure)",
+    )
     args = parser.parse_args()
+    if args.against and args.in_process:
+        compare_in_process(args.paths, Path(args.against), args.rounds)
+        return
     if args.against:
         compare(args.paths, Path(args.against), args.repeat, args.rounds)
         return
@@ -97,6 +108,61 @@ def compare(paths: list[str], other: Path, repeat: int, rounds: int) -> None:
         print(f"{label}: best {min(values):.3f} s, median {statistics.median(values):.3f} s CPU ({rounds} turns of best-of-{repeat})")
     ours, theirs = seconds["this checkout"], seconds[str(other)]
     print(f"this checkout is {min(theirs) / min(ours):.2f}x (best) and {statistics.median(theirs) / statistics.median(ours):.2f}x (median) as fast")
+
+
+def other_linter(root: Path) -> Linter:
+    """A default linter built from another checkout's qc, imported under the same names: this
+    checkout's qc modules are set aside meanwhile and put back afterwards, so each linter
+    keeps running its own code."""
+    if not (root / "qc" / "__init__.py").is_file():
+        sys.exit(f"{root}: not a qc checkout (no qc/__init__.py)")
+    ours = {name: module for name, module in sys.modules.items() if name == "qc" or name.startswith("qc.")}
+    for name in ours:
+        del sys.modules[name]
+    sys.path.insert(0, str(root))
+    try:
+        engine = importlib.import_module("qc.lint.engine")
+        packs = importlib.import_module("qc.lint.packs")
+        linter: Linter = engine.Linter(packs.default_rules())
+    finally:
+        sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n == "qc" or n.startswith("qc.")]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    return linter
+
+
+def compare_in_process(paths: list[str], other: Path, rounds: int) -> None:
+    """This checkout's linter against `other`'s in one process: each round runs one pass of
+    each, in alternating order, so both see the same moment of a busy host."""
+    articles, _ = load_articles(paths)
+    texts = [a.text for a in articles]
+    sides = {"this checkout": Linter(default_rules()), str(other.resolve()): other_linter(other.resolve())}
+    if len({type(linter) for linter in sides.values()}) == 1:
+        sys.exit(f"{other}: its qc was not loaded apart from this checkout's")
+
+    def one_pass(linter: Linter) -> float:
+        start = time.process_time()
+        for text in texts:
+            linter.lint(text)
+        return time.process_time() - start
+
+    for linter in sides.values():  # warm up: lazy imports, RE2 and automaton caches
+        one_pass(linter)
+    seconds: dict[str, list[float]] = {label: [] for label in sides}
+    order = list(sides)
+    for turn in range(rounds):
+        for label in order if turn % 2 == 0 else reversed(order):
+            seconds[label].append(one_pass(sides[label]))
+    for label, values in seconds.items():
+        print(f"{label}: best {min(values):.3f} s, median {statistics.median(values):.3f} s CPU ({rounds} passes)")
+    ours, theirs = seconds[order[0]], seconds[order[1]]
+    ratios = sorted(t / o for o, t in zip(ours, theirs))
+    quarter = len(ratios) // 4
+    print(
+        f"this checkout is {min(theirs) / min(ours):.2f}x (best) and {statistics.median(theirs) / statistics.median(ours):.2f}x (median) as fast; "
+        f"per-round ratio median {statistics.median(ratios):.2f} (middle half {ratios[quarter]:.2f}-{ratios[-quarter - 1]:.2f})"
+    )
 
 
 def per_rule(linter: Linter, texts: list[str], repeat: int) -> None:
