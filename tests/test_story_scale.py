@@ -155,3 +155,11 @@ def test_fast_zipf_equals_wordfreq() -> None:
     words += ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 11))) for _ in range(1000)]
     words += ["al-assad", "o'brien", "covid19", "müller", "u.s", "naïve", "xi", "the"]
     assert [story.zipf(w) for w in words] == [zipf_frequency(w, "en") for w in words]
+
+
+def test_row_sums_with_empty_rows_anywhere() -> None:
+    values = np.array([1, 2, 3, 4, 5], dtype=np.uint16)
+    rows = np.array([0, 0, 2, 2, 5, 5], dtype=np.int64)
+    assert story._row_sums(values, rows).tolist() == [0, 3, 0, 12, 0]
+    assert story._row_sums(values[:0], np.array([0, 0, 0])).tolist() == [0, 0]
+    assert story._row_sums(np.array([60_000, 60_000], dtype=np.uint16), np.array([0, 2])).tolist() == [120_000]  # no uint16 overflow

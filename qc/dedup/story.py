@@ -387,29 +387,46 @@ def candidate_pairs_from(
     del hashes
     df = np.bincount(cols, minlength=width)
     limit = min(max(20, int(max_df * n)), MAX_POSTING)
-    kept = ((df >= 2) & (df <= limit))[cols]
-    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(rows))
-    totals = np.bincount(row_of, weights=weights, minlength=n)  # each article's rare vocabulary
-    row_of, cols, weights = row_of[kept], cols[kept], weights[kept]
-    sharing = _sharing_matrix(row_of, cols, weights, n, width)
-    work = np.bincount(row_of, weights=df[cols], minlength=n)  # postings met, per row
-    del row_of, cols, weights, kept
+    story_terms = (df >= 2) & (df <= limit)
+    work = _row_sums(np.where(story_terms, df, 0).astype(np.int32)[cols], rows)  # postings met: the product's size
+    del df
+    kept = story_terms[cols]
+    totals = _row_sums(weights, rows)  # each article's rare vocabulary, in hundredths
+    indptr = np.concatenate([[0], np.cumsum(_row_sums(kept, rows))])
+    sharing = _sharing_matrix(cols[kept], weights[kept].astype(np.int32), indptr, width)
+    del cols, weights, kept
+    transposed = sharing.T.tocsr()  # once, not at every block's product
     shared_floor = round(min_shared * 100)  # in hundredths, like the weights
-    codes = [_block_candidates(sharing, totals, lo, hi, shared_floor, min_jaccard, top) for lo, hi in _row_blocks(work)]
+    codes = [
+        _block_candidates(sharing, transposed, totals, lo, hi, shared_floor, min_jaccard, top)
+        for lo, hi in _row_blocks(work)
+    ]
     pairs = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack([pairs // n, pairs % n], axis=1)
 
 
-def _term_ids(hashes: np.ndarray) -> tuple[np.ndarray, int]:
+def _term_ids(hashes: np.ndarray, chunk: int = 1 << 22) -> tuple[np.ndarray, int]:
     """Dense ids (int32) of the hashes, and how many distinct there are: np.unique's inverse
-    through a sorted copy and a search, about half its peak memory."""
+    through a sorted copy and a search a chunk at a time, about a third of its peak memory."""
     terms = np.sort(hashes)
     distinct = np.empty(len(terms), dtype=bool)
     distinct[:1] = True
     np.not_equal(terms[1:], terms[:-1], out=distinct[1:])
     terms = terms[distinct]
     del distinct
-    return np.searchsorted(terms, hashes).astype(np.int32), len(terms)
+    ids = np.empty(len(hashes), dtype=np.int32)
+    for start in range(0, len(hashes), chunk):
+        ids[start : start + chunk] = np.searchsorted(terms, hashes[start : start + chunk])
+    return ids, len(terms)
+
+
+def _row_sums(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Sum of each row's values (int64, exact; 0 for an empty row)."""
+    sums = np.zeros(len(rows) - 1, dtype=np.int64)
+    filled = rows[:-1] < rows[1:]  # reduceat over empty rows would read their neighbours
+    if filled.any():
+        sums[filled] = np.add.reduceat(values, rows[:-1][filled], dtype=np.int64)
+    return sums
 
 
 class FingerprintArrays:
@@ -537,12 +554,12 @@ def _term_hash(term: str) -> int:
     return xxh3_64_intdigest(term.encode("utf-8", "surrogatepass"))  # type: ignore[no-any-return]
 
 
-def _sharing_matrix(row_of: np.ndarray, cols: np.ndarray, centi_weights: np.ndarray, n: int, width: int) -> Any:
+def _sharing_matrix(cols: np.ndarray, centi_weights: np.ndarray, indptr: np.ndarray, width: int) -> Any:
     """Articles x terms (CSR), valued by the term's weight in hundredths (int32: products
     and their sums stay exact)."""
     from scipy.sparse import csr_matrix
 
-    return csr_matrix((centi_weights.astype(np.int32), (row_of, cols)), shape=(n, width))
+    return csr_matrix((centi_weights, cols, indptr), shape=(len(indptr) - 1, width))
 
 
 def _row_blocks(work: np.ndarray) -> Iterator[tuple[int, int]]:
@@ -558,14 +575,14 @@ def _row_blocks(work: np.ndarray) -> Iterator[tuple[int, int]]:
 
 
 def _block_candidates(
-    sharing: Any, totals: np.ndarray, lo: int, hi: int, min_shared: int, min_jaccard: float, top: int
+    sharing: Any, transposed: Any, totals: np.ndarray, lo: int, hi: int, min_shared: int, min_jaccard: float, top: int
 ) -> np.ndarray:
     """Pair codes (i * n + j, i < j) of rows lo..hi's candidates: each row's `top` best
     partners. Shared weights and totals are exact, in hundredths."""
     n = sharing.shape[0]
     present = sharing[lo:hi].copy()
     present.data[:] = 1
-    shared = (present @ sharing.T).tocoo()
+    shared = (present @ transposed).tocoo()
     r = shared.row.astype(np.int64) + lo
     c = shared.col.astype(np.int64)
     v = shared.data.astype(np.int64)
