@@ -170,3 +170,20 @@ def test_jobs_pool_gives_the_same_groups(corpus: Path, monkeypatch: pytest.Monke
     two = CliRunner().invoke(dedup, [*args, "-j", "2"])
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout and json.loads(one.stdout)["clusters"]
+
+
+def test_jobs_reach_the_story_tier(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-j 2` also fingerprints and scores the story tier in a pool: the same output."""
+    monkeypatch.setattr(dedup_cmd, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(story, "PARALLEL_MIN_TEXTS", 0)
+    monkeypatch.setattr(story, "PARALLEL_MIN_PAIRS", 0)
+    pooled: list[int] = []
+    real = story.in_pool
+    monkeypatch.setattr(story, "in_pool", lambda func, payloads, jobs: (pooled.append(jobs), real(func, payloads, jobs))[1])
+    args = [str(corpus), "--tier", "stories", "--format", "json"]
+    one = CliRunner().invoke(dedup, [*args, "-j", "1"])
+    assert pooled and set(pooled) == {1}
+    pooled.clear()
+    two = CliRunner().invoke(dedup, [*args, "-j", "2"])
+    assert pooled and set(pooled) == {2}
+    assert one.exit_code == two.exit_code and one.stdout == two.stdout

@@ -132,9 +132,9 @@ def _dedup_local(source: Any, first_pass: Iterator[Any], paths: Sequence[str], j
     from qc.dedup.source import Texts
 
     graph = None
+    size = sum(p.stat().st_size for p in discover(paths) if not isinstance(p, QcError))
+    workers = (jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
     if tier in ("copies", "all"):
-        size = sum(p.stat().st_size for p in discover(paths) if not isinstance(p, QcError))
-        workers = (jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
         _, edges, _ = copies.stream_copy_graph(
             _chunks(first_pass), lambda docs: Texts(source), threshold, containment, jobs=workers
         )
@@ -146,7 +146,7 @@ def _dedup_local(source: Any, first_pass: Iterator[Any], paths: Sequence[str], j
     if not len(source):
         _fail("no articles were read")
     copy_graph = None if graph is None else (lambda texts, t, c: graph)
-    return find_clusters(source, threshold=threshold, tier=tier, containment=containment, copy_graph=copy_graph)
+    return find_clusters(source, threshold=threshold, tier=tier, containment=containment, copy_graph=copy_graph, jobs=workers)
 
 
 def _dedup_dask(source: Any, first_pass: Iterator[Any], scheduler: str | None, jobs: int | None,
