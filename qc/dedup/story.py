@@ -493,7 +493,7 @@ PARALLEL_CHUNK = 2_048
 
 def fingerprint_chunks(chunks: Iterable[list[str]], jobs: int = 1) -> FingerprintArrays:
     """Fingerprint arrays of the texts, given in chunks, in order (a pool when jobs > 1)."""
-    return FingerprintArrays.concatenate(list(in_pool(FingerprintArrays.of_texts, chunks, jobs)))
+    return FingerprintArrays.concatenate(in_pool(FingerprintArrays.of_texts, chunks, jobs))
 
 
 PARALLEL_MIN_PAIRS = 4_000  # fewer candidate pairs are scored faster than a pool starts
@@ -508,7 +508,7 @@ def scored_pairs(
 
     def payloads() -> Iterator[tuple[list[tuple[int, int]], dict[int, str], float]]:
         for start in range(0, len(pairs), PAIR_CHUNK):
-            chunk = [(int(a), int(b)) for a, b in pairs[start : start + PAIR_CHUNK].tolist()]
+            chunk = [(a, b) for a, b in pairs[start : start + PAIR_CHUNK].tolist()]
             units = sorted({u for pair in chunk for u in pair})
             yield chunk, {u: text_of(u) for u in units}, threshold
 
