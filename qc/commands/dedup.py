@@ -159,8 +159,12 @@ def _dedup_dask(source: Any, first_pass: Iterator[Any], scheduler: str | None, j
         pass
     if not len(source):
         _fail("no articles were read")
+    import os
+
     with dask_client(scheduler, jobs) as client:
-        return find_clusters_dask(source, client, threshold=threshold, tier=tier, containment=containment)
+        # the story tier runs here, in a local pool of -j processes (the workers are idle by then)
+        local_jobs = jobs or os.cpu_count() or 1
+        return find_clusters_dask(source, client, threshold=threshold, tier=tier, containment=containment, jobs=local_jobs)
 
 
 def _report(clusters: Sequence[Any], articles: Any, total: int, fmt: str, merge_dir: str | None) -> None:
