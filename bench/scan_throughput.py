@@ -9,6 +9,10 @@ Each pass is timed twice: wall clock and CPU time of this process (`time.process
 on a shared, loaded machine the CPU figure is the steadier one. Both are best of --repeat.
 `--per-rule` times each rule's own work inside the full linter (its `check` and
 `on_literal` calls), and the engine's literal pass as the rest.
+
+Texts are linted as `qc scan` lints them: in batches of about a million characters
+(`Linter.lint_many`), which lets a kind compute a costly view for a whole batch at once.
+`--one-by-one` times one `Linter.lint` call per text instead (a library user's way).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 from qc.corpus import load_articles
+from qc.finding import Finding
 from qc.lint.engine import Linter
 from qc.lint.packs import default_rules
 
@@ -47,12 +52,18 @@ def main() -> None:
         help="with --against: load both checkouts' qc into this one process and alternate single passes "
         "(each round times both sides back to back; the per-round ratio is the steadiest figure)",
     )
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="lint each text with its own Linter.lint call (a pre-commit hook's or a library user's way) "
+        "instead of in batches with Linter.lint_many, as `qc scan` does",
+    )
     args = parser.parse_args()
     if args.against and args.in_process:
-        compare_in_process(args.paths, Path(args.against), args.rounds)
+        compare_in_process(args.paths, Path(args.against), args.rounds, args.one_by_one)
         return
     if args.against:
-        compare(args.paths, Path(args.against), args.repeat, args.rounds)
+        compare(args.paths, Path(args.against), args.repeat, args.rounds, args.one_by_one)
         return
 
     articles, errors = load_articles(args.paths)
@@ -69,8 +80,8 @@ def main() -> None:
     for _ in range(args.repeat):
         counts.clear()
         start, start_cpu = time.perf_counter(), time.process_time()
-        for text in texts:
-            counts.update(f.rule for f in linter.lint(text))
+        for findings in lint_corpus(linter, texts, args.one_by_one):
+            counts.update(f.rule for f in findings)
         best = min(best, time.perf_counter() - start)
         best_cpu = min(best_cpu, time.process_time() - start_cpu)
     total = sum(counts.values())
@@ -82,10 +93,21 @@ def main() -> None:
     for rule_id, n in counts.most_common(15):
         print(f"  {rule_id:<7} {n}")
     if args.per_rule:
-        per_rule(linter, texts, args.repeat)
+        per_rule(linter, texts, args.repeat, args.one_by_one)
 
 
-def compare(paths: list[str], other: Path, repeat: int, rounds: int) -> None:
+def lint_corpus(linter: Linter, texts: list[str], one_by_one: bool = False) -> list[list[Finding]]:
+    """Every text's findings, linted as `qc scan` lints them: in batches (Linter.lint_many,
+    qc.lint.engine.batches). With `one_by_one`, or with a checkout older than lint_many,
+    one Linter.lint call per text."""
+    if one_by_one or not hasattr(linter, "lint_many"):
+        return [linter.lint(text) for text in texts]
+    from qc.lint.engine import batches
+
+    return [findings for batch in batches(texts, len) for findings in linter.lint_many(batch)]
+
+
+def compare(paths: list[str], other: Path, repeat: int, rounds: int, one_by_one: bool) -> None:
     """Best and median CPU time of this checkout's scan and `other`'s, measured in turns.
     Each turn runs this script in a new process with PYTHONPATH set to one checkout, so
     `import qc` loads that checkout's code; the two sides share whatever the host does."""
@@ -98,7 +120,7 @@ def compare(paths: list[str], other: Path, repeat: int, rounds: int) -> None:
     for _ in range(rounds):
         for label, root in sides.items():
             env = {**os.environ, "PYTHONPATH": str(root)}
-            command = [sys.executable, __file__, *paths, "--repeat", str(repeat)]
+            command = [sys.executable, __file__, *paths, "--repeat", str(repeat), *(["--one-by-one"] if one_by_one else [])]
             out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
             found = re.search(r"scan CPU time: ([\d.]+) s", out)
             if found is None:
@@ -132,7 +154,7 @@ def other_linter(root: Path) -> Linter:
     return linter
 
 
-def compare_in_process(paths: list[str], other: Path, rounds: int) -> None:
+def compare_in_process(paths: list[str], other: Path, rounds: int, one_by_one: bool) -> None:
     """This checkout's linter against `other`'s in one process: each round runs one pass of
     each, in alternating order, so both see the same moment of a busy host."""
     articles, _ = load_articles(paths)
@@ -143,8 +165,7 @@ def compare_in_process(paths: list[str], other: Path, rounds: int) -> None:
 
     def one_pass(linter: Linter) -> float:
         start = time.process_time()
-        for text in texts:
-            linter.lint(text)
+        lint_corpus(linter, texts, one_by_one)
         return time.process_time() - start
 
     for linter in sides.values():  # warm up: lazy imports, RE2 and automaton caches
@@ -165,7 +186,7 @@ def compare_in_process(paths: list[str], other: Path, rounds: int) -> None:
     )
 
 
-def per_rule(linter: Linter, texts: list[str], repeat: int) -> None:
+def per_rule(linter: Linter, texts: list[str], repeat: int, one_by_one: bool) -> None:
     """Each rule's own time inside the full linter: its check() and on_literal() calls wrapped
     with a timer (best of `repeat` per rule); the engine loop and Document views are the rest."""
     spent: dict[str, float] = {}
@@ -188,13 +209,12 @@ def per_rule(linter: Linter, texts: list[str], repeat: int) -> None:
     for _ in range(repeat):
         spent.clear()
         t0 = time.process_time()
-        for text in texts:
-            linter.lint(text)
+        lint_corpus(linter, texts, one_by_one)
         best_total = min(best_total, time.process_time() - t0)
         for rule_id, seconds in spent.items():
             best[rule_id] = min(best.get(rule_id, float("inf")), seconds)
     print(f"CPU time per rule inside the full linter (best of {repeat}; timers add overhead, total {best_total:.3f} s):")
-    for rule_id, seconds in sorted(best.items(), key=lambda kv: -kv[1])[:12]:
+    for rule_id, seconds in sorted(best.items(), key=lambda kv: -kv[1])[:30]:
         print(f"  {rule_id:<7} {seconds:.3f} s")
     print(f"  rest    {max(0.0, best_total - sum(best.values())):.3f} s (engine literal pass, Document views, dedupe)")
 

@@ -87,13 +87,32 @@ class Scanner:
         return self._path_linters[key]
 
     def lint_article_text(self, article: Article, text: str) -> list[Finding]:
-        findings = self.linter_for(article).lint(text, article.metadata)
+        return self.suppressed(article, text, self.linter_for(article).lint(text, article.metadata))
+
+    def suppressed(self, article: Article, text: str, findings: list[Finding]) -> list[Finding]:
         codes = article.metadata.get("qc-ignore") if isinstance(article.metadata.get("qc-ignore"), list) else None
         suppressions = parse_suppressions(text, codes)
         return apply_suppressions(text, findings, suppressions, self.options.report_unused_suppressions)
 
-    def scan_article(self, article: Article) -> ArticleOutcome:
-        findings = self.lint_article_text(article, article.text)
+    def scan_articles(self, articles: list[Article]) -> list[ArticleOutcome]:
+        """scan_article for each, with the first lint of all of them done together
+        (`Linter.lint_many`, which computes some views for the whole batch at once)."""
+        by_linter: dict[int, tuple[Linter, list[int]]] = {}
+        for index, article in enumerate(articles):
+            linter = self.linter_for(article)
+            by_linter.setdefault(id(linter), (linter, []))[1].append(index)
+        first: list[list[Finding]] = [[] for _ in articles]
+        for linter, indices in by_linter.values():
+            found = linter.lint_many([articles[i].text for i in indices], [articles[i].metadata for i in indices])
+            for i, findings in zip(indices, found):
+                first[i] = self.suppressed(articles[i], articles[i].text, findings)
+        return [self.scan_article(article, findings) for article, findings in zip(articles, first)]
+
+    def scan_article(self, article: Article, findings: list[Finding] | None = None) -> ArticleOutcome:
+        """Lint (unless `findings`, the article text's suppressed findings, are given), score
+        and fix one article, and locate its findings in the file."""
+        if findings is None:
+            findings = self.lint_article_text(article, article.text)
         outcome = ArticleOutcome(article, findings)
         if self.options.quality:
             from qc.quality import quality_of  # wordfreq and sentencepiece: only when asked
@@ -207,7 +226,7 @@ def write_change(change: FileChange) -> None:
 
 # Below this much input a process pool costs more (start-up, pickling) than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
-PARALLEL_CHUNK = 8
+PARALLEL_BATCH_CHARS = 250_000
 # Findings (and per-article extras) one file may hold in the cache; keeps memory flat on 1 GB inputs.
 MAX_CACHED_ITEMS = 50_000
 
@@ -219,15 +238,25 @@ def _init_worker(config: Config, options: ScanOptions) -> None:
     _worker_scanner = Scanner(active_rules(config, options), config, options)
 
 
-def _process(item: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Runs in a worker (or inline): lint article items, pass everything else through."""
-    if item[0] != "article":
-        return item
+def _process(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Runs in a worker (or inline) on a run of stream items: lints their articles together
+    (Scanner.scan_articles), passes everything else through, keeps the order."""
     assert _worker_scanner is not None
-    outcome = _worker_scanner.scan_article(item[1])
-    if outcome.fixed_text is None and not _worker_scanner.options.keep_text:
-        outcome.article.text = ""  # not needed any more; keeps results small across processes
-    return ("outcome", outcome)
+    outcomes = iter(_worker_scanner.scan_articles([item[1] for item in items if item[0] == "article"]))
+    processed = []
+    for item in items:
+        if item[0] != "article":
+            processed.append(item)
+            continue
+        outcome = next(outcomes)
+        if outcome.fixed_text is None and not _worker_scanner.options.keep_text:
+            outcome.article.text = ""  # not needed any more; keeps results small across processes
+        processed.append(("outcome", outcome))
+    return processed
+
+
+def item_chars(item: tuple[Any, ...]) -> int:
+    return len(item[1].text) if item[0] == "article" else 0
 
 
 def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) -> Iterator[tuple[Any, ...]]:
@@ -344,14 +373,18 @@ class LazyLint:
         global _worker_scanner
         rules = self.rules()  # here first: a pack that fails must fail here, not in a worker's initializer
         use_pool = self.jobs > 1 and input_bytes(self.paths, self.config.exclude) >= PARALLEL_MIN_BYTES
+        from qc.lint.engine import batches
+
         if not use_pool:
             _worker_scanner = Scanner(rules, self.config, self.options)
-            return map(_process, items)
+            return itertools.chain.from_iterable(map(_process, batches(items, item_chars)))
         import multiprocessing
 
         context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
         self.pool = context.Pool(self.jobs, _init_worker, (self.config, self.options))
-        return self.pool.imap(_process, items, chunksize=PARALLEL_CHUNK)
+        # Smaller batches than one process would take, so that the workers share the work evenly.
+        chunks = batches(items, item_chars, max_chars=PARALLEL_BATCH_CHARS)
+        return itertools.chain.from_iterable(self.pool.imap(_process, chunks))
 
     def close(self) -> None:
         if self.pool is not None:

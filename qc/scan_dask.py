@@ -47,11 +47,25 @@ def load_jsonl_range(path: Path, lo: int, hi: int, first_line: int, max_mb: floa
     return load_jsonl(path, display_path(path), int(max_mb * 1_000_000), lo, hi, first_line)
 
 
-def _outcome(scanner: Scanner, article: Article) -> tuple[str, ArticleOutcome]:
-    outcome = scanner.scan_article(article)
-    if outcome.fixed_text is None:
-        outcome.article.text = ""  # not needed any more; keeps results small
-    return ("outcome", outcome)
+def _outcomes(scanner: Scanner, items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The items with each ("article", a) replaced by its ("outcome", o); articles are
+    linted in batches (Scanner.scan_articles), as a one-process scan does."""
+    from qc.lint.engine import batches
+
+    articles = [item[1] for item in items if item[0] == "article"]
+    outcomes: list[ArticleOutcome] = []
+    for batch in batches(articles, lambda article: len(article.text)):
+        outcomes.extend(scanner.scan_articles(batch))
+    found = iter(outcomes)
+    out = []
+    for item in items:
+        if item[0] == "article":
+            outcome = next(found)
+            if outcome.fixed_text is None:
+                outcome.article.text = ""  # not needed any more; keeps results small
+            item = ("outcome", outcome)
+        out.append(item)
+    return out
 
 
 def _run_task(task: list[tuple[Any, ...]], config: Config, options: ScanOptions) -> list[tuple[Any, ...]]:
@@ -69,10 +83,10 @@ def _run_task(task: list[tuple[Any, ...]], config: Config, options: ScanOptions)
                 out.append(("begin", path))
             loaded = load_jsonl_range(path, lo, hi, line, config.max_article_size)
         for item in loaded:
-            out.append(("error", item) if isinstance(item, QcError) else _outcome(scanner, item))
+            out.append(("error", item) if isinstance(item, QcError) else ("article", item))
         if unit[0] == "file" or unit[-1]:
             out.append(("end", path, None))
-    return out
+    return _outcomes(scanner, out)
 
 
 def _line_cuts(path: Path, every: int) -> list[tuple[int, int, int]]:

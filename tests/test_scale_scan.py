@@ -105,3 +105,23 @@ def test_scores_identical_with_a_process_pool(corpus: Path, monkeypatch: pytest.
     two, _ = score_paths([str(corpus)], Config(), opts(), keep_text=True, jobs=2)
     assert [(s.ref, s.quality, s.findings, s.text) for s in one] == [(s.ref, s.quality, s.findings, s.text) for s in two]
     assert len(one) == 12 + 30 + 2 and all(s.text for s in one)
+
+
+def test_batches_of_any_size_give_the_same_result(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qc scan` lints articles in batches (Linter.lint_many); cutting the stream into
+    batches of one article, or of three (so that files straddle batches), changes nothing,
+    with the default packs and with fixes."""
+    import qc.lint.engine as engine
+    import qc.lint.kinds.repetition as repetition
+
+    (corpus / "dup.txt").write_text("The the results came came in on on Monday. " * 30, encoding="utf-8")
+    # the batch path proper (numpy), even for this small corpus
+    monkeypatch.setattr(repetition, "NUMPY_AFTER_CHARS", 0)
+    options = ScanOptions(diff=True, unsafe_fixes=True)
+    whole, whole_fixed = scan_paths([str(corpus)], Config(), options)
+    assert {"MT501", "MT701"} <= {f.rule for f in whole.findings}
+    for size in (1, 3):
+        monkeypatch.setattr(engine, "BATCH_TEXTS", size)
+        cut, cut_fixed = scan_paths([str(corpus)], Config(), options)
+        assert findings_of(cut) == findings_of(whole)
+        assert [o.fixed_text for o in cut_fixed] == [o.fixed_text for o in whole_fixed]

@@ -20,7 +20,16 @@ import qc.lint.engine as engine
 from qc.lint.document import Document, is_word_char
 from qc.lint.engine import Linter
 from qc.lint.kinds.calque import LOWER_TO_ASCII
-from qc.lint.kinds.repetition import CANDIDATE_WORDS, repeat_candidates
+from qc.lint.engine import batches
+from qc.lint.kinds.repetition import (
+    CANDIDATE_WORDS,
+    NONSPACE,
+    WHITESPACE,
+    batch_repeat_candidates,
+    doc_tokens,
+    repeat_candidates,
+    token_spans,
+)
 from qc.lint.packs import default_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +108,56 @@ def test_repeat_candidates_match_brute_force() -> None:
         toks = [rnd.choice(vocab) for _ in range(rnd.randint(0, 60))]
         text = "".join(t + rnd.choice([" ", "  ", "\n", "\t "]) for t in toks)
         low = text.lower().split()
-        assert repeat_candidates(Document(text)) == (low, brute_force_repeats(low)), (trial, text)
+        assert repeat_candidates(Document(text)) == brute_force_repeats(low), (trial, text)
+
+
+def random_batch_text(rnd: random.Random) -> str:
+    """Tokens from a small vocabulary (so that repeats are common), some differing only
+    in the middle (equal length, first and last letters: the batch keys' blind spot),
+    separated by any of str.split()'s whitespace, with the odd lone surrogate."""
+    vocab = ["a", "b", "the", "A", "b.", "form", "from", "taxes", "takes", "é", "\ud800", "x\ud83dy", "中国"]
+    vocab = vocab[: rnd.randint(1, len(vocab))]
+    spaces = [" ", "  ", "\n", "\t ", *WHITESPACE]
+    return "".join(rnd.choice(vocab) + rnd.choice(spaces) for _ in range(rnd.randint(0, 40)))
+
+
+def test_batch_repeat_candidates_equal_one_text_at_a_time() -> None:
+    """`Linter.lint_many`'s repetition view, computed over many texts joined, is each
+    text's own: same candidates, same token spans, none across two texts."""
+    rnd = random.Random(3)
+    proposed = 0
+    for trial in range(200):
+        texts = [random_batch_text(rnd) for _ in range(rnd.randint(1, 12))]
+        batch = [Document(t) for t in texts]
+        batch_repeat_candidates(batch)
+        for text, doc in zip(texts, batch):
+            alone = Document(text)
+            expected = brute_force_repeats(alone.lower.split())
+            assert repeat_candidates(doc) == repeat_candidates(alone) == expected, (trial, text)
+            proposed += len(expected)
+            if expected:
+                assert list(token_spans(doc, doc_tokens(doc))) == [m.span() for m in NONSPACE.finditer(doc.lower)]
+    assert proposed > 300, "too few repeats: the comparison proves little"
+
+
+def test_whitespace_is_what_str_split_splits_at() -> None:
+    assert set(WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+def test_lint_many_equals_lint(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+    linter = Linter(rules)
+    one_by_one = [keys(linter.lint(t)) for t in texts]
+    assert [keys(f) for f in linter.lint_many(texts)] == one_by_one
+    # in small batches too (so that texts meet batch edges), and a batch of one
+    small = [keys(f) for batch in batches(texts, len, max_items=3) for f in linter.lint_many(batch)]
+    assert small == one_by_one
+    assert linter.lint_many([]) == []
+
+
+def test_batches_cut_by_count_and_size() -> None:
+    assert list(batches(["ab", "c", "def", "g"], len, max_chars=3)) == [["ab", "c"], ["def"], ["g"]]
+    assert list(batches(range(5), lambda _: 1, max_items=2)) == [[0, 1], [2, 3], [4]]
+    assert list(batches([], len)) == []
 
 
 def test_engine_trigger_scan_equals_trigger_literals(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick_rs
 
@@ -24,6 +24,7 @@ from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
 
 LITERAL, WORD_LITERAL, TRIGGER = 0, 1, 2
+T = TypeVar("T")
 # Up to this many trigger literals, a matcher's triggers are tested with `in` on the text
 # (except word-like ones, see `is_wordlike`).
 FEW_TRIGGERS = 4
@@ -83,6 +84,10 @@ class Linter:
                 self.trigger_regexes[index] = regex
         self.scanned_in_text = [(i, t) for i, t in self.scanned_triggers if i not in self.trigger_regexes]
         self._prefilter_set: PrefilterSet | None = None
+        # Kinds that compute views for a whole batch (`RuleKind.prepare_batch`), each once.
+        self.batch_kinds = list(
+            dict.fromkeys(type(m) for m in self.matchers if type(m).prepare_batch.__func__ is not RuleKind.prepare_batch.__func__)  # type: ignore[attr-defined]
+        )
 
     def build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
         """One automaton for every literal and trigger of every rule.
@@ -126,7 +131,19 @@ class Linter:
         return ahocorasick_rs.AhoCorasick(list(by_phrase), implementation=ahocorasick_rs.Implementation.DFA)
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:
-        doc = Document(text, metadata)
+        return self.lint_document(Document(text, metadata))
+
+    def lint_many(self, texts: Sequence[str], metadata: Sequence[dict[str, Any] | None] | None = None) -> list[list[Finding]]:
+        """`lint` for each text, the same findings, faster for many texts: kinds with a
+        `prepare_batch` hook compute their costly views for the whole batch first. Memory
+        grows with the batch: callers cut a corpus into batches (see `batches`)."""
+        docs = [Document(text, metadata[i] if metadata is not None else None) for i, text in enumerate(texts)]
+        for kind in self.batch_kinds:
+            kind.prepare_batch(docs)
+        return [self.lint_document(doc) for doc in docs]
+
+    def lint_document(self, doc: Document) -> list[Finding]:
+        text = doc.text
         findings: list[Finding] = []
         to_check = set(self.untriggered)
         passed: set[int] | None = None
@@ -203,6 +220,30 @@ class Linter:
         for slot, hits in enumerate(collected):
             if hits:
                 extend(self.matchers[self.collectors[slot]].on_words(doc, hits))
+
+
+# What `batches` puts in one batch: enough text that array operations over it are cheap per
+# character, little enough that a batch's views stay small (a few tens of MB at most).
+BATCH_CHARS = 1_000_000
+BATCH_TEXTS = 2000
+
+
+def batches(items: Iterable[T], size: Callable[[T], int], max_chars: int | None = None, max_items: int | None = None) -> Iterator[list[T]]:
+    """Consecutive runs of `items` for `Linter.lint_many`, each closed once it holds
+    `max_items` items or `max_chars` characters (as `size` counts them; by default
+    BATCH_TEXTS and BATCH_CHARS)."""
+    max_chars = BATCH_CHARS if max_chars is None else max_chars
+    max_items = BATCH_TEXTS if max_items is None else max_items
+    batch: list[T] = []
+    chars = 0
+    for item in items:
+        batch.append(item)
+        chars += size(item)
+        if chars >= max_chars or len(batch) >= max_items:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 # Set entries for trigger regexes are keyed TRIGGERED - matcher index (negative), so they

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from qc.errors import RulePackError
@@ -95,6 +95,13 @@ class RuleKind:
 
     def check(self, doc: Document) -> Iterator[Finding]:
         return iter(())
+
+    @classmethod
+    def prepare_batch(cls, docs: Sequence[Document]) -> None:
+        """Called once per kind with every document of a `Linter.lint_many` batch, before any
+        of them is linted: a kind whose `check` needs a costly per-text view can compute it
+        for the whole batch at once (one array operation over all the text instead of many
+        small ones) and store it on each document. The default does nothing."""
 
     def prefilter(self) -> str | None:
         """An RE2 regex that matches somewhere in every text in which `check` can report a

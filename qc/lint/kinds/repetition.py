@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from qc.finding import Edit, Finding
@@ -72,11 +72,15 @@ class Repetition(RuleKind):
         self.across_commas = params.get("across_commas", False)
         self.skip_proper_names = params.get("skip_proper_names", True)
 
+    @classmethod
+    def prepare_batch(cls, docs: Sequence[Document]) -> None:
+        batch_repeat_candidates(docs)
+
     def check(self, doc: Document) -> Iterator[Finding]:
-        toks, all_found = repeat_candidates(doc)
-        found = [(n, starts) for n, starts in all_found if self.min_words <= n <= self.max_words]
+        found = [(n, starts) for n, starts in repeat_candidates(doc) if self.min_words <= n <= self.max_words]
         if not found:
             return
+        toks = doc_tokens(doc)
         # Only now (rare) locate the tokens: the same whitespace split, with offsets.
         spans = token_spans(doc, toks)
         text = doc.text
@@ -110,7 +114,7 @@ class Repetition(RuleKind):
             phrase = text[start : word_end(toks, spans, i + n - 1)]
             yield self.finding(doc, start, end, {"phrase": phrase, "copies": copies}, edits)
 
-    def count_copies(self, text: str, toks: list[str], spans: list[tuple[int, int]], i: int, n: int) -> int:
+    def count_copies(self, text: str, toks: list[str], spans: TokenSpans, i: int, n: int) -> int:
         """How many copies of toks[i:i+n] follow each other from i (1 when none)."""
         phrase = toks[i : i + n]
         copies = 1
@@ -120,7 +124,7 @@ class Repetition(RuleKind):
                 return copies
             copies += 1
 
-    def separator_ok(self, text: str, toks: list[str], spans: list[tuple[int, int]], j: int) -> bool:
+    def separator_ok(self, text: str, toks: list[str], spans: TokenSpans, j: int) -> bool:
         """May the copy starting at token j follow the previous one across the gap before it?"""
         gap = text[spans[j - 1][1] : spans[j][0]]
         if gap.count("\n") > 1 or "\r\n\r" in gap:
@@ -138,7 +142,7 @@ class Repetition(RuleKind):
             return self.across_commas or not text[spans[j][0]].isupper()
         return self.across_commas
 
-    def is_allowed(self, toks: list[str], text: str, spans: list[tuple[int, int]], i: int, n: int) -> bool:
+    def is_allowed(self, toks: list[str], text: str, spans: TokenSpans, i: int, n: int) -> bool:
         first = [t.strip(TRAILING) for t in toks[i : i + n]]
         phrase = " ".join(first)
         if phrase in self.allow or all(w.isdigit() for w in first):
@@ -157,6 +161,7 @@ class Repetition(RuleKind):
 # numpy compares token arrays ~10x faster than the pure-Python pass, but importing it costs
 # 0.1-0.2 s: worth it in a corpus run, not when a pre-commit hook checks one article.
 NUMPY_AFTER_TOKENS = 50_000
+NUMPY_AFTER_CHARS = 6 * NUMPY_AFTER_TOKENS  # the same for a batch, counted in characters
 _tokens_seen = 0
 
 
@@ -219,23 +224,129 @@ def repeats_numpy(toks: list[str]) -> list[tuple[int, list[int]]]:
     return result
 
 
-def repeat_candidates(doc: Document) -> tuple[list[str], list[tuple[int, list[int]]]]:
-    """Whitespace tokens of the lowercased text and, for each phrase length n <= CANDIDATE_WORDS: token positions i with toks[i:i+n] == toks[i+n:i+2n].
+CANDIDATES = "_qc_repeat_candidates"  # Document.__dict__ keys of the views shared by every repetition rule
+TOKENS = "_qc_tokens"
+SPANS = "_qc_token_spans"
+
+
+def repeat_candidates(doc: Document) -> list[tuple[int, list[int]]]:
+    """For each phrase length n <= CANDIDATE_WORDS, the positions i of the lowercased text's
+    whitespace tokens with toks[i:i+n] == toks[i+n:i+2n] (`doc_tokens`).
 
     In pure Python, pairs of equal tokens at each distance come from `equal_at_distance`
     and only those positions are compared phrase by phrase; once a corpus run has seen
-    enough text, `repeats_numpy` does the same with array operations. Cached on the
-    document, so every repetition rule shares one computation (and the start-up path needs
-    no numpy).
+    enough text, `repeats_numpy` does the same with array operations, and a linter given
+    many texts at once (`Linter.lint_many`) has `batch_repeat_candidates` fill this in for
+    all of them. Cached on the document, so every repetition rule shares one computation
+    (and the start-up path needs no numpy).
     """
-    cached = doc.__dict__.get("_qc_repeat_candidates")
+    cached = doc.__dict__.get(CANDIDATES)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    toks = doc.lower.split()
-    count = len(toks)
-    result = repeats_numpy(toks) if use_numpy(count) else repeats_python(toks)
-    doc.__dict__["_qc_repeat_candidates"] = (toks, result)
-    return toks, result
+    toks = doc_tokens(doc)
+    result = repeats_numpy(toks) if use_numpy(len(toks)) else repeats_python(toks)
+    doc.__dict__[CANDIDATES] = result
+    return result
+
+
+def doc_tokens(doc: Document) -> list[str]:
+    """The whitespace tokens of the lowercased text (`str.split()`), computed once."""
+    toks = doc.__dict__.get(TOKENS)
+    if toks is None:
+        toks = doc.__dict__[TOKENS] = doc.lower.split()
+    return toks  # type: ignore[no-any-return]
+
+
+# The characters str.split() splits at (str.isspace()); a test checks the list against
+# every code point.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_space_table: Any = None
+
+
+def space_table() -> Any:
+    """A boolean per code point, True for WHITESPACE: one gather marks a batch's spaces."""
+    global _space_table
+    if _space_table is None:
+        import numpy as np
+
+        _space_table = np.zeros(0x110000, dtype=bool)
+        _space_table[[ord(c) for c in WHITESPACE]] = True
+    return _space_table
+
+
+def batch_repeat_candidates(docs: Sequence[Document]) -> None:
+    """`repeat_candidates` (and, where there are any, the token spans) of many documents at
+    once, stored on each: array operations over all their text together, instead of a
+    str.split, a hash per token and a dozen small array operations per document.
+
+    The lowercased texts are joined by newlines (whitespace, so no token crosses from one
+    text into the next) and read as code points (UTF-32, so an index is a Python string
+    index). Token bounds are where whitespace starts and stops. Each token gets a key
+    from its length, first and last code points and the sum of its code points: equal
+    tokens have equal keys, and two different tokens that share a key only cost a string
+    comparison, because every candidate the keys propose is checked on the tokens
+    themselves, as `repeats_numpy` does after its hash comparison.
+    """
+    if not docs:
+        return
+    lows = [doc.lower for doc in docs]
+    if "numpy" not in sys.modules and sum(map(len, lows)) < NUMPY_AFTER_CHARS:
+        return  # a few short texts (a pre-commit hook's): repeat_candidates, without numpy, will do
+    import numpy as np
+
+    joined = "\n".join(lows)
+    # (surrogatepass: a lone surrogate, which JSON may carry, is one code point like any other)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    spaces = np.ones(codes.size + 2, dtype=bool)
+    space_table().take(codes, out=spaces[1:-1])
+    bounds = np.flatnonzero(spaces[1:] != spaces[:-1])
+    starts, ends = bounds[0::2], bounds[1::2]
+    # Sums of code points wrap around at 2**32: still equal for equal tokens.
+    sums = np.zeros(codes.size + 1, dtype=np.uint32)
+    np.cumsum(codes, out=sums[1:])
+    keys = (sums[ends] - sums[starts]).astype(np.uint64) << np.uint64(32)
+    keys ^= (ends - starts).astype(np.uint64) << np.uint64(21)
+    keys ^= codes[starts].astype(np.uint64) * np.uint64(0x9E3779B1)
+    keys ^= codes[ends - 1].astype(np.uint64)
+    # Where each text starts in `joined`, and its first token's number.
+    sizes = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
+    text_starts = np.zeros(len(lows), dtype=np.int64)
+    np.cumsum(sizes[:-1] + 1, out=text_starts[1:])
+    first_token = np.searchsorted(starts, text_starts)
+    proposed: dict[int, list[tuple[int, int]]] = {}  # text number -> (n, global token number)
+    for n in range(1, CANDIDATE_WORDS + 1):
+        if keys.size < 2 * n:
+            break
+        pairs = (keys[:-n] == keys[n:]).nonzero()[0]
+        if pairs.size < n:
+            continue
+        if n > 1:
+            firsts = pairs[: pairs.size - n + 1]
+            pairs = firsts[pairs[n - 1 :] - firsts == n - 1]
+        # Both copies in one text: no text starts after the first token and at or before the last.
+        text_of = np.searchsorted(first_token, pairs, side="right") - 1
+        same = text_of == np.searchsorted(first_token, pairs + (2 * n - 1), side="right") - 1
+        for index, i in zip(text_of[same].tolist(), pairs[same].tolist()):
+            proposed.setdefault(index, []).append((n, i))
+    for doc in docs:
+        doc.__dict__[CANDIDATES] = []
+    for index, found in proposed.items():
+        doc = docs[index]
+        toks = doc_tokens(doc)
+        first = int(first_token[index])
+        by_length: dict[int, list[int]] = {}
+        for n, i in found:
+            i -= first
+            if toks[i : i + n] == toks[i + n : i + 2 * n]:
+                by_length.setdefault(n, []).append(i)
+        doc.__dict__[CANDIDATES] = sorted(by_length.items())
+        if by_length:
+            last = first + len(toks)
+            offset = int(text_starts[index])
+            doc.__dict__[SPANS] = TokenSpans((starts[first:last] - offset).tolist(), (ends[first:last] - offset).tolist())
 
 
 def repeats_python(toks: list[str]) -> list[tuple[int, list[int]]]:
@@ -254,23 +365,47 @@ def repeats_python(toks: list[str]) -> list[tuple[int, list[int]]]:
     return result
 
 
-def token_spans(doc: Document, toks: list[str]) -> list[tuple[int, int]]:
+class TokenSpans:
+    """(start, end) of each whitespace token, as two lists: `check` looks at a few tokens
+    only, so the pairs are made when asked for, not for every token of the text."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts: list[int], ends: list[int]) -> None:
+        self.starts = starts
+        self.ends = ends
+
+    def __getitem__(self, k: int) -> tuple[int, int]:
+        return self.starts[k], self.ends[k]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (TokenSpans, list)) else NotImplemented
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends)
+
+
+def token_spans(doc: Document, toks: list[str]) -> TokenSpans:
     """(start, end) of every whitespace token of the text, computed once per document (only
-    when a repetition candidate needs them).
+    when a repetition candidate needs them; a batch fills them in from its own arrays).
 
     Each token is found from the end of the one before: only whitespace lies between, and
     a token holds none, so its first occurrence from there is the token itself (the
     offsets NONSPACE.finditer gives, without a regex pass over the whole text)."""
-    spans = doc.__dict__.get("_qc_token_spans")
+    spans = doc.__dict__.get(SPANS)
     if spans is None:
-        spans = []
+        starts, ends = [], []
         find = doc.lower.find
         pos = 0
         for tok in toks:
             start = find(tok, pos)
             pos = start + len(tok)
-            spans.append((start, pos))
-        doc.__dict__["_qc_token_spans"] = spans
+            starts.append(start)
+            ends.append(pos)
+        spans = doc.__dict__[SPANS] = TokenSpans(starts, ends)
     return spans  # type: ignore[no-any-return]
 
 
@@ -279,7 +414,7 @@ def lead_len(tok: str) -> int:
     return len(tok) - len(tok.lstrip(LEADING))
 
 
-def word_end(toks: list[str], spans: list[tuple[int, int]], k: int) -> int:
+def word_end(toks: list[str], spans: TokenSpans, k: int) -> int:
     """Offset just after the last word character of token k (its trailing punctuation excluded)."""
     tok = toks[k]
     stripped = tok.rstrip(TRAILING)
