@@ -59,7 +59,8 @@ def test_literal_pass_is_shared_across_rules(tmp_path: Path) -> None:
         for i in range(50)
     )
     linter = Linter(load_rules([write_pack(tmp_path, body)]))
-    assert linter.automaton is not None and len(linter.entries) == 50  # one phrase each, one automaton
+    literal_pass = linter.literal_pass_for()
+    assert literal_pass.automaton is not None and len(literal_pass.entries) == 50  # one phrase each, one automaton
     assert [f.rule for f in linter.lint("word3 and word49")] == ["XX103", "XX149"]
 
 

@@ -144,7 +144,15 @@ def test_whitespace_is_what_str_split_splits_at() -> None:
     assert set(WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
-def test_lint_many_equals_lint(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("arrays", [True, False], ids=["batch-path", "per-text-path"])
+def test_lint_many_equals_lint(texts: list[str], rules, arrays: bool, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Both ways lint_many may take: the batch hooks' array path, or (a few short texts,
+    numpy not loaded: a pre-commit hook) leaving everything to the per-text path."""
+    import qc.lint.kinds.calque as calque
+    import qc.lint.kinds.repetition as repetition
+
+    for module in (calque, repetition):
+        monkeypatch.setattr(module, "batch_worth_numpy", lambda texts: arrays)
     linter = Linter(rules)
     one_by_one = [keys(linter.lint(t)) for t in texts]
     assert [keys(f) for f in linter.lint_many(texts)] == one_by_one
@@ -412,3 +420,59 @@ def test_paragraph_spans_equal_a_split_and_strip(texts: list[str]) -> None:
                 lead = len(piece) - len(piece.lstrip())
                 expected.append((at + lead, at + lead + len(piece.strip())))
         assert Document(text).paragraphs == expected, text
+
+
+def test_calque_batch_equals_one_text_at_a_time(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """MT121 in a batch (name words found for all texts at once, by byte automaton and array
+    operations) reports what it reports text by text, on texts dense in name words: their
+    spelling variants (overlapping hits), two-letter capitals, possessives, gaps of function
+    words and newlines, non-ASCII letters and lone surrogates beside them, and runs at the
+    very start and end of texts, which a batch joins."""
+    import qc.lint.kinds as kinds
+    from qc.lint.kinds.calque import Calque
+
+    monkeypatch.setattr(kinds, "NUMPY_BATCH_CHARS", 0)
+    linter = Linter(rules)
+    calque = next(r.matcher for r in rules if r.id == "MT121")
+    assert isinstance(calque, Calque)
+    vocab = sorted(calque.vocabulary)
+    rnd = random.Random(7)
+    glue = [" ", " of ", " of the ", "\n", " and ", "’s ", "'s ", "-", "é", "\ud800", "_", ", ", "  ", " from ", "", "Ä", " “", " (", "\t", " ’s "]
+    made = []
+    for _ in range(150):
+        words = [rnd.choice(vocab) for _ in range(rnd.randint(0, 12))]
+        words = [w.upper() if rnd.random() < 0.15 else w.title() if rnd.random() < 0.5 else w for w in words]
+        # (U\u212a: "UK" with a Kelvin sign, whose lowercase is ASCII: short_hits searches that text in lowercase)
+        words += rnd.sample(["UN", "EU", "US", "un", "U\u212a", "Organization of cooperation from Shanghai", "Council of Security of the UN"], 2)
+        rnd.shuffle(words)
+        made.append("".join(w + rnd.choice(glue) for w in words))
+    corpus = texts + made
+    # The runs of name words both ways assemble, as check_run receives them, and the findings.
+    runs: list[tuple[str, list[tuple[int, int, str]]]] = []
+    check_run = Calque.check_run
+
+    def recorded(self, doc, run):  # type: ignore[no-untyped-def]
+        runs.append((doc.text, [tuple(hit) for hit in run]))
+        return check_run(self, doc, run)
+
+    monkeypatch.setattr(Calque, "check_run", recorded)
+    one_by_one = [[f for f in linter.lint(t) if f.rule == "MT121"] for t in corpus]
+    runs_one_by_one = list(runs)
+    assert sum(map(len, one_by_one)) > 40 and len(runs) > 200, "too few calques: the comparison proves little"
+    for size in (len(corpus), 7, 1):
+        runs.clear()
+        batched = [[f for f in found if f.rule == "MT121"] for batch in batches(corpus, len, max_items=size) for found in linter.lint_many(batch)]
+        assert [keys(f) for f in batched] == [keys(f) for f in one_by_one]
+        assert runs == runs_one_by_one
+
+
+def test_batch_leaves_calque_words_out_of_the_literal_pass(rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The point of the calque batch: the engine's automaton no longer reports name words."""
+    import qc.lint.kinds as kinds
+
+    monkeypatch.setattr(kinds, "NUMPY_BATCH_CHARS", 0)
+    linter = Linter(rules)
+    linter.lint_many(["The Organization of cooperation from Shanghai met."])
+    index = next(i for i, r in enumerate(rules) if r.id == "MT121")
+    assert set(linter.literal_passes) == {frozenset({index})}
+    assert len(linter.literal_pass_for(frozenset({index})).entries) < len(linter.literal_pass_for().entries) - 300

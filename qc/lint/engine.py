@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import ahocorasick_rs
 
@@ -37,6 +37,17 @@ def is_wordlike(trigger: str) -> bool:
     text each time it is absent. Punctuation and short words (". ", "'s", " by ") are common
     and usually found within the first few characters by `in`."""
     return WORDLIKE.search(trigger) is not None
+
+
+class LiteralPass(NamedTuple):
+    """An automaton of literals and triggers, and per phrase number what a hit of it does."""
+
+    automaton: ahocorasick_rs.AhoCorasick | None
+    # (matchers it triggers, calls: (whole word only?, collector slot or -1, matcher, payload))
+    entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]]
+    # (collector slot, payload) for a phrase only one collecting kind takes, else None
+    collected_only: list[tuple[int, Any] | None]
+    placeholder: str
 
 
 class Linter:
@@ -66,8 +77,9 @@ class Linter:
         # Matchers that take their whole-word hits as one list per text (`collects_words`):
         # the literal pass appends (start, end, payload) instead of making a call per hit.
         self.collectors: list[int] = [i for i, m in enumerate(self.matchers) if m.collects_words]
-        self.placeholder = "\x00"  # stands in for lone surrogates (see find_all); no phrase holds it
-        self.automaton = self.build_automaton()
+        # The literal pass of every matcher's literals, and of all but those a batch took over
+        # (see lint_many), built when first needed.
+        self.literal_passes: dict[frozenset[int], LiteralPass] = {}
         # Matchers whose check() runs on every text (they name no trigger literals); literal-only
         # kinds keep RuleKind's empty check(), which is not worth a call per text.
         self.untriggered: list[int] = [
@@ -84,13 +96,17 @@ class Linter:
                 self.trigger_regexes[index] = regex
         self.scanned_in_text = [(i, t) for i, t in self.scanned_triggers if i not in self.trigger_regexes]
         self._prefilter_set: PrefilterSet | None = None
-        # Kinds that compute views for a whole batch (`RuleKind.prepare_batch`), each once.
-        self.batch_kinds = list(
-            dict.fromkeys(type(m) for m in self.matchers if type(m).prepare_batch.__func__ is not RuleKind.prepare_batch.__func__)  # type: ignore[attr-defined]
-        )
+        # Matchers with a batch hook (`RuleKind.prepare_batch`).
+        self.batch_matchers = [i for i, m in enumerate(self.matchers) if type(m).prepare_batch is not RuleKind.prepare_batch]
 
-    def build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
-        """One automaton for every literal and trigger of every rule.
+    def literal_pass_for(self, skipped: frozenset[int] = frozenset()) -> LiteralPass:
+        found = self.literal_passes.get(skipped)
+        if found is None:
+            found = self.literal_passes[skipped] = self.build_literal_pass(skipped)
+        return found
+
+    def build_literal_pass(self, skipped: frozenset[int]) -> LiteralPass:
+        """One automaton for every literal and trigger of every rule (but the `skipped` matchers').
 
         ahocorasick_rs (Rust) reports every overlapping match as (phrase number, start, end),
         in the order of their ends, the longer first when two end together; its DFA scans
@@ -98,6 +114,8 @@ class Linter:
         """
         by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
         for index, matcher in enumerate(self.matchers):
+            if index in skipped:
+                continue
             for phrase, payload in matcher.literals():
                 by_phrase[phrase].append((LITERAL, index, payload))
             for phrase, payload in matcher.word_literals():
@@ -107,14 +125,15 @@ class Linter:
         # Per phrase: the matchers it triggers, and what each hit does, in the order the rules
         # were given: (whole word only?, collector slot or -1, matcher, payload).
         slots = {index: slot for slot, index in enumerate(self.collectors)}
-        self.entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
+        entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
         # Per phrase that only one collecting kind takes (most name words): (its slot, payload),
         # else None. Most hits are such words: the loop tests them first, with one lookup.
-        self.collected_only: list[tuple[int, Any] | None] = []
+        collected_only: list[tuple[int, Any] | None] = []
         by_phrase.pop("", None)  # matches nowhere (pyahocorasick ignored it; ahocorasick_rs refuses it)
-        self.placeholder = next(c for c in map(chr, range(32)) if not any(c in phrase for phrase in by_phrase))
+        # (stands in for lone surrogates, see find_all: no phrase holds it)
+        placeholder = next(c for c in map(chr, range(32)) if not any(c in phrase for phrase in by_phrase))
         if not by_phrase:
-            return None
+            return LiteralPass(None, entries, collected_only, placeholder)
         for values in by_phrase.values():
             triggered = tuple(index for role, index, _ in values if role == TRIGGER)
             calls = tuple(
@@ -124,11 +143,12 @@ class Linter:
             )
             # A phrase that only one collecting kind takes (most name words) skips the general loop.
             if not triggered and len(calls) == 1 and calls[0][0] and calls[0][1] >= 0:
-                self.collected_only.append((calls[0][1], calls[0][3]))
+                collected_only.append((calls[0][1], calls[0][3]))
             else:
-                self.collected_only.append(None)
-            self.entries.append((triggered, calls))
-        return ahocorasick_rs.AhoCorasick(list(by_phrase), implementation=ahocorasick_rs.Implementation.DFA)
+                collected_only.append(None)
+            entries.append((triggered, calls))
+        automaton = ahocorasick_rs.AhoCorasick(list(by_phrase), implementation=ahocorasick_rs.Implementation.DFA)
+        return LiteralPass(automaton, entries, collected_only, placeholder)
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:
         return self.lint_document(Document(text, metadata))
@@ -138,11 +158,13 @@ class Linter:
         `prepare_batch` hook compute their costly views for the whole batch first. Memory
         grows with the batch: callers cut a corpus into batches (see `batches`)."""
         docs = [Document(text, metadata[i] if metadata is not None else None) for i, text in enumerate(texts)]
-        for kind in self.batch_kinds:
-            kind.prepare_batch(docs)
-        return [self.lint_document(doc) for doc in docs]
+        # Matchers that found their literals themselves, for the whole batch, leave them out of
+        # each text's literal pass.
+        skipped = frozenset(i for i in self.batch_matchers if self.matchers[i].prepare_batch(docs))
+        return [self.lint_document(doc, skipped) for doc in docs]
 
-    def lint_document(self, doc: Document) -> list[Finding]:
+    def lint_document(self, doc: Document, skipped: frozenset[int] = frozenset()) -> list[Finding]:
+        """The findings of one document; `skipped`: matchers whose literals a batch took over."""
         text = doc.text
         findings: list[Finding] = []
         to_check = set(self.untriggered)
@@ -157,8 +179,9 @@ class Linter:
                     if trigger in low:
                         to_check.add(index)
                         break
-        if self.automaton is not None and text:
-            self.literal_pass(doc, findings, to_check)
+        literal_pass = self.literal_pass_for(skipped)
+        if literal_pass.automaton is not None and text:
+            self.literal_pass(literal_pass, doc, findings, to_check)
         if passed is not None:
             to_check -= self.prefilter_set().filtered - passed
         for index in sorted(to_check):
@@ -179,18 +202,18 @@ class Linter:
                     self.scanned_in_text.append((index, dict(self.scanned_triggers)[index]))
         return self._prefilter_set
 
-    def literal_pass(self, doc: Document, findings: list[Finding], to_check: set[int]) -> None:
+    def literal_pass(self, literal_pass: LiteralPass, doc: Document, findings: list[Finding], to_check: set[int]) -> None:
         """Every automaton hit: trigger matchers, call on_literal, or collect whole words."""
-        assert self.automaton is not None
-        entries = self.entries
-        collected_only = self.collected_only
+        assert literal_pass.automaton is not None
+        entries = literal_pass.entries
+        collected_only = literal_pass.collected_only
         low = doc.lower
         # padded[start] is the character before a hit, padded[end + 1] the one after; the
         # text's ends count as spaces.
         padded = " " + low + " "
         extend = findings.extend
         collected: list[list[tuple[int, int, Any]]] = [[] for _ in self.collectors]
-        for entry_index, start, end in find_all(self.automaton, low, self.placeholder):
+        for entry_index, start, end in find_all(literal_pass.automaton, low, literal_pass.placeholder):
             word = collected_only[entry_index]
             if word is not None:
                 # The common case, one collecting kind's word: is_word_char inlined, the

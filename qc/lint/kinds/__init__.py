@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -18,6 +19,14 @@ from qc.lint.document import Document
 from qc.lint.rule import Rule
 
 KINDS: dict[str, type[RuleKind]] = {}
+# Below this much text (and while numpy is not loaded), a batch hook leaves its work to the
+# per-text path: importing numpy costs 0.1-0.2 s, more than it saves a pre-commit hook.
+NUMPY_BATCH_CHARS = 300_000
+
+
+def batch_worth_numpy(texts: Iterable[str]) -> bool:
+    """Should a `prepare_batch` hook use numpy for these texts?"""
+    return "numpy" in sys.modules or sum(map(len, texts)) >= NUMPY_BATCH_CHARS
 K = TypeVar("K", bound="type[RuleKind]")
 
 
@@ -96,12 +105,15 @@ class RuleKind:
     def check(self, doc: Document) -> Iterator[Finding]:
         return iter(())
 
-    @classmethod
-    def prepare_batch(cls, docs: Sequence[Document]) -> None:
-        """Called once per kind with every document of a `Linter.lint_many` batch, before any
-        of them is linted: a kind whose `check` needs a costly per-text view can compute it
-        for the whole batch at once (one array operation over all the text instead of many
-        small ones) and store it on each document. The default does nothing."""
+    def prepare_batch(self, docs: Sequence[Document]) -> bool:
+        """Called with every document of a `Linter.lint_many` batch, before any of them is
+        linted: a kind whose `check` needs a costly per-text view can compute it for the
+        whole batch at once (array operations over all the text instead of many small ones)
+        and store it on each document. True when it has also found what its literals and
+        word literals would have found, for every document: the engine then leaves them out
+        of the batch's literal passes (no `on_literal`, no `on_words` for this matcher).
+        The default does nothing."""
+        return False
 
     def prefilter(self) -> str | None:
         """An RE2 regex that matches somewhere in every text in which `check` can report a

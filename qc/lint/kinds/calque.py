@@ -25,14 +25,15 @@ official of Japan" is left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from qc.finding import Edit, Finding
 from qc.lint.document import Document, is_word_char
-from qc.lint.kinds import RuleKind, match_case, register
+from qc.lint.kinds import RuleKind, batch_worth_numpy, match_case, register
 from qc.lint.kinds.gazetteer import Entry, load_entries
 from qc.lint.prefilter import Unsupported, relax
 
@@ -128,6 +129,8 @@ class Calque(RuleKind):
         self.entries = load_entries(self, params["data"], "organisations")
         self.min_blocks = params.get("min_blocks", MIN_BLOCKS)
         self.key = f"_calque_hits_{id(self)}"
+        self.batch_key = f"_calque_batch_{id(self)}"
+        self._batch_words: BatchWords | None = None
         # bag of content words -> forms
         self.index: dict[tuple[str, ...], list[Form]] = {}
         self.vocabulary: dict[str, str] = {}  # literal (lowercase, as written) -> normalised word
@@ -205,6 +208,16 @@ class Calque(RuleKind):
     def prefilter(self) -> str | None:
         return self._prefilter
 
+    def prepare_batch(self, docs: Sequence[Document]) -> bool:
+        """`order`, for a `Linter.lint_many` batch: its findings for every document at once
+        (`batch_findings`), kept on each for check(); the engine then leaves the name words
+        out of its literal pass, where they were nine hits in ten."""
+        if self.mode != "order" or not docs or not batch_worth_numpy(doc.lower for doc in docs):
+            return False
+        for doc, findings in zip(docs, self.batch_findings(docs)):
+            doc.__dict__[self.batch_key] = findings
+        return True
+
     def on_words(self, doc: Document, hits: list[tuple[int, int, Any]]) -> Iterator[Finding]:
         # Remember where name words are; check() assembles them into spans. (Two-character
         # words, matched in capitals only, are not literals: short_hits finds them.)
@@ -214,6 +227,10 @@ class Calque(RuleKind):
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.mode == "office-role":
             yield from self.office_role(doc)
+            return
+        prepared = doc.__dict__.pop(self.batch_key, None)
+        if prepared is not None:
+            yield from prepared  # (a batch found them: prepare_batch)
             return
         hits: list[tuple[int, int, str]] = doc.__dict__.pop(self.key, None) or []
         if self.short_words:
@@ -277,6 +294,106 @@ class Calque(RuleKind):
                 start = haystack.find(needle, start + 1)
         return found
 
+    # -- order, for a batch of documents ---------------------------------------------------
+    def batch_findings(self, docs: Sequence[Document]) -> list[list[Finding]]:
+        """check()'s findings for each document, with the hits found and chained into runs by
+        array operations over the whole batch rather than hit by hit in Python.
+
+        The texts are joined by newlines. The name words are searched in the lowercase text
+        as UTF-8 bytes (their offsets turned into character offsets), kept where they are
+        whole words, merged with the two-letter capitals of `short_hits`, and cleared of
+        hits overlapping the one kept before, in the engine's order of hits. Neighbours in
+        one text are joined as check() joins them (one space; else the GAP regex, on the
+        few gaps of 2 to 16 characters); each run of three or more goes to check_run. The
+        same steps as check(), so the same findings, which a test checks.
+        """
+        import numpy as np
+
+        words = self.batch_words()
+        lows = [doc.lower for doc in docs]
+        joined_low = "\n".join(lows)
+        joined_text = "\n".join(doc.text for doc in docs)
+        sizes = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
+        text_starts = np.zeros(len(lows), dtype=np.int64)
+        np.cumsum(sizes[:-1] + 1, out=text_starts[1:])
+        codes = np.frombuffer(joined_low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        start, end, word = words.whole_word_hits(joined_low, codes)
+        short = self.batch_short_hits(docs, joined_text, codes, text_starts)
+        if short[0].size:
+            start, end, word = (np.concatenate((a, b)) for a, b in zip((start, end, word), short))
+            order = np.lexsort((start, end))  # the engine's order: by end, the longer first
+            start, end, word = start[order], end[order], word[order]
+        kept = drop_overlapping(start, end)
+        start, end, word = start[kept], end[kept], word[kept]
+        text_of = np.searchsorted(text_starts, start, side="right") - 1
+        linked = np.zeros(start.size, dtype=bool)
+        if start.size > 1:
+            gap = start[1:] - end[:-1]
+            same = text_of[1:] == text_of[:-1]
+            space = same & (gap == 1) & (codes[np.minimum(end[:-1], codes.size - 1)] == 32)
+            linked[1:] = space
+            gap_match = GAP.match
+            for k in np.flatnonzero(same & ~space & (gap >= 1) & (gap <= 16)).tolist():
+                linked[k + 1] = gap_match(joined_text, int(end[k]), int(start[k + 1])) is not None
+        firsts = np.flatnonzero(~linked)
+        lengths = np.diff(np.append(firsts, start.size))
+        found: list[list[Finding]] = [[] for _ in docs]
+        names = words.names
+        for first, length in zip(firsts[lengths >= 3].tolist(), lengths[lengths >= 3].tolist()):
+            index = int(text_of[first])
+            offset = int(text_starts[index])
+            last = first + length
+            run = [(a - offset, b - offset, names[w]) for a, b, w in zip(start[first:last].tolist(), end[first:last].tolist(), word[first:last].tolist())]
+            found[index].extend(self.check_run(docs[index], run))
+        return found
+
+    def batch_short_hits(self, docs: Sequence[Document], joined_text: str, codes: Any, text_starts: Any) -> tuple[Any, Any, Any]:
+        """`short_hits` of every document, as (start, end, word id) arrays of offsets in the
+        joined texts (`codes`: the joined lowercase texts' code points). ASCII capitals are
+        found by comparing code points; a document that short_hits searches in lowercase (for
+        a non-ASCII short word, or a character of LOWER_TO_ASCII in it) gets its own call."""
+        import numpy as np
+
+        empty = np.zeros(0, dtype=np.int64)
+        if not self.short_words:
+            return empty, empty, empty
+        ids = self.batch_words().ids
+        ascii_words = all(w.isascii() for w in self.short_words)
+        own: list[int] = []
+        if not ascii_words:
+            own = list(range(len(docs)))
+        elif any(c in joined_text for c in LOWER_TO_ASCII):
+            own = [i for i, doc in enumerate(docs) if any(c in doc.text for c in LOWER_TO_ASCII)]
+        found: list[tuple[Any, Any, Any]] = []
+        for i in own:
+            offset = int(text_starts[i])
+            hits = self.short_hits(docs[i])
+            found.append(
+                (
+                    np.array([h.start + offset for h in hits], dtype=np.int64),
+                    np.array([h.end + offset for h in hits], dtype=np.int64),
+                    np.array([ids[h.word] for h in hits], dtype=np.int64),
+                )
+            )
+        if len(own) < len(docs):
+            text = np.frombuffer(joined_text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            padded = np.empty(codes.size + 2, dtype=np.uint32)  # the text's ends count as spaces
+            padded[0] = padded[-1] = 32
+            padded[1:-1] = codes
+            for word, normal in self.short_words.items():
+                first, second = (ord(c) for c in word.upper())
+                at = np.flatnonzero((text[:-1] == first) & (text[1:] == second))
+                at = at[~(word_codes(padded[at]) | word_codes(padded[at + 3]))]
+                if own:  # (their own call found theirs)
+                    at = at[~np.isin(np.searchsorted(text_starts, at, side="right") - 1, own)]
+                found.append((at, at + 2, np.full(at.size, ids[normal], dtype=np.int64)))
+        return tuple(np.concatenate([part[k] for part in found]) if found else empty for k in range(3))  # type: ignore[return-value]
+
+    def batch_words(self) -> BatchWords:
+        if self._batch_words is None:
+            self._batch_words = BatchWords(self.word_literals(), self.short_words)
+        return self._batch_words
+
     def check_run(self, doc: Document, run: list[tuple[int, int, str]]) -> Iterator[Finding]:
         # A span may end only where a function word joins it to the rest of the run ("Council
         # of Security of the UN | on Iran"), never inside a name: "Turkish Ministry of Foreign
@@ -319,7 +436,9 @@ class Calque(RuleKind):
             return None
         # the same words, scrambled: rapidfuzz confirms the bag match on the written text
         form = best[1]
-        from rapidfuzz import fuzz  # only here (rare): keeps its import off the start-up path
+        from rapidfuzz import (
+            fuzz,  # only here (rare): keeps its import off the start-up path
+        )
 
         if fuzz.token_sort_ratio(" ".join(words), " ".join(form.words)) < 100:
             return None
@@ -353,3 +472,84 @@ class Calque(RuleKind):
             right = match_case(match.group(0), right) if match.group(0)[0].isupper() else right
             values = {"right": right, "domain": domain, "role": role}
             yield self.finding(doc, match.start(), match.end(), values, [Edit(match.start(), match.end(), right)])
+
+
+class BatchWords:
+    """The name words of a calque rule as a byte automaton, with each word's normalised form
+    as a number (`ids`, `names`), for `Calque.batch_findings`."""
+
+    def __init__(self, literals: Iterable[tuple[str, Any]], short_words: dict[str, str]) -> None:
+        import ahocorasick_rs
+        import numpy as np
+
+        pairs = list(literals)
+        self.names: list[str] = sorted({v for _, v in pairs} | set(short_words.values()))
+        self.ids = {name: i for i, name in enumerate(self.names)}
+        self.word_of_pattern = np.array([self.ids[v] for _, v in pairs], dtype=np.int64)
+        self.automaton = (
+            ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w, _ in pairs], implementation=ahocorasick_rs.Implementation.DFA)
+            if pairs
+            else None
+        )
+
+    def whole_word_hits(self, low: str, codes: Any) -> tuple[Any, Any, Any]:
+        """(start, end, word id) arrays of every whole-word hit in `low` (whose code points are
+        `codes`), in the engine's order: by end, the longer first when two end together."""
+        import numpy as np
+
+        empty = np.zeros(0, dtype=np.int64)
+        if self.automaton is None:
+            return empty, empty, empty
+        data = low.encode("utf-8", "surrogatepass")
+        hits = self.automaton.find_matches_as_indexes(data, overlapping=True)
+        if not hits:
+            return empty, empty, empty
+        flat = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=3 * len(hits)).reshape(-1, 3)
+        pattern, start, end = flat[:, 0], flat[:, 1], flat[:, 2]
+        if len(data) != len(low):
+            # Byte offsets to character offsets: every UTF-8 continuation byte (10xxxxxx)
+            # before an offset belongs to a character counted at its first byte.
+            raw = np.frombuffer(data, dtype=np.uint8)
+            continuation = np.flatnonzero((raw & 0xC0) == 0x80)
+            start = start - np.searchsorted(continuation, start)
+            end = end - np.searchsorted(continuation, end)
+        # The characters on either side, the text's ends counting as spaces.
+        padded = np.empty(codes.size + 2, dtype=np.uint32)
+        padded[0] = padded[-1] = 32
+        padded[1:-1] = codes
+        whole = ~(word_codes(padded[start]) | word_codes(padded[end + 1]))
+        return start[whole], end[whole], self.word_of_pattern[pattern[whole]]
+
+
+ASCII_WORD = [chr(c).isalnum() or chr(c) == "_" for c in range(128)]
+
+
+def word_codes(values: Any) -> Any:
+    """is_word_char for an array of code points: a table for ASCII, str.isalnum for each
+    distinct other one."""
+    import numpy as np
+
+    table = np.array(ASCII_WORD, dtype=bool)
+    out = table[np.minimum(values, 127)]
+    high = values > 127
+    if high.any():
+        distinct, inverse = np.unique(values[high], return_inverse=True)
+        out[high] = np.array([chr(c).isalnum() for c in distinct.tolist()], dtype=bool)[inverse]
+    return out
+
+
+def drop_overlapping(start: Any, end: Any) -> Any:
+    """Which hits check() keeps (a boolean array): a hit starting before the end of the last
+    hit kept is the same word again (a spelling variant) and is skipped. Hits come by end,
+    so only a hit overlapping its predecessor can be skipped; those few are decided in
+    order, against the last hit kept before them."""
+    import numpy as np
+
+    kept = np.ones(start.size, dtype=bool)
+    for k in (np.flatnonzero(start[1:] < end[:-1]) + 1).tolist():
+        j = k - 1
+        while not kept[j]:
+            j -= 1
+        if start[k] < end[j]:
+            kept[k] = False
+    return kept

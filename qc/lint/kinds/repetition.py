@@ -27,7 +27,7 @@ from typing import Any
 
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
-from qc.lint.kinds import RuleKind, register
+from qc.lint.kinds import RuleKind, batch_worth_numpy, register
 
 NONSPACE = re.compile(r"\S+")  # the tokens of str.split(), as a regex (token_spans finds the same)
 # Punctuation a token may carry at its end, and what may stand between two copies.
@@ -72,9 +72,10 @@ class Repetition(RuleKind):
         self.across_commas = params.get("across_commas", False)
         self.skip_proper_names = params.get("skip_proper_names", True)
 
-    @classmethod
-    def prepare_batch(cls, docs: Sequence[Document]) -> None:
-        batch_repeat_candidates(docs)
+    def prepare_batch(self, docs: Sequence[Document]) -> bool:
+        if docs and CANDIDATES not in docs[0].__dict__:  # (another repetition rule's batch did it)
+            batch_repeat_candidates(docs)
+        return False  # (no literals)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         found = [(n, starts) for n, starts in repeat_candidates(doc) if self.min_words <= n <= self.max_words]
@@ -161,7 +162,6 @@ class Repetition(RuleKind):
 # numpy compares token arrays ~10x faster than the pure-Python pass, but importing it costs
 # 0.1-0.2 s: worth it in a corpus run, not when a pre-commit hook checks one article.
 NUMPY_AFTER_TOKENS = 50_000
-NUMPY_AFTER_CHARS = 6 * NUMPY_AFTER_TOKENS  # the same for a batch, counted in characters
 _tokens_seen = 0
 
 
@@ -293,7 +293,7 @@ def batch_repeat_candidates(docs: Sequence[Document]) -> None:
     if not docs:
         return
     lows = [doc.lower for doc in docs]
-    if "numpy" not in sys.modules and sum(map(len, lows)) < NUMPY_AFTER_CHARS:
+    if not batch_worth_numpy(lows):
         return  # a few short texts (a pre-commit hook's): repeat_candidates, without numpy, will do
     import numpy as np
 
