@@ -18,9 +18,8 @@ import pytest
 
 import qc.lint.engine as engine
 from qc.lint.document import Document, is_word_char
-from qc.lint.engine import Linter
+from qc.lint.engine import Linter, batches
 from qc.lint.kinds.calque import LOWER_TO_ASCII
-from qc.lint.engine import batches
 from qc.lint.kinds.repetition import (
     CANDIDATE_WORDS,
     NONSPACE,
@@ -151,7 +150,7 @@ def test_lint_many_equals_lint(texts: list[str], rules, arrays: bool, monkeypatc
     import qc.lint.kinds.calque as calque
     import qc.lint.kinds.repetition as repetition
 
-    for module in (calque, repetition):
+    for module in (calque, repetition, engine):
         monkeypatch.setattr(module, "batch_worth_numpy", lambda texts: arrays)
     linter = Linter(rules)
     one_by_one = [keys(linter.lint(t)) for t in texts]
@@ -476,3 +475,23 @@ def test_batch_leaves_calque_words_out_of_the_literal_pass(rules, monkeypatch: p
     index = next(i for i, r in enumerate(rules) if r.id == "MT121")
     assert set(linter.literal_passes) == {frozenset({index})}
     assert len(linter.literal_pass_for(frozenset({index})).entries) < len(linter.literal_pass_for().entries) - 300
+
+
+def test_batch_literal_hits_equal_find_all(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+    """The literal pass's hits found for a whole batch (one byte automaton over the texts
+    joined by newlines) are each text's own find_all hits: offsets in characters, none
+    running across the newline that joins two texts ("\\na " starts MT701's literals)."""
+    from qc.lint.automaton import find_all
+
+    linter = Linter(rules)
+    rnd = random.Random(11)
+    edges = ["a b", "an hour", "\n", "é", "\ud800", "“a ", "\na ", "", "x\n", "Taiwan", "中国 a "]
+    extra = ["".join(rnd.choice(edges) for _ in range(rnd.randint(0, 6))) for _ in range(300)]
+    corpus = [Document(t).lower for t in texts + extra]
+    calque = frozenset(i for i, r in enumerate(rules) if r.id == "MT121")
+    for literal_pass in (linter.literal_pass_for(), linter.literal_pass_for(calque)):
+        expected = [find_all(literal_pass.automaton, low, literal_pass.placeholder) for low in corpus]
+        assert sum(map(len, expected)) > 500
+        for size in (len(corpus), 5, 1):
+            found = [hits for batch in batches(corpus, len, max_items=size) for hits in literal_pass.hits_by_text(batch)]
+            assert found == [[tuple(hit) for hit in hits] for hits in expected]
