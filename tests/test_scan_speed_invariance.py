@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import qc.lint.engine as engine
-from qc.lint.document import Document, is_word_char
+from qc.lint.document import Batch, Document, is_word_char
 from qc.lint.engine import Linter, batches
 from qc.lint.kinds.calque import LOWER_TO_ASCII
 from qc.lint.kinds.repetition import (
@@ -127,9 +127,9 @@ def test_batch_repeat_candidates_equal_one_text_at_a_time() -> None:
     proposed = 0
     for trial in range(200):
         texts = [random_batch_text(rnd) for _ in range(rnd.randint(1, 12))]
-        batch = [Document(t) for t in texts]
+        batch = Batch([Document(t) for t in texts])
         batch_repeat_candidates(batch)
-        for text, doc in zip(texts, batch):
+        for text, doc in zip(texts, batch.docs):
             alone = Document(text)
             expected = brute_force_repeats(alone.lower.split())
             assert repeat_candidates(doc) == repeat_candidates(alone) == expected, (trial, text)
@@ -487,11 +487,11 @@ def test_batch_literal_hits_equal_find_all(texts: list[str], rules) -> None:  # 
     rnd = random.Random(11)
     edges = ["a b", "an hour", "\n", "é", "\ud800", "“a ", "\na ", "", "x\n", "Taiwan", "中国 a "]
     extra = ["".join(rnd.choice(edges) for _ in range(rnd.randint(0, 6))) for _ in range(300)]
-    corpus = [Document(t).lower for t in texts + extra]
+    corpus = texts + extra
     calque = frozenset(i for i, r in enumerate(rules) if r.id == "MT121")
     for literal_pass in (linter.literal_pass_for(), linter.literal_pass_for(calque)):
-        expected = [find_all(literal_pass.automaton, low, literal_pass.placeholder) for low in corpus]
+        expected = [find_all(literal_pass.automaton, Document(text).lower, literal_pass.placeholder) for text in corpus]
         assert sum(map(len, expected)) > 500
         for size in (len(corpus), 5, 1):
-            found = [hits for batch in batches(corpus, len, max_items=size) for hits in literal_pass.hits_by_text(batch)]
+            found = [hits for batch in batches(corpus, len, max_items=size) for hits in literal_pass.hits_by_text(Batch([Document(t) for t in batch]))]
             assert found == [[tuple(hit) for hit in hits] for hits in expected]

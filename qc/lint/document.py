@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
@@ -97,3 +97,81 @@ class Document:
         if end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end]):
             return False
         return True
+
+
+class Batch:
+    """Documents linted together (`Linter.lint_many`), with views of all their text that the
+    batch hooks (`RuleKind.prepare_batch`) share: the texts joined by newlines, lowercase
+    and as written, as strings, code points (UTF-32: an index is a string index) and UTF-8.
+    A newline is whitespace and no word character: no token or word runs from one text
+    into the next, and a hook checks that no match it keeps does."""
+
+    def __init__(self, docs: Sequence[Document]) -> None:
+        self.docs = list(docs)
+
+    @lazy
+    def lows(self) -> list[str]:
+        return [doc.lower for doc in self.docs]
+
+    @lazy
+    def joined_lower(self) -> str:
+        return "\n".join(self.lows)
+
+    @lazy
+    def joined_text(self) -> str:
+        return "\n".join(doc.text for doc in self.docs)
+
+    @lazy
+    def lower_codes(self) -> Any:
+        # (surrogatepass: a lone surrogate, which JSON may carry, is one code point like any other)
+        return code_points(self.joined_lower)
+
+    @lazy
+    def text_codes(self) -> Any:
+        return code_points(self.joined_text)
+
+    @lazy
+    def lower_utf8(self) -> bytes:
+        """The joined lowercase texts as UTF-8 (a lone surrogate as the three bytes that no
+        valid UTF-8 phrase can match)."""
+        return self.joined_lower.encode("utf-8", "surrogatepass")
+
+    @lazy
+    def sizes(self) -> Any:
+        import numpy as np
+
+        return np.fromiter(map(len, self.lows), dtype=np.int64, count=len(self.docs))
+
+    @lazy
+    def starts(self) -> Any:
+        """Where each text starts in the joined strings."""
+        import numpy as np
+
+        starts = np.zeros(len(self.docs), dtype=np.int64)
+        np.cumsum(self.sizes[:-1] + 1, out=starts[1:])
+        return starts
+
+    def text_of(self, offsets: Any) -> Any:
+        """The number of the text each offset in the joined strings falls in (a joining
+        newline counts with the text before it)."""
+        import numpy as np
+
+        return np.searchsorted(self.starts, offsets, side="right") - 1
+
+    def char_offsets(self, byte_offsets: Any) -> Any:
+        """Offsets into `lower_utf8` as offsets into `joined_lower`: every UTF-8 continuation
+        byte (10xxxxxx) before an offset belongs to a character counted at its first byte."""
+        import numpy as np
+
+        if len(self.lower_utf8) == len(self.joined_lower):
+            return byte_offsets
+        if "continuation" not in self.__dict__:
+            raw = np.frombuffer(self.lower_utf8, dtype=np.uint8)
+            self.__dict__["continuation"] = np.flatnonzero((raw & 0xC0) == 0x80)
+        return byte_offsets - np.searchsorted(self.__dict__["continuation"], byte_offsets)
+
+
+def code_points(text: str) -> Any:
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

@@ -20,7 +20,7 @@ import ahocorasick_rs
 
 from qc.finding import Finding
 from qc.lint.automaton import find_all
-from qc.lint.document import Document
+from qc.lint.document import Batch, Document
 from qc.lint.kinds import RuleKind, batch_worth_numpy
 from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
@@ -54,39 +54,29 @@ class LiteralPass:
     phrases: list[str] = field(default_factory=list)
     _bytes_automaton: Any = None
 
-    def hits_by_text(self, lows: Sequence[str]) -> list[list[tuple[int, int, int]]]:
-        """find_all's hits in each of many lowercase texts, found in one search of all of them
-        joined by newlines, as UTF-8: an automaton over bytes does not turn every offset into
-        a character offset as the str one does, and reads the text about twice as fast.
-        Offsets become character offsets here, in arrays; a hit that runs into a newline
-        joining two texts is in neither (it would not be in either text alone)."""
+    def hits_by_text(self, batch: Batch) -> list[list[tuple[int, int, int]]]:
+        """find_all's hits in each text of a batch, found in one search of all of them (as
+        UTF-8: an automaton over bytes does not turn every offset into a character offset as
+        the str one does, and reads the text about twice as fast). Offsets become character
+        offsets here, in arrays; a hit that runs into the newline joining two texts is in
+        neither (it would not be in either text alone)."""
         import numpy as np
 
         if self.automaton is None:
-            return [[] for _ in lows]
+            return [[] for _ in batch.docs]
         if self._bytes_automaton is None:
             phrases = [p.encode("utf-8", "surrogatepass") for p in self.phrases]
             self._bytes_automaton = ahocorasick_rs.BytesAhoCorasick(phrases, implementation=ahocorasick_rs.Implementation.DFA)
-        joined = "\n".join(lows)
-        # (A lone surrogate becomes bytes that no phrase, being valid UTF-8, can match.)
-        data = joined.encode("utf-8", "surrogatepass")
-        found = self._bytes_automaton.find_matches_as_indexes(data, overlapping=True)
+        found = self._bytes_automaton.find_matches_as_indexes(batch.lower_utf8, overlapping=True)
         flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
-        entry, start, end = flat[:, 0], flat[:, 1], flat[:, 2]
-        if len(data) != len(joined):
-            continuation = np.flatnonzero((np.frombuffer(data, dtype=np.uint8) & 0xC0) == 0x80)
-            start = start - np.searchsorted(continuation, start)
-            end = end - np.searchsorted(continuation, end)
-        sizes = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
-        text_starts = np.zeros(len(lows), dtype=np.int64)
-        np.cumsum(sizes[:-1] + 1, out=text_starts[1:])
-        text_of = np.searchsorted(text_starts, start, side="right") - 1
-        start = start - text_starts[text_of]
-        end = end - text_starts[text_of]
-        inside = end <= sizes[text_of]
+        entry, start, end = flat[:, 0], batch.char_offsets(flat[:, 1]), batch.char_offsets(flat[:, 2])
+        text_of = batch.text_of(start)
+        start = start - batch.starts[text_of]
+        end = end - batch.starts[text_of]
+        inside = end <= batch.sizes[text_of]
         entry, start, end, text_of = entry[inside], start[inside], end[inside], text_of[inside]
         # Hits come by end, so each text's are one stretch of the arrays.
-        bounds = np.searchsorted(text_of, np.arange(len(lows) + 1)).tolist()
+        bounds = np.searchsorted(text_of, np.arange(len(batch.docs) + 1)).tolist()
         hits = list(zip(entry.tolist(), start.tolist(), end.tolist()))
         return [hits[a:b] for a, b in zip(bounds, bounds[1:])]
 
@@ -198,14 +188,14 @@ class Linter:
         """`lint` for each text, the same findings, faster for many texts: kinds with a
         `prepare_batch` hook compute their costly views for the whole batch first. Memory
         grows with the batch: callers cut a corpus into batches (see `batches`)."""
-        docs = [Document(text, metadata[i] if metadata is not None else None) for i, text in enumerate(texts)]
+        batch = Batch([Document(text, metadata[i] if metadata is not None else None) for i, text in enumerate(texts)])
         # Matchers that found their literals themselves, for the whole batch, leave them out of
         # each text's literal pass.
-        skipped = frozenset(i for i in self.batch_matchers if self.matchers[i].prepare_batch(docs))
-        if not batch_worth_numpy(doc.text for doc in docs):
-            return [self.lint_document(doc, skipped) for doc in docs]
-        hits = self.literal_pass_for(skipped).hits_by_text([doc.lower for doc in docs])
-        return [self.lint_document(doc, skipped, found) for doc, found in zip(docs, hits)]
+        skipped = frozenset(i for i in self.batch_matchers if self.matchers[i].prepare_batch(batch))
+        if not batch_worth_numpy(doc.text for doc in batch.docs):
+            return [self.lint_document(doc, skipped) for doc in batch.docs]
+        hits = self.literal_pass_for(skipped).hits_by_text(batch)
+        return [self.lint_document(doc, skipped, found) for doc, found in zip(batch.docs, hits)]
 
     def lint_document(self, doc: Document, skipped: frozenset[int] = frozenset(), hits: list[tuple[int, int, int]] | None = None) -> list[Finding]:
         """The findings of one document; `skipped`: matchers whose literals a batch took over;

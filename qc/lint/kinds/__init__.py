@@ -10,12 +10,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, TypeVar
 
 from qc.errors import RulePackError
 from qc.finding import Edit, Finding, Fix
-from qc.lint.document import Document
+from qc.lint.document import Batch, Document
 from qc.lint.rule import Rule
 
 KINDS: dict[str, type[RuleKind]] = {}
@@ -105,8 +105,8 @@ class RuleKind:
     def check(self, doc: Document) -> Iterator[Finding]:
         return iter(())
 
-    def prepare_batch(self, docs: Sequence[Document]) -> bool:
-        """Called with every document of a `Linter.lint_many` batch, before any of them is
+    def prepare_batch(self, batch: Batch) -> bool:
+        """Called with the documents of a `Linter.lint_many` batch, before any of them is
         linted: a kind whose `check` needs a costly per-text view can compute it for the
         whole batch at once (array operations over all the text instead of many small ones)
         and store it on each document. True when it has also found what its literals and

@@ -25,14 +25,14 @@ official of Japan" is left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from qc.finding import Edit, Finding
-from qc.lint.document import Document, is_word_char
+from qc.lint.document import Batch, Document, is_word_char
 from qc.lint.kinds import RuleKind, batch_worth_numpy, match_case, register
 from qc.lint.kinds.gazetteer import Entry, load_entries
 from qc.lint.prefilter import Unsupported, relax
@@ -208,13 +208,13 @@ class Calque(RuleKind):
     def prefilter(self) -> str | None:
         return self._prefilter
 
-    def prepare_batch(self, docs: Sequence[Document]) -> bool:
+    def prepare_batch(self, batch: Batch) -> bool:
         """`order`, for a `Linter.lint_many` batch: its findings for every document at once
         (`batch_findings`), kept on each for check(); the engine then leaves the name words
         out of its literal pass, where they were nine hits in ten."""
-        if self.mode != "order" or not docs or not batch_worth_numpy(doc.lower for doc in docs):
+        if self.mode != "order" or not batch.docs or not batch_worth_numpy(batch.lows):
             return False
-        for doc, findings in zip(docs, self.batch_findings(docs)):
+        for doc, findings in zip(batch.docs, self.batch_findings(batch)):
             doc.__dict__[self.batch_key] = findings
         return True
 
@@ -295,7 +295,7 @@ class Calque(RuleKind):
         return found
 
     # -- order, for a batch of documents ---------------------------------------------------
-    def batch_findings(self, docs: Sequence[Document]) -> list[list[Finding]]:
+    def batch_findings(self, batch: Batch) -> list[list[Finding]]:
         """check()'s findings for each document, with the hits found and chained into runs by
         array operations over the whole batch rather than hit by hit in Python.
 
@@ -310,22 +310,19 @@ class Calque(RuleKind):
         import numpy as np
 
         words = self.batch_words()
-        lows = [doc.lower for doc in docs]
-        joined_low = "\n".join(lows)
-        joined_text = "\n".join(doc.text for doc in docs)
-        sizes = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
-        text_starts = np.zeros(len(lows), dtype=np.int64)
-        np.cumsum(sizes[:-1] + 1, out=text_starts[1:])
-        codes = np.frombuffer(joined_low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        start, end, word = words.whole_word_hits(joined_low, codes)
-        short = self.batch_short_hits(docs, joined_text, codes, text_starts)
+        docs = batch.docs
+        joined_text = batch.joined_text
+        codes = batch.lower_codes
+        start, end, word = words.whole_word_hits(batch)
+        short = self.batch_short_hits(batch)
         if short[0].size:
             start, end, word = (np.concatenate((a, b)) for a, b in zip((start, end, word), short))
             order = np.lexsort((start, end))  # the engine's order: by end, the longer first
             start, end, word = start[order], end[order], word[order]
         kept = drop_overlapping(start, end)
         start, end, word = start[kept], end[kept], word[kept]
-        text_of = np.searchsorted(text_starts, start, side="right") - 1
+        text_of = batch.text_of(start)
+        text_starts = batch.starts
         linked = np.zeros(start.size, dtype=bool)
         if start.size > 1:
             gap = start[1:] - end[:-1]
@@ -347,7 +344,7 @@ class Calque(RuleKind):
             found[index].extend(self.check_run(docs[index], run))
         return found
 
-    def batch_short_hits(self, docs: Sequence[Document], joined_text: str, codes: Any, text_starts: Any) -> tuple[Any, Any, Any]:
+    def batch_short_hits(self, batch: Batch) -> tuple[Any, Any, Any]:
         """`short_hits` of every document, as (start, end, word id) arrays of offsets in the
         joined texts (`codes`: the joined lowercase texts' code points). ASCII capitals are
         found by comparing code points; a document that short_hits searches in lowercase (for
@@ -357,6 +354,7 @@ class Calque(RuleKind):
         empty = np.zeros(0, dtype=np.int64)
         if not self.short_words:
             return empty, empty, empty
+        docs, joined_text, codes, text_starts = batch.docs, batch.joined_text, batch.lower_codes, batch.starts
         ids = self.batch_words().ids
         ascii_words = all(w.isascii() for w in self.short_words)
         own: list[int] = []
@@ -376,7 +374,7 @@ class Calque(RuleKind):
                 )
             )
         if len(own) < len(docs):
-            text = np.frombuffer(joined_text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            text = batch.text_codes
             padded = np.empty(codes.size + 2, dtype=np.uint32)  # the text's ends count as spaces
             padded[0] = padded[-1] = 32
             padded[1:-1] = codes
@@ -492,28 +490,21 @@ class BatchWords:
             else None
         )
 
-    def whole_word_hits(self, low: str, codes: Any) -> tuple[Any, Any, Any]:
-        """(start, end, word id) arrays of every whole-word hit in `low` (whose code points are
-        `codes`), in the engine's order: by end, the longer first when two end together."""
+    def whole_word_hits(self, batch: Batch) -> tuple[Any, Any, Any]:
+        """(start, end, word id) arrays of every whole-word hit in the batch's joined lowercase
+        texts, in the engine's order: by end, the longer first when two end together."""
         import numpy as np
 
         empty = np.zeros(0, dtype=np.int64)
         if self.automaton is None:
             return empty, empty, empty
-        data = low.encode("utf-8", "surrogatepass")
-        hits = self.automaton.find_matches_as_indexes(data, overlapping=True)
+        hits = self.automaton.find_matches_as_indexes(batch.lower_utf8, overlapping=True)
         if not hits:
             return empty, empty, empty
         flat = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=3 * len(hits)).reshape(-1, 3)
-        pattern, start, end = flat[:, 0], flat[:, 1], flat[:, 2]
-        if len(data) != len(low):
-            # Byte offsets to character offsets: every UTF-8 continuation byte (10xxxxxx)
-            # before an offset belongs to a character counted at its first byte.
-            raw = np.frombuffer(data, dtype=np.uint8)
-            continuation = np.flatnonzero((raw & 0xC0) == 0x80)
-            start = start - np.searchsorted(continuation, start)
-            end = end - np.searchsorted(continuation, end)
+        pattern, start, end = flat[:, 0], batch.char_offsets(flat[:, 1]), batch.char_offsets(flat[:, 2])
         # The characters on either side, the text's ends counting as spaces.
+        codes = batch.lower_codes
         padded = np.empty(codes.size + 2, dtype=np.uint32)
         padded[0] = padded[-1] = 32
         padded[1:-1] = codes

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
-from qc.lint.document import Document
+from qc.lint.document import Batch, Document
 from qc.lint.kinds import RuleKind, batch_worth_numpy, register
 
 NONSPACE = re.compile(r"\S+")  # the tokens of str.split(), as a regex (token_spans finds the same)
@@ -72,9 +72,9 @@ class Repetition(RuleKind):
         self.across_commas = params.get("across_commas", False)
         self.skip_proper_names = params.get("skip_proper_names", True)
 
-    def prepare_batch(self, docs: Sequence[Document]) -> bool:
-        if docs and CANDIDATES not in docs[0].__dict__:  # (another repetition rule's batch did it)
-            batch_repeat_candidates(docs)
+    def prepare_batch(self, batch: Batch) -> bool:
+        if batch.docs and CANDIDATES not in batch.docs[0].__dict__:  # (another repetition rule's batch did it)
+            batch_repeat_candidates(batch)
         return False  # (no literals)
 
     def check(self, doc: Document) -> Iterator[Finding]:
@@ -277,29 +277,24 @@ def space_table() -> Any:
     return _space_table
 
 
-def batch_repeat_candidates(docs: Sequence[Document]) -> None:
+def batch_repeat_candidates(batch: Batch) -> None:
     """`repeat_candidates` (and, where there are any, the token spans) of many documents at
-    once, stored on each: array operations over all their text together, instead of a
-    str.split, a hash per token and a dozen small array operations per document.
+    once, stored on each: array operations over all their text together (Batch: the
+    lowercase texts joined by newlines, as code points), instead of a str.split, a hash
+    per token and a dozen small array operations per document.
 
-    The lowercased texts are joined by newlines (whitespace, so no token crosses from one
-    text into the next) and read as code points (UTF-32, so an index is a Python string
-    index). Token bounds are where whitespace starts and stops. Each token gets a key
-    from its length, first and last code points and the sum of its code points: equal
-    tokens have equal keys, and two different tokens that share a key only cost a string
-    comparison, because every candidate the keys propose is checked on the tokens
-    themselves, as `repeats_numpy` does after its hash comparison.
+    Token bounds are where whitespace starts and stops. Each token gets a key from its
+    length, first and last code points and the sum of its code points: equal tokens have
+    equal keys, and two different tokens that share a key only cost a string comparison,
+    because every candidate the keys propose is checked on the tokens themselves, as
+    `repeats_numpy` does after its hash comparison.
     """
-    if not docs:
-        return
-    lows = [doc.lower for doc in docs]
-    if not batch_worth_numpy(lows):
+    docs = batch.docs
+    if not docs or not batch_worth_numpy(batch.lows):
         return  # a few short texts (a pre-commit hook's): repeat_candidates, without numpy, will do
     import numpy as np
 
-    joined = "\n".join(lows)
-    # (surrogatepass: a lone surrogate, which JSON may carry, is one code point like any other)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = batch.lower_codes
     spaces = np.ones(codes.size + 2, dtype=bool)
     space_table().take(codes, out=spaces[1:-1])
     bounds = np.flatnonzero(spaces[1:] != spaces[:-1])
@@ -311,11 +306,8 @@ def batch_repeat_candidates(docs: Sequence[Document]) -> None:
     keys ^= (ends - starts).astype(np.uint64) << np.uint64(21)
     keys ^= codes[starts].astype(np.uint64) * np.uint64(0x9E3779B1)
     keys ^= codes[ends - 1].astype(np.uint64)
-    # Where each text starts in `joined`, and its first token's number.
-    sizes = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
-    text_starts = np.zeros(len(lows), dtype=np.int64)
-    np.cumsum(sizes[:-1] + 1, out=text_starts[1:])
-    first_token = np.searchsorted(starts, text_starts)
+    text_starts = batch.starts
+    first_token = np.searchsorted(starts, text_starts)  # each text's first token
     proposed: dict[int, list[tuple[int, int]]] = {}  # text number -> (n, global token number)
     for n in range(1, CANDIDATE_WORDS + 1):
         if keys.size < 2 * n:
