@@ -495,3 +495,30 @@ def test_batch_literal_hits_equal_find_all(texts: list[str], rules) -> None:  # 
         for size in (len(corpus), 5, 1):
             found = [hits for batch in batches(corpus, len, max_items=size) for hits in literal_pass.hits_by_text(Batch([Document(t) for t in batch]))]
             assert found == [[tuple(hit) for hit in hits] for hits in expected]
+
+
+def test_batch_articles_equal_the_find_loop() -> None:
+    """MT701's articles after a space, found for a whole batch by comparing code points and
+    a table of `settled`, are those check()'s find loop passes to at(), in its order."""
+    from qc.lint.kinds.article import SPACED, settled, unsettled_in_batch
+
+    def find_loop(text: str) -> list[tuple[int, int]]:
+        out = []
+        for needle, article, quick in SPACED:
+            i = text.find(needle)
+            while i >= 0:
+                after = i + len(needle)
+                if text[after : after + 1] not in quick and not settled(article, text[after : after + 1], text[after + 1 : after + 2]):
+                    out.append((i + 1, after))
+                i = text.find(needle, after - 1)
+        return out
+
+    rnd = random.Random(13)
+    parts = [" a ", " A ", " an ", " An ", "a", "an", "h", "ho", "he", "E", "eu", "one", "Xi", "8", "2", "é", "\u212a", "\n", " ", "\x7f", "\ud800", "U", "x"]
+    texts = ["".join(rnd.choice(parts) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    texts += [" a ", " an", " a h", "x a ", ""]
+    expected = [find_loop(t) for t in texts]
+    assert sum(map(len, expected)) > 2000
+    for size in (len(texts), 3, 1):
+        found = [f for batch in batches(texts, len, max_items=size) for f in unsettled_in_batch(Batch([Document(t) for t in batch]))]
+        assert found == expected

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
-from qc.lint.document import Document
-from qc.lint.kinds import RuleKind, register
+from qc.lint.document import Batch, Document
+from qc.lint.kinds import RuleKind, batch_worth_numpy, register
 
 NEXT_WORD = re.compile(r"[ \t]+[\"“‘'(\[]?([A-Za-z0-9][\w'’.-]*)")
 # Vowel letter, consonant sound ("a university", "a European", "a one-off").
@@ -145,6 +145,15 @@ class Article(RuleKind):
             yield (before + "a ", "a")
             yield (before + "an ", "an")
 
+    def prepare_batch(self, batch: Batch) -> bool:
+        """The articles after a space that `settled` leaves open, in every text of a batch at
+        once (`unsettled_in_batch`), kept on each for check()."""
+        if not batch.docs or not batch_worth_numpy(batch.lows):
+            return False
+        for doc, found in zip(batch.docs, unsettled_in_batch(batch)):
+            doc.__dict__[UNSETTLED] = found
+        return False  # (the literals stay with the engine)
+
     def check(self, doc: Document) -> Iterator[Finding]:
         """An article at the very start of the text (the literals cannot see it), and every
         article after a space: `str.find` for each spelling, and the next letter decides
@@ -154,6 +163,11 @@ class Article(RuleKind):
             yield from self.at(doc, 0, 2)
         elif low.startswith("an "):
             yield from self.at(doc, 0, 3)
+        unsettled = doc.__dict__.get(UNSETTLED)
+        if unsettled is not None:  # (a batch found them)
+            for start, end in unsettled:
+                yield from self.at(doc, start, end)
+            return
         text = doc.text
         for needle, article, quick in SPACED:
             size = len(needle)
@@ -200,6 +214,67 @@ class Article(RuleKind):
             {"article": article, "word": word, "replacement": f"{replacement} {word}", "sound": "vowel" if want == "an" else "consonant"},
             [Edit(start, start + len(article), replacement)],
         )
+
+
+UNSETTLED = "_qc_unsettled_articles"
+
+
+def unsettled_in_batch(batch: Batch) -> list[list[tuple[int, int]]]:
+    """For each text of the batch, the (start, end) that check() passes to at() for the
+    articles after a space, in check()'s order (by spelling as in SPACED, then by place):
+    each spelling found by comparing code points over all the texts joined, and `settled`
+    worked out from the next two characters by table lookups. The joining newline settles
+    nothing, as the end of a text does not."""
+    import numpy as np
+
+    codes = batch.text_codes
+    last = codes.size - 1
+
+    def char(at: Any) -> Any:
+        """The code points at `at`; 0, which settles nothing and is no space, outside the text."""
+        inside = (at >= 0) & (at <= last)
+        return np.where(inside, codes[np.clip(at, 0, max(last, 0))], 0) if codes.size else np.zeros(at.size, dtype=np.uint32)
+
+    # Each spelling's places (needle starts), from the places of its letter "a" or "A"
+    # that follow a space: far fewer than the spaces.
+    places: dict[str, Any] = {}
+    for letter in "aA":
+        at = np.flatnonzero(codes == ord(letter))
+        at = at[char(at - 1) == 32]
+        after = char(at + 1)
+        places[letter] = at[after == 32] - 1
+        places[letter + "n"] = at[(after == ord("n")) & (char(at + 2) == 32)] - 1
+    found: list[list[tuple[int, int]]] = [[] for _ in batch.docs]
+    for needle, article, _ in SPACED:
+        size = len(needle)
+        at = places[article]
+        # (a non-ASCII character settles nothing, nor does DEL, 127)
+        at = at[~SETTLED_TABLES[article][np.minimum(char(at + size), 127), np.minimum(char(at + size + 1), 127)]]
+        text_of = batch.text_of(at)
+        local = at - batch.starts[text_of]
+        for index, start in zip(text_of.tolist(), local.tolist()):
+            found[index].append((start + 1, start + size))
+    return found
+
+
+def settled_table(article: str) -> Any:
+    """`settled(article, first, second)` for every pair of ASCII characters (first, second),
+    as a 128 x 128 boolean array; a non-ASCII character and code 127 (DEL) settle nothing."""
+    import numpy as np
+
+    chars = [chr(c) for c in range(127)] + [""]
+    return np.array([[settled(article, a, b) for b in chars] for a in chars], dtype=bool)
+
+
+class _SettledTables(dict):  # type: ignore[type-arg]
+    """article -> settled_table(article), each computed on first use (16,384 calls of settled)."""
+
+    def __missing__(self, article: str) -> Any:
+        table = self[article] = settled_table(article)
+        return table
+
+
+SETTLED_TABLES = _SettledTables()
 
 
 def sentence_start(text: str, pos: int) -> bool:
