@@ -522,3 +522,32 @@ def test_batch_articles_equal_the_find_loop() -> None:
     for size in (len(texts), 3, 1):
         found = [f for batch in batches(texts, len, max_items=size) for f in unsettled_in_batch(Batch([Document(t) for t in batch]))]
         assert found == expected
+
+
+def test_function_word_windows_equal_with_re2(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """MT304 opens its windows at function words found by RE2, which matches the space after
+    the word and so skips a word starting on that space; the windows are those Python's
+    regex (with its lookahead) gives."""
+    import qc.lint.kinds.foreign_language as foreign
+
+    rule = next(r for r in rules if r.id == "MT304")
+    rnd = random.Random(17)
+    words = sorted(foreign.function_words())
+    parts = [*words[:40], "the", "news", "é", "\n", "Paris", "\ud800", "für", "."]
+    extra = [" ".join(rnd.choice(parts) for _ in range(rnd.randint(0, 60))) for _ in range(400)]
+    windows: list[tuple[int, int]] = []
+    monkeypatch.setattr(foreign.ForeignLanguage, "check_window", lambda self, doc, lo, hi: windows.append((lo, hi)) or iter(()))
+
+    def all_windows() -> list[list[tuple[int, int]]]:
+        out = []
+        for text in texts + extra:
+            windows.clear()
+            list(rule.matcher.check_phrases(Document(text)))
+            out.append(list(windows))
+        return out
+
+    with_re2 = all_windows()
+    python_only = lambda low: ((m.start(), m.end()) for m in foreign.function_word_regex().finditer(low))  # noqa: E731
+    monkeypatch.setattr(foreign, "function_word_hits", python_only)
+    assert with_re2 == all_windows()
+    assert sum(map(len, with_re2)) > 300

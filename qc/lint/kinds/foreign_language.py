@@ -59,6 +59,34 @@ def function_word_regex() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def function_word_re2() -> Any:
+    """function_word_regex for RE2, whose DFA reads a text about four times as fast as
+    Python's engine tries the alternation at every space. RE2 has no lookahead, so the
+    space after the word is matched (see function_word_hits)."""
+    import re2
+
+    words = sorted(function_words(), key=len, reverse=True)
+    return re2.compile(r" (?:" + "|".join(re.escape(w) for w in words) + r") ")
+
+
+def function_word_hits(low: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of function_word_regex's matches: a function word with the space before.
+    With RE2, each search starts again on the space after the word it found, as Python's
+    lookahead leaves it to the next match."""
+    try:
+        low.encode("utf-8")  # RE2 reads UTF-8, which a lone surrogate has no place in
+    except UnicodeEncodeError:
+        yield from ((m.start(), m.end()) for m in function_word_regex().finditer(low))
+        return
+    search = function_word_re2().search
+    found = search(low)
+    while found is not None:
+        end = found.end() - 1  # (the space after the word)
+        yield found.start(), end
+        found = search(low, end)
+
+
+@lru_cache(maxsize=1)
 def borrowed_phrases() -> tuple[str, ...]:
     return tuple(sorted(read_list(BORROWED), key=len, reverse=True))
 
@@ -155,13 +183,13 @@ class ForeignLanguage(RuleKind):
         # Tokenise only windows around the function words found by one regex pass.
         text = doc.text
         done = -1
-        for hit in function_word_regex().finditer(doc.lower):
-            if hit.start() < done:
+        for hit_start, hit_end in function_word_hits(doc.lower):
+            if hit_start < done:
                 continue
-            lo = text.rfind("\n", 0, hit.start()) + 1
-            lo = max(lo, hit.start() - 150)
-            hi = text.find("\n", hit.end())
-            hi = len(text) if hi < 0 else min(hi, hit.end() + 150)
+            lo = text.rfind("\n", 0, hit_start) + 1
+            lo = max(lo, hit_start - 150)
+            hi = text.find("\n", hit_end)
+            hi = len(text) if hi < 0 else min(hi, hit_end + 150)
             done = hi
             yield from self.check_window(doc, lo, hi)
 
