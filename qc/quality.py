@@ -73,6 +73,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -186,20 +188,26 @@ def is_cjk(ch: str) -> bool:
     return 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
 
 
+def foreign_units(word: str) -> int:
+    """How many non-Latin word units a word token is: 0 for a Latin word, its CJK
+    characters for a CJK word (one ideograph carries about a word), else 1."""
+    if word.isascii():
+        return 0
+    cjk = sum(1 for ch in word if is_cjk(ch))
+    if cjk:
+        return cjk
+    return 1 if any(ch.isalpha() and not is_latin_letter(ch) for ch in word) else 0
+
+
 def untranslated_share(text_or_counts: str | Counter[str]) -> float:
     """Share of word units in a non-Latin script: a CJK character counts as one unit
     (one ideograph carries about a word), any other word as one unit."""
     counts = Counter(WORD.findall(text_or_counts)) if isinstance(text_or_counts, str) else text_or_counts
     latin = foreign = 0
     for word, c in counts.items():
-        if word.isascii():
-            latin += c
-            continue
-        cjk = sum(1 for ch in word if is_cjk(ch))
-        if cjk:
-            foreign += cjk * c
-        elif any(ch.isalpha() and not is_latin_letter(ch) for ch in word):
-            foreign += c
+        units = foreign_units(word)
+        if units:
+            foreign += units * c
         else:
             latin += c
     total = latin + foreign
@@ -219,28 +227,94 @@ def garbled_words(words: Iterable[str]) -> list[str]:
     return [w for w in words if w in bad]
 
 
-def garbled_types(types: Iterable[str]) -> set[str]:
+# A part's verdict depends only on wordfreq's list and the SentencePiece model, both fixed
+# for the process, so it is computed once: the model is the costliest step of the score.
+_PART_CACHE: dict[str, bool] = {}
+_PART_CACHE_LIMIT = 500_000
+
+
+def word_parts(word: str) -> list[str] | None:
+    """The lowercased parts of 3+ letters that decide whether a token is garbled, or None
+    for a token that is never checked (shorter than 3 letters, or not lowercase)."""
+    if len(word) < 3 or not word[0].islower():
+        return None
+    base = APOSTROPHE.split(word, maxsplit=1)[0]
+    return [p.lower() for p in base.split("-") if len(p) >= 3]
+
+
+def part_verdicts(parts: Iterable[str]) -> dict[str, bool]:
+    """Whether each part is garbled (memoised; new rare parts go to the model in one batch)."""
     table = frequency_table()
-    parts: dict[str, list[str]] = {}
-    for word in types:
-        if len(word) < 3 or not word[0].islower():
+    verdicts: dict[str, bool] = {}
+    rare: list[str] = []
+    for part in set(parts):
+        known = _PART_CACHE.get(part)
+        if known is not None:
+            verdicts[part] = known
             continue
-        base = APOSTROPHE.split(word, maxsplit=1)[0]
-        parts[word] = [p.lower() for p in base.split("-") if len(p) >= 3]
-    # Only rare-but-known parts need the SentencePiece model.
-    rare = sorted({p for ps in parts.values() for p in ps if 0.0 < zipf(p, table) < RARE_ZIPF})
-    pieces = dict(zip(rare, spm_processor().encode(rare))) if rare else {}
-
-    def bad_part(part: str) -> bool:
         z = zipf(part, table)
-        if z == 0.0:
-            return True
-        if z >= RARE_ZIPF:
-            return False
-        n = len(pieces[part])
-        return n >= MIN_PIECES and len(part) / n <= MAX_CHARS_PER_PIECE
+        if 0.0 < z < RARE_ZIPF:
+            rare.append(part)  # only rare-but-known parts need the SentencePiece model
+        else:
+            verdicts[part] = z == 0.0
+    if rare:
+        rare.sort()
+        for part, pieces in zip(rare, spm_processor().encode(rare)):
+            n = len(pieces)
+            verdicts[part] = n >= MIN_PIECES and len(part) / n <= MAX_CHARS_PER_PIECE
+    for part in verdicts.keys() - _PART_CACHE.keys():
+        if len(_PART_CACHE) >= _PART_CACHE_LIMIT:
+            break
+        _PART_CACHE[part] = verdicts[part]
+    return verdicts
 
-    return {w for w, ps in parts.items() if any(bad_part(p) for p in ps)}
+
+def garbled_types(types: Iterable[str]) -> set[str]:
+    parts = {w: ps for w in types if (ps := word_parts(w))}
+    verdicts = part_verdicts(p for ps in parts.values() for p in ps)
+    return {w for w, ps in parts.items() if any(verdicts[p] for p in ps)}
+
+
+# Word tokens and sentence breaks in one pass: group 1 is a word (WORD's match), an empty
+# string a break. Run-on only asks which neighbouring words SENTENCE_END separates, and it
+# matches in the gap between two words exactly when the gap holds ";", a line break, or
+# . ! ? with any closing quotes or brackets and then white space (a gap has no letters, and
+# the word before it ends in a letter, so SENTENCE_END's look-behind cannot reach into it).
+# BREAK finds the same gaps with cheaper alternatives (no look-behind, no \s*\n\s*
+# backtracking at every space); a gap may hold several breaks, which only adds empty
+# sentences. No word starts with or contains a break's characters (a word's quote follows
+# a letter), so the words are exactly WORD's. tests/test_quality_speed.py checks both.
+BREAK = r"[;\n]|[.!?][\"'”’)\]]*\s"
+TOKEN = re.compile(f"({WORD.pattern})|{BREAK}")
+# The same for a text whose word letters are all ASCII (WORD's [^\W\d_] is then [A-Za-z]),
+# which the regex engine tests faster than a Unicode category: most English news.
+ASCII_TOKEN = re.compile(f"([A-Za-z]+(?:['’-][A-Za-z]+)*)|{BREAK}")
+OTHER_LETTER = re.compile(r"[^\W\d_A-Za-z]")  # a character of WORD's class outside ASCII
+SENTENCE_BREAK = ""
+
+
+def tokens(text: str) -> list[str]:
+    """The text's words, in order, with an empty string at each sentence break."""
+    if text.isascii() or not OTHER_LETTER.search(text):
+        return ASCII_TOKEN.findall(text)
+    return TOKEN.findall(text)
+
+
+def run_on_words(token_list: list[str], max_words: int = RUN_ON_WORDS) -> tuple[int, int]:
+    """(words in sentences of more than `max_words` words, all words) of a `tokens` list."""
+    long = total = start = 0
+    while True:
+        try:
+            end = token_list.index(SENTENCE_BREAK, start)
+        except ValueError:
+            end = len(token_list)
+        n = end - start
+        total += n
+        if n > max_words:
+            long += n
+        if end == len(token_list):
+            return long, total
+        start = end + 1
 
 
 def run_on_share(text: str, max_words: int = RUN_ON_WORDS) -> float:
@@ -249,12 +323,7 @@ def run_on_share(text: str, max_words: int = RUN_ON_WORDS) -> float:
     Sentences end at . ! ? (with any closing quotes or brackets) before white space,
     at semicolons and at line breaks, so abbreviations only make sentences shorter.
     """
-    total = long = 0
-    for sentence in SENTENCE_END.split(text):
-        n = len(WORD.findall(sentence))
-        total += n
-        if n > max_words:
-            long += n
+    long, total = run_on_words(tokens(text), max_words)
     return long / total if total else 0.0
 
 
@@ -271,21 +340,91 @@ def weighted_findings(text: str, findings: Iterable[Finding], repeats_count_once
     return weighted
 
 
+class TypeTables:
+    """What the score needs of each word type, whatever the article (fixed for the process,
+    so memoised): the score then reads an article's types with C-level set and map
+    operations instead of a Python loop over them."""
+
+    def __init__(self, limit: int = 300_000) -> None:
+        self.limit = limit  # types held before the tables start afresh (bounded memory)
+        self.clear()
+
+    def clear(self) -> None:
+        # the plainness key of a type: lowercase, ’ as ' (a break is its own key, dropped later)
+        self.lowered: dict[str, str] = {SENTENCE_BREAK: SENTENCE_BREAK}
+        self.zipf: dict[str, float] = {}  # of a lowered key
+        self.clipped: dict[str, float] = {}  # max(ZIPF_FLOOR, zipf) of a lowered key
+        self.garbled: set[str] = set()  # types in garbled_types
+        self.foreign: dict[str, int] = {}  # types with foreign_units > 0, and their units
+
+    def learn(self, types: Iterable[str]) -> None:
+        """Describe the types not yet held (the garble check of new types in one batch)."""
+        held = self.lowered
+        new = [word for word in types if word not in held]
+        if len(held) + len(new) > self.limit:
+            self.clear()
+            new = [word for word in types if word not in self.lowered]
+        table = frequency_table()
+        self.garbled.update(garbled_types(new))
+        for word in new:
+            lowered = self.lowered[word] = word.lower().replace("’", "'")
+            if lowered not in self.zipf:
+                z = self.zipf[lowered] = zipf(lowered, table)
+                self.clipped[lowered] = max(ZIPF_FLOOR, z)
+            units = foreign_units(word)
+            if units:
+                self.foreign[word] = units
+
+    def lowered_counts(self, token_list: list[str]) -> Counter[str]:
+        """Counts of the tokens' lowered forms, in order of first occurrence (learning new types)."""
+        try:
+            lowered = Counter(map(self.lowered.__getitem__, token_list))
+        except KeyError:  # a type not held yet: the steady state needs no check
+            self.learn(set(token_list))
+            lowered = Counter(map(self.lowered.__getitem__, token_list))
+        lowered.pop(SENTENCE_BREAK, None)
+        return lowered
+
+    def untranslated(self, token_list: list[str], words: int) -> float:
+        """untranslated_share of the words of a `tokens` list whose types are held."""
+        present = self.foreign.keys() & set(token_list)
+        if not present:
+            return 0.0
+        counts = Counter(token_list)
+        foreign = sum(self.foreign[word] * counts[word] for word in present)
+        total = words - sum(counts[word] for word in present) + foreign
+        return foreign / total
+
+    def plainness_sum(self, lowered: Counter[str], floor: float) -> float:
+        """Σ max(floor, zipf) × count over lowered forms, in the counter's order (float
+        addition is not associative, so the order is the one the formula always used)."""
+        if floor == ZIPF_FLOOR:
+            clipped: Iterable[float] = map(self.clipped.__getitem__, lowered)
+        else:
+            clipped = map(max, repeat(floor), map(self.zipf.__getitem__, lowered))
+        return sum(map(mul, clipped, lowered.values()))
+
+
+_TYPES = TypeTables()
+
+
 def quality_of(text: str, findings: Iterable[Finding], weights: Weights = DEFAULT_WEIGHTS) -> Quality:
     """The quality score of one article from its text and its findings (offsets into `text`)."""
     w = weights
-    counts = Counter(WORD.findall(text))
-    n = sum(counts.values())
+    token_list = tokens(text)
+    n = len(token_list) - token_list.count(SENTENCE_BREAK)
     density = 100.0 * weighted_findings(text, findings, w.repeats_count_once) / max(n, 1)
-    untranslated = untranslated_share(counts)
+    types = _TYPES
+    # Counting lowered forms per token keeps them in order of first occurrence, as the
+    # plainness sum needs, and is quicker than merging the counts of types (The, the).
+    lowered = types.lowered_counts(token_list)
+    # An ASCII word is never foreign: most articles skip the check.
+    untranslated = 0.0 if text.isascii() else types.untranslated(token_list, n)
     if n:
-        table = frequency_table()
-        lowered: Counter[str] = Counter()
-        for word, c in counts.items():
-            lowered[word.lower().replace("’", "'")] += c
-        plain = sum(max(w.zipf_floor, zipf(word, table)) * c for word, c in lowered.items()) / n
-        garble = sum(counts[word] for word in garbled_types(counts)) / n
-        run_on = run_on_share(text, w.run_on_words)
+        plain = types.plainness_sum(lowered, w.zipf_floor) / n
+        garble = sum(map(types.garbled.__contains__, token_list)) / n
+        long, words = run_on_words(token_list, w.run_on_words)
+        run_on = long / words if words else 0.0
     else:
         plain = garble = run_on = 0.0
     penalties = {
