@@ -551,3 +551,15 @@ def test_function_word_windows_equal_with_re2(texts: list[str], rules, monkeypat
     monkeypatch.setattr(foreign, "function_word_hits", python_only)
     assert with_re2 == all_windows()
     assert sum(map(len, with_re2)) > 300
+
+
+def test_rule_examples_batched_equal_one_by_one(rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Every example text of every default rule (each written to hit its rule's edge cases),
+    linted as one batch down the array paths, gives what lint() gives it alone."""
+    import qc.lint.kinds as kinds
+
+    monkeypatch.setattr(kinds, "NUMPY_BATCH_CHARS", 0)
+    linter = Linter(rules)
+    examples = [example.text for rule in rules for example in (*rule.bad, *rule.good)]
+    assert len(examples) > 200
+    assert [keys(f) for f in linter.lint_many(examples)] == [keys(linter.lint(t)) for t in examples]
