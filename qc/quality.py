@@ -230,7 +230,7 @@ def garbled_words(words: Iterable[str]) -> list[str]:
 # A part's verdict depends only on wordfreq's list and the SentencePiece model, both fixed
 # for the process, so it is computed once: the model is the costliest step of the score.
 _PART_CACHE: dict[str, bool] = {}
-_PART_CACHE_LIMIT = 500_000
+_PART_CACHE_LIMIT = 300_000
 
 
 def word_parts(word: str) -> list[str] | None:
@@ -276,14 +276,14 @@ def garbled_types(types: Iterable[str]) -> set[str]:
 
 
 # Word tokens and sentence breaks in one pass: group 1 is a word (WORD's match), an empty
-# string a break. Run-on only asks which neighbouring words SENTENCE_END separates, and it
-# matches in the gap between two words exactly when the gap holds ";", a line break, or
-# . ! ? with any closing quotes or brackets and then white space (a gap has no letters, and
-# the word before it ends in a letter, so SENTENCE_END's look-behind cannot reach into it).
-# BREAK finds the same gaps with cheaper alternatives (no look-behind, no \s*\n\s*
-# backtracking at every space); a gap may hold several breaks, which only adds empty
-# sentences. No word starts with or contains a break's characters (a word's quote follows
-# a letter), so the words are exactly WORD's. tests/test_quality_speed.py checks both.
+# string a break. Run-on only asks which neighbouring words SENTENCE_END separates. The gap
+# between two words has no letters, and the word before it ends in a letter, so
+# SENTENCE_END matches in the gap exactly when the gap holds ";", a line break, or . ! ?
+# followed by any closing quotes or brackets and white space. BREAK finds the same gaps
+# with cheaper alternatives (no look-behind, no \s*\n\s* backtracking at every space); a
+# gap may hold several breaks, which only adds empty sentences. No word starts with or
+# contains a break's characters (a word's quote follows a letter), so the words are
+# exactly WORD's. tests/test_quality_speed.py checks both against the old split.
 BREAK = r"[;\n]|[.!?][\"'”’)\]]*\s"
 TOKEN = re.compile(f"({WORD.pattern})|{BREAK}")
 # The same for a text whose word letters are all ASCII (WORD's [^\W\d_] is then [A-Za-z]),
@@ -367,7 +367,10 @@ class TypeTables:
         table = frequency_table()
         self.garbled.update(garbled_types(new))
         for word in new:
-            lowered = self.lowered[word] = word.lower().replace("’", "'")
+            lowered = word.lower().replace("’", "'")
+            if lowered == word:
+                lowered = word  # one string object: less memory, and Counter compares by identity
+            self.lowered[word] = lowered
             if lowered not in self.zipf:
                 z = self.zipf[lowered] = zipf(lowered, table)
                 self.clipped[lowered] = max(ZIPF_FLOOR, z)
