@@ -115,6 +115,7 @@ RARE_ZIPF = 2.5
 
 APOSTROPHE = re.compile(r"['’]")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Where sentences end (the definition; `tokens` finds the same breaks between words faster)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|;\s*|\s*\n\s*")
 SPM_MODEL = Path(__file__).resolve().parent / "data" / "spm-en-news.model"
 
