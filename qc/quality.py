@@ -263,10 +263,12 @@ def part_verdicts(parts: Iterable[str]) -> dict[str, bool]:
         for part, pieces in zip(rare, spm_processor().encode(rare)):
             n = len(pieces)
             verdicts[part] = n >= MIN_PIECES and len(part) / n <= MAX_CHARS_PER_PIECE
-    for part in verdicts.keys() - _PART_CACHE.keys():
-        if len(_PART_CACHE) >= _PART_CACHE_LIMIT:
-            break
-        _PART_CACHE[part] = verdicts[part]
+    # (Looked up one by one: `verdicts.keys() - _PART_CACHE.keys()` walks the whole cache.)
+    for part, verdict in verdicts.items():
+        if part not in _PART_CACHE:
+            if len(_PART_CACHE) >= _PART_CACHE_LIMIT:
+                break
+            _PART_CACHE[part] = verdict
     return verdicts
 
 
