@@ -563,3 +563,16 @@ def test_rule_examples_batched_equal_one_by_one(rules, monkeypatch: pytest.Monke
     examples = [example.text for rule in rules for example in (*rule.bad, *rule.good)]
     assert len(examples) > 200
     assert [keys(f) for f in linter.lint_many(examples)] == [keys(linter.lint(t)) for t in examples]
+
+
+def test_rules_still_pickle_after_a_batch(rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The compiled-rules cache pickles rules; a batch leaves an automaton on the calque
+    rule, which is left out of the pickle and rebuilt."""
+    import qc.lint.kinds as kinds
+
+    monkeypatch.setattr(kinds, "NUMPY_BATCH_CHARS", 0)
+    texts = ["The Organization of cooperation from Shanghai met a hour ago. It it was late.", "UN Council of Security of the UN"]
+    found = Linter(rules).lint_many(texts)
+    assert {"MT121", "MT701", "MT501"} <= {f.rule for fs in found for f in fs}
+    copies = pickle.loads(pickle.dumps(rules))
+    assert [keys(f) for f in Linter(copies).lint_many(texts)] == [keys(f) for f in found]

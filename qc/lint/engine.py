@@ -54,6 +54,9 @@ class LiteralPass:
     phrases: list[str] = field(default_factory=list)
     _bytes_automaton: Any = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_bytes_automaton": None}  # (unpicklable; rebuilt when needed)
+
     def hits_by_text(self, batch: Batch) -> list[list[tuple[int, int, int]]]:
         """find_all's hits in each text of a batch, found in one search of all of them (as
         UTF-8: an automaton over bytes does not turn every offset into a character offset as

@@ -387,6 +387,11 @@ class Calque(RuleKind):
                 found.append((at, at + 2, np.full(at.size, ids[normal], dtype=np.int64)))
         return tuple(np.concatenate([part[k] for part in found]) if found else empty for k in range(3))  # type: ignore[return-value]
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The batch automaton cannot be pickled (the compiled-rules cache pickles rules);
+        # it is rebuilt when first needed.
+        return {**self.__dict__, "_batch_words": None}
+
     def batch_words(self) -> BatchWords:
         if self._batch_words is None:
             self._batch_words = BatchWords(self.word_literals(), self.short_words)
