@@ -198,11 +198,9 @@ def repeats_numpy(toks: list[str]) -> list[tuple[int, list[int]]]:
     """`repeat_candidates`' result, vectorised: for each n, the positions i where toks[i + k]
     equals toks[i + n + k] for every k < n.
 
-    Tokens are compared by hash (one C-level pass, no dict); the positions j with equal
-    hashes at distance n come from one array comparison, and i starts a repeated phrase of
-    n words when i, i + 1, ..., i + n - 1 are all such positions: n consecutive entries of
-    the sorted position array span exactly n - 1. The few survivors are compared as strings,
-    so a hash collision can only cost a comparison, never add a candidate.
+    Tokens are compared by hash (one C-level pass, no dict), runs of equal hashes found by
+    `equal_runs`; the few survivors are compared as strings, so a hash collision can only
+    cost a comparison, never add a candidate.
     """
     import numpy as np
 
@@ -212,12 +210,7 @@ def repeats_numpy(toks: list[str]) -> list[tuple[int, list[int]]]:
     for n in range(1, CANDIDATE_WORDS + 1):
         if count < 2 * n:
             break
-        pairs = (ids[:-n] == ids[n:]).nonzero()[0]
-        if pairs.size < n:
-            continue
-        if n > 1:
-            firsts = pairs[: pairs.size - n + 1]
-            pairs = firsts[pairs[n - 1 :] - firsts == n - 1]
+        pairs = equal_runs(ids, n)
         idx = [i for i in pairs.tolist() if toks[i : i + n] == toks[i + n : i + 2 * n]]
         if idx:
             result.append((n, idx))
@@ -227,6 +220,18 @@ def repeats_numpy(toks: list[str]) -> list[tuple[int, list[int]]]:
 CANDIDATES = "_qc_repeat_candidates"  # Document.__dict__ keys of the views shared by every repetition rule
 TOKENS = "_qc_tokens"
 SPANS = "_qc_token_spans"
+
+
+def equal_runs(keys: Any, n: int) -> Any:
+    """The positions i where keys[i + k] == keys[i + n + k] for every k < n (an array): the
+    positions j with equal keys at distance n come from one array comparison, and i starts
+    such a run when i, i + 1, ..., i + n - 1 are all among them, that is when n consecutive
+    entries of the sorted position array span exactly n - 1."""
+    pairs = (keys[:-n] == keys[n:]).nonzero()[0]
+    if n > 1 and pairs.size >= n:
+        firsts = pairs[: pairs.size - n + 1]
+        return firsts[pairs[n - 1 :] - firsts == n - 1]
+    return pairs if n == 1 else pairs[:0]
 
 
 def repeat_candidates(doc: Document) -> list[tuple[int, list[int]]]:
@@ -312,12 +317,7 @@ def batch_repeat_candidates(batch: Batch) -> None:
     for n in range(1, CANDIDATE_WORDS + 1):
         if keys.size < 2 * n:
             break
-        pairs = (keys[:-n] == keys[n:]).nonzero()[0]
-        if pairs.size < n:
-            continue
-        if n > 1:
-            firsts = pairs[: pairs.size - n + 1]
-            pairs = firsts[pairs[n - 1 :] - firsts == n - 1]
+        pairs = equal_runs(keys, n)
         # Both copies in one text: no text starts after the first token and at or before the last.
         text_of = np.searchsorted(first_token, pairs, side="right") - 1
         same = text_of == np.searchsorted(first_token, pairs + (2 * n - 1), side="right") - 1
