@@ -329,9 +329,16 @@ class Calque(RuleKind):
             same = text_of[1:] == text_of[:-1]
             space = same & (gap == 1) & (codes[np.minimum(end[:-1], codes.size - 1)] == 32)
             linked[1:] = space
-            gap_match = GAP.match
+            # A gap is judged by its text alone (GAP has no look-behind; \Z is the gap's end),
+            # and a few gaps (" of ", " of the ", ", ") are most of them: each judged once.
+            judged: dict[str, bool] = {}
+            ends, starts = end.tolist(), start.tolist()
             for k in np.flatnonzero(same & ~space & (gap >= 1) & (gap <= 16)).tolist():
-                linked[k + 1] = gap_match(joined_text, int(end[k]), int(start[k + 1])) is not None
+                between = joined_text[ends[k] : starts[k + 1]]
+                verdict = judged.get(between)
+                if verdict is None:
+                    verdict = judged[between] = GAP.match(between) is not None
+                linked[k + 1] = verdict
         firsts = np.flatnonzero(~linked)
         lengths = np.diff(np.append(firsts, start.size))
         found: list[list[Finding]] = [[] for _ in docs]
