@@ -131,6 +131,18 @@ class Batch:
         return code_points(self.joined_text)
 
     @lazy
+    def padded_lower_codes(self) -> Any:
+        """`lower_codes` with a space before and after, as the text's ends count in word
+        bounds: the character before offset i is at i, the one after offset j at j + 1."""
+        import numpy as np
+
+        codes = self.lower_codes
+        padded = np.empty(codes.size + 2, dtype=np.uint32)
+        padded[0] = padded[-1] = 32
+        padded[1:-1] = codes
+        return padded
+
+    @lazy
     def lower_utf8(self) -> bytes:
         """The joined lowercase texts as UTF-8 (a lone surrogate as the three bytes that no
         valid UTF-8 phrase can match)."""

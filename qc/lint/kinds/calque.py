@@ -353,15 +353,15 @@ class Calque(RuleKind):
 
     def batch_short_hits(self, batch: Batch) -> tuple[Any, Any, Any]:
         """`short_hits` of every document, as (start, end, word id) arrays of offsets in the
-        joined texts (`codes`: the joined lowercase texts' code points). ASCII capitals are
-        found by comparing code points; a document that short_hits searches in lowercase (for
-        a non-ASCII short word, or a character of LOWER_TO_ASCII in it) gets its own call."""
+        joined texts. ASCII capitals are found by comparing code points; a document that
+        short_hits searches in lowercase (for a non-ASCII short word, or a character of
+        LOWER_TO_ASCII in it) gets its own call."""
         import numpy as np
 
         empty = np.zeros(0, dtype=np.int64)
         if not self.short_words:
             return empty, empty, empty
-        docs, joined_text, codes, text_starts = batch.docs, batch.joined_text, batch.lower_codes, batch.starts
+        docs, joined_text, text_starts = batch.docs, batch.joined_text, batch.starts
         ids = self.batch_words().ids
         ascii_words = all(w.isascii() for w in self.short_words)
         own: list[int] = []
@@ -381,10 +381,7 @@ class Calque(RuleKind):
                 )
             )
         if len(own) < len(docs):
-            text = batch.text_codes
-            padded = np.empty(codes.size + 2, dtype=np.uint32)  # the text's ends count as spaces
-            padded[0] = padded[-1] = 32
-            padded[1:-1] = codes
+            text, padded = batch.text_codes, batch.padded_lower_codes
             for word, normal in self.short_words.items():
                 first, second = (ord(c) for c in word.upper())
                 at = np.flatnonzero((text[:-1] == first) & (text[1:] == second))
@@ -446,9 +443,7 @@ class Calque(RuleKind):
             return None
         # the same words, scrambled: rapidfuzz confirms the bag match on the written text
         form = best[1]
-        from rapidfuzz import (
-            fuzz,  # only here (rare): keeps its import off the start-up path
-        )
+        from rapidfuzz import fuzz  # only here (rare): keeps its import off the start-up path
 
         if fuzz.token_sort_ratio(" ".join(words), " ".join(form.words)) < 100:
             return None
@@ -515,11 +510,7 @@ class BatchWords:
             return empty, empty, empty
         flat = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=3 * len(hits)).reshape(-1, 3)
         pattern, start, end = flat[:, 0], batch.char_offsets(flat[:, 1]), batch.char_offsets(flat[:, 2])
-        # The characters on either side, the text's ends counting as spaces.
-        codes = batch.lower_codes
-        padded = np.empty(codes.size + 2, dtype=np.uint32)
-        padded[0] = padded[-1] = 32
-        padded[1:-1] = codes
+        padded = batch.padded_lower_codes  # (padded[i] is the character before joined_lower[i])
         whole = ~(word_codes(padded[start]) | word_codes(padded[end + 1]))
         return start[whole], end[whole], self.word_of_pattern[pattern[whole]]
 
