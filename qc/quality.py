@@ -393,7 +393,9 @@ class TypeTables:
 
     def untranslated(self, token_list: list[str], words: int) -> float:
         """untranslated_share of the words of a `tokens` list whose types are held."""
-        present = self.foreign.keys() & set(token_list)
+        # (Looked up type by type: `self.foreign.keys() & set(...)` may walk the whole table.)
+        foreign_types = self.foreign
+        present = [word for word in set(token_list) if word in foreign_types]
         if not present:
             return 0.0
         counts = Counter(token_list)
