@@ -170,6 +170,11 @@ class Batch:
 
         return np.searchsorted(self.starts, offsets, side="right") - 1
 
+    def localise(self, offsets: Any) -> tuple[Any, Any]:
+        """Offsets in the joined strings as (text numbers, offsets within those texts)."""
+        text_of = self.text_of(offsets)
+        return text_of, offsets - self.starts[text_of]
+
     def char_offsets(self, byte_offsets: Any) -> Any:
         """Offsets into `lower_utf8` as offsets into `joined_lower`: every UTF-8 continuation
         byte (10xxxxxx) before an offset belongs to a character counted at its first byte."""
@@ -177,10 +182,14 @@ class Batch:
 
         if len(self.lower_utf8) == len(self.joined_lower):
             return byte_offsets
-        if "continuation" not in self.__dict__:
-            raw = np.frombuffer(self.lower_utf8, dtype=np.uint8)
-            self.__dict__["continuation"] = np.flatnonzero((raw & 0xC0) == 0x80)
-        return byte_offsets - np.searchsorted(self.__dict__["continuation"], byte_offsets)
+        return byte_offsets - np.searchsorted(self.continuation_bytes, byte_offsets)
+
+    @lazy
+    def continuation_bytes(self) -> Any:
+        """Where `lower_utf8` has a UTF-8 continuation byte."""
+        import numpy as np
+
+        return np.flatnonzero((np.frombuffer(self.lower_utf8, dtype=np.uint8) & 0xC0) == 0x80)
 
 
 def code_points(text: str) -> Any:

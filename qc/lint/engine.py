@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any, TypeVar
 
 import ahocorasick_rs
@@ -73,15 +73,14 @@ class LiteralPass:
         found = self._bytes_automaton.find_matches_as_indexes(batch.lower_utf8, overlapping=True)
         flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
         entry, start, end = flat[:, 0], batch.char_offsets(flat[:, 1]), batch.char_offsets(flat[:, 2])
-        text_of = batch.text_of(start)
-        start = start - batch.starts[text_of]
+        text_of, start = batch.localise(start)
         end = end - batch.starts[text_of]
         inside = end <= batch.sizes[text_of]
         entry, start, end, text_of = entry[inside], start[inside], end[inside], text_of[inside]
         # Hits come by end, so each text's are one stretch of the arrays.
         bounds = np.searchsorted(text_of, np.arange(len(batch.docs) + 1)).tolist()
         hits = list(zip(entry.tolist(), start.tolist(), end.tolist()))
-        return [hits[a:b] for a, b in zip(bounds, bounds[1:])]
+        return [hits[a:b] for a, b in pairwise(bounds)]
 
 
 class Linter:

@@ -250,8 +250,7 @@ def unsettled_in_batch(batch: Batch) -> list[list[tuple[int, int]]]:
         at = places[article]
         # (a non-ASCII character settles nothing, nor does DEL, 127)
         at = at[~SETTLED_TABLES[article][np.minimum(char(at + size), 127), np.minimum(char(at + size + 1), 127)]]
-        text_of = batch.text_of(at)
-        local = at - batch.starts[text_of]
+        text_of, local = batch.localise(at)
         for index, start in zip(text_of.tolist(), local.tolist()):
             found[index].append((start + 1, start + size))
     return found

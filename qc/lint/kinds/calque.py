@@ -387,7 +387,7 @@ class Calque(RuleKind):
                 at = np.flatnonzero((text[:-1] == first) & (text[1:] == second))
                 at = at[~(word_codes(padded[at]) | word_codes(padded[at + 3]))]
                 if own:  # (their own call found theirs)
-                    at = at[~np.isin(np.searchsorted(text_starts, at, side="right") - 1, own)]
+                    at = at[~np.isin(batch.text_of(at), own)]
                 found.append((at, at + 2, np.full(at.size, ids[normal], dtype=np.int64)))
         return tuple(np.concatenate([part[k] for part in found]) if found else empty for k in range(3))  # type: ignore[return-value]
 
