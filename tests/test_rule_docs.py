@@ -208,3 +208,13 @@ def test_terminal_rule_code_links_to_its_docs(monkeypatch: pytest.MonkeyPatch) -
 def test_no_terminal_link_without_an_absolute_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(links, "docs_base_url", lambda: "docs")
     assert "\x1b]8;;" not in text.render(builtin_result(), colour=True)
+
+
+def test_data_files_named_in_docs_exist() -> None:
+    """Docs that point a reader at a data file (data/agencies.yaml) must stay true when data moves."""
+    import re
+
+    for rule in BUILTIN:
+        assert rule.source is not None
+        for name in re.findall(r"\bdata/[\w./-]*\w", rule.docs):
+            assert (rule.source.parent / name).exists(), f"{rule.id} docs name {name}, which is not in {rule.source.parent}"
