@@ -232,7 +232,7 @@ def evaluate_paths(
 
     With `scores`, the quality score is validated against the records' human scores;
     `peers` says how the consensus term finds other translations of a story (see
-    `qc.quality.score_paths`).
+    `qc.scoring.score_paths`).
     """
     from qc.scan import ScanOptions, Scanner, active_rules
 
@@ -271,7 +271,7 @@ def evaluate_paths(
 
 def with_peer_consensus(scored: Sequence[tuple[Article, Quality, int]], peers: str) -> list[Quality]:
     """The articles' qualities with the consensus term among translations of one story."""
-    from qc.quality import apply_consensus, story_groups
+    from qc.scoring import apply_consensus, story_groups
 
     qualities = [q for _, q, _ in scored]
     if peers == "none":

@@ -16,15 +16,12 @@ from qc.config import Config
 from qc.corpus import Article, discover, display_path, load_file
 from qc.errors import InputError, QcError
 from qc.finding import Edit, Finding, Fix, ScanResult, finding_from_dict
+from qc.lint import DEFAULT_RULES_DIR
 from qc.suppress import apply_suppressions, line_starts, parse_suppressions
 
 if TYPE_CHECKING:  # the linter is imported only when some article is really linted
     from qc.lint.engine import Linter
     from qc.lint.rule import Rule
-
-# The built-in packs: qc.lint.packs.DEFAULT_RULES_DIR (a test checks they agree). Named
-# here so that computing the cache key does not import the linter.
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 
 @dataclass
@@ -54,7 +51,7 @@ class ArticleOutcome:
 
 def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
     from qc.lint.packs import default_rules, load_rules
-    from qc.select import select_rules
+    from qc.lint.select import select_rules
 
     extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
     rules = load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
@@ -74,7 +71,7 @@ class Scanner:
 
     def linter_for(self, article: Article) -> Linter:
         """per-file-ignores and front-matter ignores need a linter without those rules."""
-        from qc.select import ignored_for_path, matches
+        from qc.lint.select import ignored_for_path, matches
 
         ignored = ignored_for_path(article.path, self.config.per_file_ignores)
         if not ignored:
@@ -490,4 +487,4 @@ def rule_folders(config: Config, options: ScanOptions) -> list[str]:
     return extra if options.no_default_rules else [str(DEFAULT_RULES_DIR), *extra]
 
 
-__all__ = ["DEFAULT_RULES_DIR", "ScanOptions", "Scanner", "active_rules", "file_changes", "scan_paths", "write_change"]
+__all__ = ["ScanOptions", "Scanner", "active_rules", "file_changes", "scan_paths", "write_change"]

@@ -247,9 +247,3 @@ def test_cache_folder_depends_on_the_whole_key(tmp_path: Path) -> None:
     assert ScanCache(tmp_path, {"select": ["ALL"]}, [pack]).folder == one
     assert ScanCache(tmp_path, {"select": ["TT"]}, [pack]).folder != one
     assert ScanCache(tmp_path, {"select": ["ALL"]}, [pack, tmp_path / "other.yaml"]).folder != one
-
-
-def test_built_in_rules_folder_agrees_with_the_loader() -> None:
-    from qc.lint.packs import DEFAULT_RULES_DIR
-
-    assert scanmod.DEFAULT_RULES_DIR == DEFAULT_RULES_DIR

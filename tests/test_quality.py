@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from qc import quality as Q
+from qc import scoring as S
 from qc.finding import Finding
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -98,12 +99,12 @@ def test_empty_text_is_clean() -> None:
 
 def test_rank_and_group_by() -> None:
     items = [
-        Q.ScoredArticle("a", Q.quality_of(CLEAN, []), 0, {"system": "good"}),
-        Q.ScoredArticle("b", Q.quality_of(CLEAN, [warning(), warning(4, 6)]), 2, {"system": "bad"}),
-        Q.ScoredArticle("c", Q.quality_of(CLEAN, [warning()]), 1, {"system": "bad"}),
+        S.ScoredArticle("a", Q.quality_of(CLEAN, []), 0, {"system": "good"}),
+        S.ScoredArticle("b", Q.quality_of(CLEAN, [warning(), warning(4, 6)]), 2, {"system": "bad"}),
+        S.ScoredArticle("c", Q.quality_of(CLEAN, [warning()]), 1, {"system": "bad"}),
     ]
-    assert [s.ref for s in Q.rank(items)] == ["b", "c", "a"]
-    rows = Q.group_by(items, "system")
+    assert [s.ref for s in S.rank(items)] == ["b", "c", "a"]
+    rows = S.group_by(items, "system")
     assert [r["system"] for r in rows] == ["bad", "good"]
     assert rows[0]["articles"] == 2 and rows[0]["findings"] == 3
 
@@ -111,7 +112,7 @@ def test_rank_and_group_by() -> None:
 def test_score_paths_puts_quality_in_the_json_summary(tmp_path: Path) -> None:
     from qc.report import render
 
-    scored, result = Q.score_paths([str(SAMPLE)])
+    scored, result = S.score_paths([str(SAMPLE)])
     assert len(scored) == 30
     doc = json.loads(render("json", result))
     quality = doc["summary"]["articles"][scored[0].ref]["quality"]
@@ -122,7 +123,7 @@ def test_score_paths_puts_quality_in_the_json_summary(tmp_path: Path) -> None:
 def test_markdown_front_matter_offsets_are_body_relative(tmp_path: Path) -> None:
     md = tmp_path / "a.md"
     md.write_text("---\ntitle: x\n---\nThey met in the the capital.\n", encoding="utf-8")
-    scored, _ = Q.score_paths([str(md)], keep_text=True)
+    scored, _ = S.score_paths([str(md)], keep_text=True)
     (item,) = scored
     dup = [f for f in item.located or [] if f.rule == "MT501"]
     assert dup, "expected the duplicated-word rule to fire"

@@ -153,7 +153,7 @@ def _dedup_dask(source: Any, first_pass: Iterator[Any], scheduler: str | None, j
                 threshold: float, containment: float, tier: str) -> list[Any]:
     """The copy tier on Dask. The texts are shipped to the workers, partition by
     partition, from the ArticleSource (the client builds each partition's list)."""
-    from qc.dedup.dask_engine import dask_client, find_clusters_dask
+    from qc.engines.dask import dask_client, find_clusters_dask
 
     for _ in first_pass:
         pass
