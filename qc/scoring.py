@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qc.finding import Finding
-from qc.quality import Quality
+from qc.quality import Quality, quality_of
 
 CONSENSUS_WEIGHT = 1.9  # points per chrF point of agreement below the group mean
 CONSENSUS_MIN_AGREEMENT = 50.0  # mean chrF below this: not translations of one source
@@ -71,13 +71,15 @@ def score_paths(
 
     config = config or Config()
     need_text = keep_text or peers != "none"
-    options = with_fields(options or ScanOptions(), quality=True, keep_text=need_text, fix=False, diff=False)
+    options = options or ScanOptions()
+    analysers = {**options.analysers, "quality": quality_of}
+    options = with_fields(options, analysers=analysers, keep_text=need_text, fix=False, diff=False)
     scored: list[ScoredArticle] = []
 
     def collect(outcome: Any) -> None:
         article = outcome.article
         shift = article.body_offset if article.kind != "jsonl" else 0
-        item = ScoredArticle(article.ref, outcome.quality, len(outcome.findings), article.metadata)
+        item = ScoredArticle(article.ref, outcome.analyses["quality"], len(outcome.findings), article.metadata)
         if need_text:
             item.text = article.text
         if keep_text:

@@ -59,7 +59,7 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
             unsafe_fixes=opts["unsafe_fixes"],
             report_unused_suppressions=opts["report_unused_suppressions"],
             trust_rules=opts["trust_rules"],
-            quality=fmt == "json" and not opts["no_quality"],
+            analysers=per_article_analysers(fmt == "json" and not opts["no_quality"]),
         )
         result, diffs, streamed = run_scan(paths, config, options, fmt, opts)
     except QcError as exc:
@@ -72,6 +72,16 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     emit(output, opts["output_file"])
     result.findings.extend(streamed)  # only severities matter from here on
     sys.exit(exit_code(result, opts, config.fail_on, SEVERITY_RANK, bool(diffs)))
+
+
+def per_article_analysers(quality: bool) -> dict[str, Any]:
+    """The quality score goes into --format json's summary (qc.quality; wordfreq and
+    sentencepiece load only when it is asked for)."""
+    if not quality:
+        return {}
+    from qc.quality import quality_of
+
+    return {"quality": quality_of}
 
 
 def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
