@@ -87,11 +87,6 @@ def covered_chars(spans: Sequence[Span]) -> int:
     return sum(e - s for s, e, _ in spans)
 
 
-def finding_hits(finding: Finding, spans: Sequence[Span]) -> bool:
-    # Spans are few per article; a linear scan is fine (bisect would also do).
-    return any(overlaps(finding.start, finding.end, s, e) for s, e, _ in spans)
-
-
 # --------------------------------------------------------------------------- results
 
 

@@ -70,7 +70,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -113,8 +113,6 @@ RARE_ZIPF = 2.5
 
 APOSTROPHE = re.compile(r"['’]")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-# Where sentences end (the definition; `tokens` finds the same breaks between words faster)
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|;\s*|\s*\n\s*")
 SPM_MODEL = Path(__file__).resolve().parent / "data" / "spm-en-news.model"
 
 
@@ -198,34 +196,6 @@ def foreign_units(word: str) -> int:
     return 1 if any(ch.isalpha() and not is_latin_letter(ch) for ch in word) else 0
 
 
-def untranslated_share(text_or_counts: str | Counter[str]) -> float:
-    """Share of word units in a non-Latin script: a CJK character counts as one unit
-    (one ideograph carries about a word), any other word as one unit."""
-    counts = Counter(WORD.findall(text_or_counts)) if isinstance(text_or_counts, str) else text_or_counts
-    latin = foreign = 0
-    for word, c in counts.items():
-        units = foreign_units(word)
-        if units:
-            foreign += units * c
-        else:
-            latin += c
-    total = latin + foreign
-    return foreign / total if total else 0.0
-
-
-def garbled_words(words: Iterable[str]) -> list[str]:
-    """Lowercase tokens of 3+ letters that look garbled (in input order, repeats kept).
-
-    A token is garbled when a part of it (hyphenated compounds are checked part by
-    part) is unknown to wordfreq's English list, or is rare there (Zipf < 2.5) and
-    qc's SentencePiece model shatters it into ≥ 4 pieces averaging ≤ 2.5 characters.
-    Contractions (isn't, we'll) are checked without their clitic.
-    """
-    words = list(words)
-    bad = garbled_types(set(words))
-    return [w for w in words if w in bad]
-
-
 # A part's verdict depends only on wordfreq's list and the SentencePiece model, both fixed
 # for the process, so it is computed once: the model is the costliest step of the score.
 _PART_CACHE: dict[str, bool] = {}
@@ -271,15 +241,24 @@ def part_verdicts(parts: Iterable[str]) -> dict[str, bool]:
 
 
 def garbled_types(types: Iterable[str]) -> set[str]:
+    """The word types (lowercase tokens of 3+ letters) that look garbled.
+
+    A token is garbled when a part of it (hyphenated compounds are checked part by
+    part) is unknown to wordfreq's English list, or is rare there (Zipf < 2.5) and
+    qc's SentencePiece model shatters it into ≥ 4 pieces averaging ≤ 2.5 characters.
+    Contractions (isn't, we'll) are checked without their clitic.
+    """
     parts = {w: ps for w in types if (ps := word_parts(w))}
     verdicts = part_verdicts(p for ps in parts.values() for p in ps)
     return {w for w, ps in parts.items() if any(verdicts[p] for p in ps)}
 
 
 # Word tokens and sentence breaks in one pass: group 1 is a word (WORD's match), an empty
-# string a break. Run-on only asks which neighbouring words SENTENCE_END separates. The gap
-# between two words has no letters, and the word before it ends in a letter, so
-# SENTENCE_END matches in the gap exactly when the gap holds ";", a line break, or . ! ?
+# string a break. Sentences end where the pattern (?<=[.!?])["'”’)\]]*\s+|;\s*|\s*\n\s*
+# matches (the definition; tests/test_quality_speed.py keeps it as REF_SENTENCE_END), and
+# run-on only asks which neighbouring words such an end separates. The gap between two
+# words has no letters, and the word before it ends in a letter, so the pattern
+# matches in the gap exactly when the gap holds ";", a line break, or . ! ?
 # followed by any closing quotes or brackets and white space. BREAK finds the same gaps
 # with cheaper alternatives (no look-behind, no \s*\n\s* backtracking at every space); a
 # gap may hold several breaks, which only adds empty sentences. No word starts with or
@@ -302,7 +281,11 @@ def tokens(text: str) -> list[str]:
 
 
 def run_on_words(token_list: list[str], max_words: int = RUN_ON_WORDS) -> tuple[int, int]:
-    """(words in sentences of more than `max_words` words, all words) of a `tokens` list."""
+    """(words in sentences of more than `max_words` words, all words) of a `tokens` list.
+
+    Sentences end at . ! ? (with any closing quotes or brackets) before white space,
+    at semicolons and at line breaks, so abbreviations only make sentences shorter.
+    """
     long = total = start = 0
     while True:
         try:
@@ -316,16 +299,6 @@ def run_on_words(token_list: list[str], max_words: int = RUN_ON_WORDS) -> tuple[
         if end == len(token_list):
             return long, total
         start = end + 1
-
-
-def run_on_share(text: str, max_words: int = RUN_ON_WORDS) -> float:
-    """Share of words that stand in sentences of more than `max_words` words.
-
-    Sentences end at . ! ? (with any closing quotes or brackets) before white space,
-    at semicolons and at line breaks, so abbreviations only make sentences shorter.
-    """
-    long, total = run_on_words(tokens(text), max_words)
-    return long / total if total else 0.0
 
 
 def weighted_findings(text: str, findings: Iterable[Finding], repeats_count_once: bool = True) -> float:
@@ -390,7 +363,9 @@ class TypeTables:
         return lowered
 
     def untranslated(self, token_list: list[str], words: int) -> float:
-        """untranslated_share of the words of a `tokens` list whose types are held."""
+        """Share of word units in a non-Latin script among the words of a `tokens` list
+        whose types are held: a CJK character counts as one unit (one ideograph carries
+        about a word), any other word as one unit."""
         # (Looked up type by type: `self.foreign.keys() & set(...)` may walk the whole table.)
         foreign_types = self.foreign
         present = [word for word in set(token_list) if word in foreign_types]

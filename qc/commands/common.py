@@ -13,13 +13,25 @@ from qc.errors import QcError
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+def error(message: str) -> None:
+    """One line on stderr; the command goes on."""
     click.echo(f"qc: error: {message}", err=True)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    error(message)
     sys.exit(code)
 
 
-def report_error(error: QcError) -> None:
-    click.echo(f"qc: error: {error.describe()}", err=True)
+def report_error(problem: QcError) -> None:
+    error(problem.describe())
+
+
+def unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """A click callback: the option's value must be in (0, 1]."""
+    if not 0.0 < value <= 1.0:
+        raise click.BadParameter("must be in (0, 1]")
+    return value
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:
