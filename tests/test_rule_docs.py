@@ -218,3 +218,44 @@ def test_data_files_named_in_docs_exist() -> None:
         assert rule.source is not None
         for name in re.findall(r"\bdata/[\w./-]*\w", rule.docs):
             assert (rule.source.parent / name).exists(), f"{rule.id} docs name {name}, which is not in {rule.source.parent}"
+
+
+# ---------------------------------------------------------------- qc rule / qc rules
+
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from qc.cli import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_qc_rule_prints_the_rule_section() -> None:
+    result = run_cli("rule", "mt101")
+    assert result.exit_code == 0, result.output
+    mt101 = next(r for r in BUILTIN if r.id == "MT101")
+    assert result.output == rule_section(mt101)
+    assert result.output in (ROOT / PAGE_PATH).read_text(encoding="utf-8")
+    assert "GoodExample(" not in result.output and "✓ `he told RIA Novosti on Monday`" in result.output
+
+
+def test_qc_rule_for_a_user_pack_rule_without_docs(tmp_path: Path) -> None:
+    result = run_cli("rule", "XX101", "--rules", str(write_pack(tmp_path, "")))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("## XX101\n") and "**Status**: not stated" in result.output
+
+
+def test_qc_rule_unknown_code() -> None:
+    result = run_cli("rule", "MT999")
+    assert result.exit_code == 2 and "no rule MT999" in result.output
+
+
+def test_qc_rules_lists_status() -> None:
+    listed = run_cli("rules")
+    assert listed.exit_code == 0
+    by_id = {line.split()[0]: line for line in listed.output.splitlines()}
+    for rule in BUILTIN:
+        assert f" {rule.status} " in by_id[rule.id]
+    rows = json.loads(run_cli("rules", "--format", "json").output)
+    assert {row["id"]: row["status"] for row in rows} == {r.id: r.status for r in BUILTIN}

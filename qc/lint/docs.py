@@ -62,7 +62,7 @@ def fix_label(rule: Rule) -> str:
 
 def bad_line(example: BadExample) -> str:
     if example.fix is None:
-        return f"- ✗ {inline_code(example.text)} (flagged; no fix expected)"
+        return f"- ✗ {inline_code(example.text)} (no fix)"
     return f"- ✗ {inline_code(example.text)} → {inline_code(example.fix)}"
 
 
