@@ -134,8 +134,11 @@ class RuleKind:
         values: dict[str, Any] | None = None,
         edits: Iterable[Edit] | None = None,
         fix_message: str = "",
+        unsafe: bool = False,
     ) -> Finding:
-        """A finding for text[start:end]; message and fix message interpolate {match} and `values`."""
+        """A finding for text[start:end]; message and fix message interpolate {match} and `values`.
+        `unsafe`: this fix changes more than the rule's fixes usually do (punctuation around
+        the match, say), so it is never applied as safe whatever the rule says."""
         rule = self.rule
         span = doc.text[start:end]
         fields = {"match": span, **(values or {})}
@@ -144,7 +147,7 @@ class RuleKind:
             edit_tuple = tuple(edits)
             if edit_tuple:
                 message = interpolate(fix_message or rule.fix.message or "", fields)
-                fix = Fix(edit_tuple, rule.fix.applicability, message)
+                fix = Fix(edit_tuple, "unsafe" if unsafe else rule.fix.applicability, message)
         return Finding(
             rule=rule.id,
             name=rule.name,

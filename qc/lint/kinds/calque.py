@@ -2,7 +2,8 @@
 
 `check: order` (the general detector). Every name and variant in the organisations
 gazetteer is indexed by its bag of content words (lowercase, one spelling for
-organisation/organization, co-operation/cooperation, defence/defense; function words
+organisation/organization, defence/defense ... from `spellings:`, data/spellings.yaml; names
+holding a word of `stop_words:` left out; function words
 of/from/the/for/on/and/in/at/to and possessive 's left out). The name words are literals
 of the engine's shared Aho-Corasick pass, so the detector costs nothing on texts without
 them. Runs of name words joined only by spaces and function words are candidate spans;
@@ -34,22 +35,13 @@ from typing import Any, NamedTuple
 from qc.finding import Edit, Finding
 from qc.lint.document import Batch, Document, is_word_char
 from qc.lint.kinds import RuleKind, batch_worth_numpy, match_case, register
-from qc.lint.kinds.gazetteer import Entry, load_entries
+from qc.lint.data import load_lines
+from qc.lint.kinds.gazetteer import Entry, Spellings, load_entries, load_spellings
 from qc.lint.prefilter import Unsupported, relax
 
 FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
 GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}\Z", re.IGNORECASE)
-SPELLINGS = [
-    ("organisation", "organization"), ("co-operation", "cooperation"), ("defence", "defense"),
-    ("labour", "labor"), ("programme", "program"), ("centre", "center"),
-]  # fmt: skip
 WORD = re.compile(r"[\w'’\-]+")
-# Words too common (or too foreign) to be worth a literal: each hit costs a callback.
-# A name holding one is left out of the index (its bag could never be completed).
-STOP_WORDS = {
-    "her", "his", "its", "just", "old", "new", "mit", "des", "der", "die", "das", "del", "los", "las", "wa",
-    "al", "el", "le", "la", "de", "du", "et", "und", "y", "e", "o", "i", "a", "an", "no", "not", "all",
-}  # fmt: skip
 MAX_SPAN_WORDS = 8
 # The only non-ASCII characters whose lowercase starts with an ASCII character (dotted
 # capital I, Kelvin sign); tests/test_scan_speed_invariance.py checks the list.
@@ -57,20 +49,6 @@ LOWER_TO_ASCII = ("\u0130", "\u212a")
 
 MIN_BLOCKS = 3
 BY_END = itemgetter(1, 0)  # (end, start): the engine's order of hits
-
-
-def norm_word(word: str) -> str:
-    word = word.lower().replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    for a, b in SPELLINGS:
-        if word == a or word.startswith(a):
-            word = b + word[len(a) :]
-    return word
-
-
-def content_words(form: str) -> list[str]:
-    return [norm_word(w) for w in WORD.findall(form) if w.lower() not in FUNCTION_WORDS]
 
 
 def blocks(order: list[int]) -> int:
@@ -112,6 +90,8 @@ class Calque(RuleKind):
         "additionalProperties": False,
         "properties": {
             "data": {"type": "string", "minLength": 1},
+            "spellings": {"type": "string", "minLength": 1},
+            "stop_words": {"type": "string", "minLength": 1},
             "check": {"enum": ["order", "office-role"]},
             "min_blocks": {"type": "integer", "minimum": 2, "maximum": 6},
             "short_forms": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -127,6 +107,12 @@ class Calque(RuleKind):
         # Name words are common ("state", "national"): one list per text, not a call per word.
         self.collects_words = self.mode == "order"
         self.entries = load_entries(self, params["data"], "organisations")
+        if self.mode == "order" and ("spellings" not in params or "stop_words" not in params):
+            raise self.error("check: order needs `spellings:` and `stop_words:` data files")
+        self.spelling = load_spellings(self, params["spellings"]) if "spellings" in params else Spellings({})
+        # Words too common (or too foreign) to be worth a literal: each hit costs a callback.
+        # A name holding one is left out of the index (its bag could never be completed).
+        self.stop_words = load_lines(self, params["stop_words"]) if "stop_words" in params else frozenset()
         self.min_blocks = params.get("min_blocks", MIN_BLOCKS)
         self.key = f"_calque_hits_{id(self)}"
         self.batch_key = f"_calque_batch_{id(self)}"
@@ -138,7 +124,7 @@ class Calque(RuleKind):
         # Only `order` uses the name index (office-role would carry it in the compiled-rules cache for nothing).
         for entry in self.entries if self.mode == "order" else ():
             for text in entry.forms:
-                words = content_words(text)
+                words = self.content_words(text)
                 if len(words) < 3:
                     continue  # two-word names have only one other order, and "B of A" is English
                 raws = [w for w in WORD.findall(text) if w.lower() not in FUNCTION_WORDS]
@@ -148,8 +134,8 @@ class Calque(RuleKind):
                 self.index.setdefault(tuple(sorted(words)), []).append(form)
                 for raw in raws:
                     low = raw.lower().replace("’", "'")
-                    for spelled in self.spellings(low):
-                        self.vocabulary[spelled] = norm_word(raw)
+                    for spelled in self.spelling.variants(low):
+                        self.vocabulary[spelled] = self.spelling.word(raw)
                         if len(raw) == 2:
                             self.upper_only.add(spelled)
         # Two-character words count only in capitals (UN, EU): looked up case-sensitively in
@@ -175,23 +161,14 @@ class Calque(RuleKind):
             except Unsupported:
                 pass
 
-    @staticmethod
-    def indexable(word: str) -> bool:
+    def indexable(self, word: str) -> bool:
         """Three letters or more and not a stop word, or a two-letter acronym (UN, EU, US)."""
         if len(word) == 2:
             return word.isupper() and word.isalpha()
-        return len(word) >= 3 and word.lower() not in STOP_WORDS
+        return len(word) >= 3 and word.lower() not in self.stop_words
 
-    @staticmethod
-    def spellings(low: str) -> set[str]:
-        out = {low}
-        for a, b in SPELLINGS:
-            for x, y in ((a, b), (b, a)):
-                if low.startswith(x):
-                    out.add(y + low[len(x) :])
-        if "'" in low:
-            out |= {s.replace("'", "’") for s in out}
-        return out
+    def content_words(self, form: str) -> list[str]:
+        return [self.spelling.word(w) for w in WORD.findall(form) if w.lower() not in FUNCTION_WORDS]
 
     # -- engine hooks -----------------------------------------------------------------------
     def word_literals(self) -> Iterable[tuple[str, Any]]:
@@ -447,7 +424,7 @@ class Calque(RuleKind):
 
         if fuzz.token_sort_ratio(" ".join(words), " ".join(form.words)) < 100:
             return None
-        right = form.entry.name if tuple(sorted(content_words(form.entry.name))) == tuple(sorted(words)) else form.text
+        right = form.entry.name if tuple(sorted(self.content_words(form.entry.name))) == tuple(sorted(words)) else form.text
         values = {"right": right, "name": form.entry.name}
         return self.finding(doc, start, end, values, [Edit(start, end, right)])
 
