@@ -30,7 +30,7 @@ import ahocorasick_rs
 from qc.finding import Edit, Finding
 from qc.lint.automaton import find_all
 from qc.lint.data import load_lines
-from qc.lint.document import Document, is_word_char
+from qc.lint.document import Document, is_word_char, lazy
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.gazetteer import Entry, Spellings, capitals_match, contained_in, load_entries, load_spellings
 from qc.lint.prefilter import char
@@ -112,15 +112,15 @@ class Acronym(RuleKind):
 
 
         # `foreign` matches the acronyms as written, in one case-sensitive pass of its own
-        # (built on first use, never pickled): a hit must equal the acronym exactly, and the
-        # lowercase forms in the shared pass would stop inside every word holding "ce" or "omi".
+        # (`automaton`): a hit must equal the acronym exactly, and the lowercase forms in the
+        # shared pass would stop inside every word holding "ce" or "omi".
         self._acronyms: list[str] = sorted({acr for found in self.foreign.values() for acr, _ in found})
-        self._automaton: Any = None
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_automaton"] = None
-        return state
+    @lazy
+    def automaton(self) -> Any:
+        """The foreign acronyms as written (built on first use, and again after unpickling).
+        No acronym holds a control character: find_all's stand-in for a lone surrogate."""
+        return ahocorasick_rs.AhoCorasick(self._acronyms, implementation=ahocorasick_rs.Implementation.DFA)
 
     # -- engine hooks -----------------------------------------------------------------------
     def word_literals(self) -> Iterable[tuple[str, Any]]:
@@ -235,10 +235,7 @@ class Acronym(RuleKind):
     def foreign_acronyms(self, doc: Document) -> Iterator[Finding]:
         """Every whole-word occurrence of a foreign acronym as written, in text order (by
         end), each judged once with all acronyms of its lowercase form."""
-        automaton = self._automaton
-        if automaton is None:
-            # no acronym holds a control character: find_all's stand-in for a lone surrogate
-            automaton = self._automaton = ahocorasick_rs.AhoCorasick(self._acronyms, implementation=ahocorasick_rs.Implementation.DFA)
+        automaton = self.automaton
         low = doc.lower
         size = len(low)
         acronyms = self._acronyms

@@ -24,18 +24,17 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.data import load_yaml, mapping, strings
 from qc.lint.document import Batch, Document
-from qc.lint.kinds import RuleKind, batch_worth_numpy, register
+from qc.lint.kinds import RuleKind, register
 
 NEXT_WORD = re.compile(r"[ \t]+[\"“‘'(\[]?([A-Za-z0-9][\w'’.-]*)")
 # Compiled once: expected_article runs for every "a"/"an" the fast paths cannot settle.
 HEAD_SPLIT = re.compile(r"[-'’]")
 ASCII_LETTERS = re.compile(r"[A-Za-z]+")
 DIGITS = re.compile(r"[0-9][0-9,]*")
-# " a ", " an " as the engine's literals would find them in the lowercase text ("aN", "AN"
-# are never articles to `at`), each with the next characters that settle it: "a" before a
-# lowercase consonant other than h, "an" before a or i (at()'s fast path, taken earlier).
+# The spellings of an article after a space ("aN", "AN" are never articles to `at`), searched
+# by the batch hook (unsettled_in_batch).
 _CONSONANTS = frozenset("bcdfgjklmnpqrstvwxyz")
-SPACED = ((" a ", "a", _CONSONANTS), (" A ", "A", _CONSONANTS), (" an ", "an", frozenset("ai")), (" An ", "An", frozenset("ai")))
+SPACED = ((" a ", "a"), (" A ", "A"), (" an ", "an"), (" An ", "An"))
 VOWELS = set("AEIOU")
 # "a" before a capitalised word (a capital consonant other than H, then a lowercase letter)
 # is always right: no SPECIAL spelling, no silent h, not a letter read by its name, and
@@ -204,39 +203,25 @@ class Article(RuleKind):
             yield (before + "a ", "a")
             yield (before + "an ", "an")
 
-    def prepare_batch(self, batch: Batch) -> bool:
-        """The articles after a space that `settled` leaves open, in every text of a batch at
-        once (`unsettled_in_batch`), kept on each for check()."""
-        if not batch.docs or not batch_worth_numpy(batch.lows):
-            return False
+    def prepare_batch(self, batch: Batch) -> None:
+        """The articles after a space that `settled` leaves open, in every text of the batch
+        at once (`unsettled_in_batch`), kept in each one's scratch for check()."""
         for doc, found in zip(batch.docs, unsettled_in_batch(batch, self.sounds)):
-            doc.__dict__[UNSETTLED] = found
-        return False  # (the literals stay with the engine)
+            doc.scratch.unsettled_articles = found
 
     def check(self, doc: Document) -> Iterator[Finding]:
         """An article at the very start of the text (the literals cannot see it), and every
-        article after a space: `str.find` for each spelling, and the next letter decides
-        the common cases ("a b...", "an a...") without a call."""
+        article after a space that the batch hook found open."""
         low = doc.lower[:3]
         if low.startswith("a "):
             yield from self.at(doc, 0, 2)
         elif low.startswith("an "):
             yield from self.at(doc, 0, 3)
-        unsettled = doc.__dict__.get(UNSETTLED)
-        if unsettled is not None:  # (a batch found them)
-            for start, end in unsettled:
-                yield from self.at(doc, start, end)
-            return
-        text = doc.text
-        for needle, article, quick in SPACED:
-            size = len(needle)
-            i = text.find(needle)
-            while i >= 0:
-                after = i + size
-                # the commonest case by a set test, the others settled() knows without a call of at()
-                if text[after : after + 1] not in quick and not self.sounds.settled(article, text[after : after + 1], text[after + 1 : after + 2]):
-                    yield from self.at(doc, i + 1, after)
-                i = text.find(needle, after - 1)
+        unsettled = doc.scratch.unsettled_articles
+        if unsettled is None:  # (a document no batch has seen)
+            unsettled = unsettled_in_batch(Batch([doc]), self.sounds)[0]
+        for start, end in unsettled:
+            yield from self.at(doc, start, end)
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         return self.at(doc, start + 1, end)
@@ -275,12 +260,9 @@ class Article(RuleKind):
         )
 
 
-UNSETTLED = "_qc_unsettled_articles"
-
-
 def unsettled_in_batch(batch: Batch, sounds: Sounds) -> list[list[tuple[int, int]]]:
     """For each text of the batch, the (start, end) that check() passes to at() for the
-    articles after a space, in check()'s order (by spelling as in SPACED, then by place):
+    articles after a space, by spelling as in SPACED, then by place:
     each spelling found by comparing code points over all the texts joined, and `settled`
     worked out from the next two characters by table lookups. The joining newline settles
     nothing, as the end of a text does not."""
@@ -304,7 +286,7 @@ def unsettled_in_batch(batch: Batch, sounds: Sounds) -> list[list[tuple[int, int
         places[letter] = at[after == 32] - 1
         places[letter + "n"] = at[(after == ord("n")) & (char(at + 2) == 32)] - 1
     found: list[list[tuple[int, int]]] = [[] for _ in batch.docs]
-    for needle, article, _ in SPACED:
+    for needle, article in SPACED:
         size = len(needle)
         at = places[article]
         # (a non-ASCII character settles nothing, nor does DEL, 127)
