@@ -41,6 +41,8 @@ from qc.lint.prefilter import Unsupported, relax
 FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
 GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}\Z", re.IGNORECASE)
 WORD = re.compile(r"[\w'’\-]+")
+FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
+TO_PLACE = re.compile(r"[ \t]+to(?=[ \t]+[A-Z])")
 MAX_SPAN_WORDS = 8
 # The only non-ASCII characters whose lowercase starts with an ASCII character (dotted
 # capital I, Kelvin sign); tests/test_engine.py checks the list.
@@ -376,7 +378,20 @@ class Calque(RuleKind):
             return None
         right = form.entry.name if tuple(sorted(self.content_words(form.entry.name))) == tuple(sorted(words)) else form.text
         values = {"right": right, "name": form.entry.name}
-        return self.finding(doc, start, end, values, [Edit(start, end, right)])
+        return self.finding(doc, start, end, values, [self.rename(doc, span, right)])
+
+    @staticmethod
+    def rename(doc: Document, span: list[tuple[int, int, str]], right: str) -> Edit:
+        """The edit writing the name over the span. A name whose last word came in by "from"
+        took in the first half of a "from X to Y" pair ("the Organization of cooperation
+        from Shanghai to Samarkand"): the "to" left behind names where the body met, so
+        the edit writes "in" for it ("the Shanghai Cooperation Organization in Samarkand")."""
+        start, end = span[0][0], span[-1][1]
+        if len(span) > 1 and FROM.search(doc.text, span[-2][1], span[-1][0]):
+            dangling = TO_PLACE.match(doc.text, end)
+            if dangling is not None:
+                return Edit(start, dangling.end(), f"{right} in")
+        return Edit(start, end, right)
 
     @staticmethod
     def order(words: list[str], form_words: list[str]) -> list[int] | None:
