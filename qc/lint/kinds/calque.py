@@ -315,14 +315,19 @@ class Calque(RuleKind):
                 )
             )
         if len(own) < len(docs):
+            # Every two capitals A-Z in a row (as unsigned, c - 65 < 26) that make a whole word,
+            # then the listed ones among them, looked up by their two code points.
             text, padded = batch.text_codes, batch.padded_lower_codes
-            for word, normal in self.short_words.items():
-                first, second = (ord(c) for c in word.upper())
-                at = np.flatnonzero((text[:-1] == first) & (text[1:] == second))
-                at = at[~(word_codes(padded[at]) | word_codes(padded[at + 3]))]
-                if own:  # (their own call found theirs)
-                    at = at[~np.isin(batch.text_of(at), own)]
-                found.append((at, at + 2, np.full(at.size, ids[normal], dtype=np.int64)))
+            capital = (text - 65) < 26
+            at = np.flatnonzero(capital[:-1] & capital[1:])
+            at = at[~(word_codes(padded[at]) | word_codes(padded[at + 3]))]
+            if own:  # (their own call found theirs)
+                at = at[~np.isin(batch.text_of(at), own)]
+            pairs = (text[at].astype(np.int64) << 16) | text[at + 1]
+            listed = self.batch_words.capital_pairs
+            word = np.array([listed.get(pair, -1) for pair in pairs.tolist()], dtype=np.int64)
+            keep = word >= 0
+            found.append((at[keep], at[keep] + 2, word[keep]))
         return tuple(np.concatenate([part[k] for part in found]) if found else empty for k in range(3))  # type: ignore[return-value]
 
     @lazy
@@ -433,6 +438,8 @@ class BatchWords:
         self.names: list[str] = sorted({v for _, v in pairs} | set(short_words.values()))
         self.ids = {name: i for i, name in enumerate(self.names)}
         self.word_of_pattern = np.array([self.ids[v] for _, v in pairs], dtype=np.int64)
+        # The ASCII two-letter words in capitals, by their two code points (ord(a) << 16 | ord(b)).
+        self.capital_pairs = {ord(w[0].upper()) << 16 | ord(w[1].upper()): self.ids[v] for w, v in short_words.items() if w.isascii()}
         self.automaton = (
             ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w, _ in pairs], implementation=ahocorasick_rs.Implementation.DFA)
             if pairs
