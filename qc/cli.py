@@ -36,7 +36,8 @@ def report_error(error: QcError) -> None:
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+    """Comma-separated codes, upper-cased: rule codes are case-insensitive."""
+    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
 
 
 def rule_selection(opts: dict[str, Any], **extra: Any) -> Any:

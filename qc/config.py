@@ -45,6 +45,18 @@ TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
+CODE_LISTS = ("select", "ignore", "extend-select")
+
+
+def code_list(value: Any, key: str, path: Path | None) -> list[str]:
+    """Rule codes: a list of strings (or one string), upper-cased since codes are case-insensitive."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ConfigError(str(path), f"setting '{key}' must be a list of rule codes (strings)")
+    return [code.strip().upper() for code in value if code.strip()]
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest qc.toml, or pyproject.toml with a [tool.qc] table, at or above `start`."""
     start = start.resolve()
@@ -101,6 +113,10 @@ def config_from_table(table: dict[str, Any], path: Path | None) -> Config:
             raise ConfigError(str(path), f"setting '{key}' must be a {names}")
         attr = key.replace("-", "_")
         assert attr in known
+        if key in CODE_LISTS:
+            value = code_list(value, key, path)
+        elif key == "per-file-ignores":
+            value = {str(pattern): code_list(codes, f"per-file-ignores '{pattern}'", path) for pattern, codes in value.items()}
         setattr(config, attr, value)
     if config.fail_on not in SEVERITY_RANK:
         raise ConfigError(str(path), f"fail-on must be one of {', '.join(SEVERITY_RANK)}")

@@ -149,10 +149,27 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
                 meta = {}
             if not isinstance(meta, dict):
                 raise InputError(path, "front matter is not a mapping", 2)
+            normalise_ignore(meta, path, 2)
             return meta, end, line + 1
         pos = end
         line += 1
     raise InputError(path, "front matter opened with '---' is never closed", 1)
+
+
+IGNORE_KEY = "qc-ignore"
+
+
+def normalise_ignore(meta: dict[str, Any], path: str, line: int | None) -> None:
+    """`qc-ignore` may be one code (`MT501`, or `MT501, MT502`) or a list of codes; it becomes
+    a list. Any other type is an error: a silently dropped suppression would surprise."""
+    if IGNORE_KEY not in meta:
+        return
+    value = meta[IGNORE_KEY]
+    if isinstance(value, str):
+        value = [code for code in value.replace(",", " ").split() if code]
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise InputError(path, f"'{IGNORE_KEY}' must be a rule code or a list of rule codes, not {type(value).__name__}", line)
+    meta[IGNORE_KEY] = [code.strip().upper() for code in value if code.strip()]
 
 
 def megabytes(n: int) -> str:
@@ -254,6 +271,10 @@ def parse_record(raw: bytes, shown: str, line_no: int) -> Article | InputError:
     text = record.pop("text", None)
     if not isinstance(text, str):
         return InputError(shown, "record has no string 'text' field", line_no)
+    try:
+        normalise_ignore(record, shown, line_no)
+    except InputError as exc:
+        return exc
     return Article(shown, text, record, "jsonl", line_no, 0, line_no, False)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from qc.cache import ScanCache, file_digest
 from qc.config import Config
 from qc.corpus import Article, discover, display_path, load_file
-from qc.errors import InputError, QcError
+from qc.errors import ConfigError, InputError, QcError
 from qc.finding import Edit, Finding, Fix, ScanResult, finding_from_dict
 from qc.suppress import apply_suppressions, line_starts, parse_suppressions
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # the linter is imported only when some article is really lin
 # The built-in packs: qc.lint.packs.DEFAULT_RULES_DIR (a test checks they agree). Named
 # here so that computing the cache key does not import the linter.
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
+# Codes qc emits itself (qc.select.BUILTIN_CODES; here too so the cache path needs no linter import).
+BUILTIN_CODES = ("QC001", "QC002")
 
 
 @dataclass
@@ -52,14 +54,37 @@ class ArticleOutcome:
     quality: Any = None  # a qc.quality.Quality when ScanOptions.quality is set
 
 
-def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
+def all_rules(config: Config, options: ScanOptions) -> list[Rule]:
+    """Every rule of the packs in use, before selection."""
     from qc.lint.packs import default_rules, load_rules
-    from qc.select import select_rules
 
     extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
-    rules = load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
+    return load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
+
+
+def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
+    from qc.select import select_rules
+
+    rules = all_rules(config, options)
+    check_selection(config, options, [*(r.id for r in rules), *BUILTIN_CODES])
     select = options.select if options.select is not None else config.select
     return select_rules(rules, select, [*config.extend_select, *options.extend_select], [*config.ignore, *options.ignore])
+
+
+def check_selection(config: Config, options: ScanOptions, known_ids: list[str]) -> None:
+    """Every code in the flags and the config must name a rule or a prefix of one (ConfigError)."""
+    from qc.select import describe_unknown, unknown_codes
+
+    from_flags = [("--select", options.select or []), ("--extend-select", options.extend_select), ("--ignore", options.ignore)]
+    for flag, codes in from_flags:
+        for code in unknown_codes(codes, known_ids):
+            raise ConfigError(flag, describe_unknown(code, known_ids))
+    source = str(config.source) if config.source else "configuration"
+    from_config = [("select", config.select), ("extend-select", config.extend_select), ("ignore", config.ignore)]
+    from_config += [(f"per-file-ignores '{pattern}'", codes) for pattern, codes in config.per_file_ignores.items()]
+    for key, codes in from_config:
+        for code in unknown_codes(codes, known_ids):
+            raise ConfigError(source, f"{key}: {describe_unknown(code, known_ids)}")
 
 
 class Scanner:
@@ -71,6 +96,12 @@ class Scanner:
         self.options = options
         self.linter = Linter(rules)
         self._path_linters: dict[tuple[str, ...], Linter] = {}
+        self._all_ids: list[str] | None = None
+        # qc's own findings (QC001/QC002) are always on, unless ignored like a pack's rule.
+        from qc.select import matches, normalise
+
+        ignore = normalise([*config.ignore, *options.ignore])
+        self.ignored_builtin = {code for code in BUILTIN_CODES if matches(code, ignore)}
 
     def linter_for(self, article: Article) -> Linter:
         """per-file-ignores and front-matter ignores need a linter without those rules."""
@@ -92,7 +123,20 @@ class Scanner:
     def suppressed(self, article: Article, text: str, findings: list[Finding]) -> list[Finding]:
         codes = article.metadata.get("qc-ignore") if isinstance(article.metadata.get("qc-ignore"), list) else None
         suppressions = parse_suppressions(text, codes)
-        return apply_suppressions(text, findings, suppressions, self.options.report_unused_suppressions)
+        kept = apply_suppressions(text, findings, suppressions, self.options.report_unused_suppressions, self.is_known_code)
+        if self.ignored_builtin:
+            kept = [f for f in kept if f.rule not in self.ignored_builtin]
+        return kept
+
+    def is_known_code(self, code: str) -> bool:
+        """A suppression's code names some rule of the packs (selected or not) or prefixes one."""
+        from qc.select import is_known
+
+        if is_known(code, (r.id for r in self.rules)) or is_known(code, BUILTIN_CODES):
+            return True
+        if self._all_ids is None:  # rare: a code outside the selection; load every rule's id once
+            self._all_ids = [r.id for r in all_rules(self.config, self.options)]
+        return is_known(code, self._all_ids)
 
     def scan_articles(self, articles: list[Article]) -> list[ArticleOutcome]:
         """scan_article for each, with the first lint of all of them done together
