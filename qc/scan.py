@@ -173,19 +173,23 @@ class Scanner:
                     findings = self.lint_article_text(article, result.text)
                     outcome.findings = findings
         text = outcome.fixed_text if (self.options.fix and outcome.fixed_text is not None) else article.text
-        outcome.findings = [locate(f, article, text) for f in outcome.findings]
+        # Line starts once per article, not per finding: per finding made many findings quadratic.
+        starts = line_starts(text) if article.kind != "jsonl" and outcome.findings else []
+        outcome.findings = [locate(f, article, text, starts) for f in outcome.findings]
         return outcome
 
 
-def locate(finding: Finding, article: Article, text: str) -> Finding:
-    """Set path, line and column; shift offsets from the article body to the file (front matter)."""
+def locate(finding: Finding, article: Article, text: str, starts: list[int] | None = None) -> Finding:
+    """Set path, line and column; shift offsets from the article body to the file (front matter).
+    `starts` is `line_starts(text)`, computed by the caller once for all of an article's findings."""
     shift = article.body_offset
     located = replace(finding, path=article.ref if article.kind == "jsonl" else article.path)
     if article.kind == "jsonl":
         located.line = located.end_line = article.record_line or 1
         located.column, located.end_column = finding.start + 1, finding.end + 1
         return located
-    starts = line_starts(text)
+    if starts is None:
+        starts = line_starts(text)
     for attr, offset in (("line", finding.start), ("end_line", finding.end)):
         idx = bisect.bisect_right(starts, offset) - 1
         setattr(located, attr, idx + article.body_line)

@@ -121,3 +121,32 @@ def test_front_matter_ignore_with_unknown_code_is_reported(tmp_path: Path) -> No
     path.write_text("---\nqc-ignore: TX701\n---\nIt was a economic crisis.\n", encoding="utf-8")
     data = json.loads(run_qc("scan", str(path), "--format", "json").stdout)
     assert {f["rule"] for f in data["findings"]} == {"TT701", "QC002"}
+
+
+# --- 4. locating findings is not quadratic ----------------------------------------------
+
+
+def test_locate_computes_line_starts_once_per_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """N lines with N findings: line starts are computed once for the article (O(N)), and each
+    finding is placed by bisection (O(log N)), not by recomputing them per finding (O(N^2))."""
+    import qc.scan as scanmod
+    from qc.config import Config
+    from qc.scan import ScanOptions, scan_paths
+
+    lines = 2000
+    path = tmp_path / "many.txt"
+    path.write_text("It was a economic crisis.\n" * lines, encoding="utf-8")
+    scanned: list[int] = []
+    real = scanmod.line_starts
+
+    def counting(text: str) -> list[int]:
+        scanned.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(scanmod, "line_starts", counting)
+    options = ScanOptions(rule_paths=[TEST_PACK], no_default_rules=True)
+    result, _ = scan_paths([str(path)], Config(), options)
+    assert len(result.findings) == lines
+    assert [f.line for f in result.findings] == list(range(1, lines + 1))
+    # Characters read to place every finding: the text once, not once per finding.
+    assert sum(scanned) <= len(path.read_text(encoding="utf-8"))
