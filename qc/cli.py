@@ -180,18 +180,28 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
     diffs: list[str] = []
     errors: list[QcError] = []
 
-    def apply_file_fixes(outcomes: list[Any]) -> None:
-        """Write (or diff) each file as soon as it is done: a kill mid-run loses nothing written."""
+    def apply_file_fixes(outcomes: list[Any]) -> dict[str, bool]:
+        """Write (or diff) each file as soon as it is done: a kill mid-run loses nothing written.
+        Returns the files not written (their fixes do not count as applied), each mapped to
+        whether it holds the fixed text anyway (another run wrote the same fix)."""
+        not_written: dict[str, bool] = {}
         for change in file_changes(outcomes):
             if isinstance(change, QcError):
                 errors.append(change)
+                not_written[str(change.path)] = False
             elif opts["diff"]:
                 diffs.append(change.diff())
             else:
                 try:
-                    write_change(change)
+                    if not write_change(change):
+                        not_written[change.path] = True
                 except OSError as exc:
                     errors.append(QcError(change.path, f"cannot write fixed file: {exc.strerror or exc}"))
+                    not_written[change.path] = False
+                except QcError as exc:
+                    errors.append(exc)
+                    not_written[change.path] = False
+        return not_written
 
     jobs = opts["jobs"] or os.cpu_count() or 1
     cache_root = None if opts["no_cache"] else (config.source.parent if config.source else Path.cwd())

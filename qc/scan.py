@@ -52,6 +52,9 @@ class ArticleOutcome:
     fixed_text: str | None = None  # new article text when fixes changed it
     fixes_applied: int = 0
     quality: Any = None  # a qc.quality.Quality when ScanOptions.quality is set
+    # With --fix: the findings of the text as it was, located in the file as it was; they
+    # are reported instead of `findings` when the fixed text could not be written.
+    unfixed_findings: list[Finding] | None = None
 
 
 def all_rules(config: Config, options: ScanOptions) -> list[Rule]:
@@ -170,6 +173,8 @@ class Scanner:
                 outcome.fixed_text = result.text
                 outcome.fixes_applied = result.applied
                 if self.options.fix:
+                    original = line_starts(article.text) if article.kind != "jsonl" else []
+                    outcome.unfixed_findings = [locate(f, article, article.text, original) for f in findings]
                     findings = self.lint_article_text(article, result.text)
                     outcome.findings = findings
         text = outcome.fixed_text if (self.options.fix and outcome.fixed_text is not None) else article.text
@@ -210,6 +215,7 @@ class FileChange:
     before: str
     after: str
     encoded: bytes
+    original: bytes = b""  # the file's bytes as scanned: written over only if still there
 
     def diff(self) -> str:
         from qc.fix import unified_diff
@@ -242,7 +248,7 @@ def rebuild_file(path: Path, group: list[ArticleOutcome]) -> FileChange:
             raise InputError(str(path), "file changed on disk while it was being scanned; not rewritten")
         after = before[: first.body_offset] + (group[0].fixed_text or "")
         encoded = (b"\xef\xbb\xbf" if had_bom else b"") + after.encode("utf-8")
-        return FileChange(str(path), before, after, encoded)
+        return FileChange(str(path), before, after, encoded, raw)
     lines = raw.splitlines(keepends=True)
     before = raw.decode("utf-8", errors="replace")
     for outcome in group:
@@ -255,7 +261,7 @@ def rebuild_file(path: Path, group: list[ArticleOutcome]) -> FileChange:
         record["text"] = outcome.fixed_text
         lines[idx] = encode_record(record) + ending
     encoded = b"".join(lines)
-    return FileChange(str(path), before, encoded.decode("utf-8", errors="replace"), encoded)
+    return FileChange(str(path), before, encoded.decode("utf-8", errors="replace"), encoded, raw)
 
 
 def encode_record(record: dict[str, Any]) -> bytes:
@@ -266,10 +272,14 @@ def encode_record(record: dict[str, Any]) -> bytes:
         return json.dumps(record, ensure_ascii=True).encode("ascii")
 
 
-def write_change(change: FileChange) -> None:
-    from qc.fix import atomic_write
+def write_change(change: FileChange) -> bool:
+    """Write the fixed file; True when written, False when the file already holds exactly
+    these bytes (another run fixed it). Under an exclusive lock on the file, so two runs
+    fixing it at once do not both count the fix; a file that changed since it was read is
+    not overwritten (InputError). OSError when the write fails (nothing is then changed)."""
+    from qc.fix import locked_rewrite
 
-    atomic_write(Path(change.path), change.encoded)
+    return locked_rewrite(Path(change.path), change.original, change.encoded)
 
 
 # Below this much input a process pool costs more (start-up, pickling) than it saves.
@@ -350,7 +360,7 @@ def scan_paths(
     cache_root: Path | None = None,
     on_findings: Callable[[list[Finding]], None] | None = None,
     keep_findings: bool = True,
-    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None,
+    on_file_fixed: Callable[[list[ArticleOutcome]], dict[str, bool] | None] | None = None,
 ) -> tuple[ScanResult, list[ArticleOutcome]]:
     """Scan everything under `paths`; returns the result and the outcomes whose text a fix changed.
 
@@ -454,7 +464,12 @@ class Sink:
     on_outcome: Callable[[ArticleOutcome], None] | None
     on_findings: Callable[[list[Finding]], None] | None
     keep_findings: bool
-    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None
+    # Receives a file's fixed articles once the file is done; returns the paths it did not
+    # write (their fixes do not count), each mapped to whether the file on disk holds the
+    # fixed text anyway (another run wrote it); if not, the findings are those of the text as it was.
+    on_file_fixed: Callable[[list[ArticleOutcome]], dict[str, bool] | None] | None = None
+    file_outcomes: list[ArticleOutcome] = field(default_factory=list)
+    file_findings_at: int = 0
 
     def add_findings(self, findings: list[Finding]) -> None:
         if self.keep_findings:
@@ -472,13 +487,16 @@ class Sink:
         elif kind == "begin":
             self.pending[str(item[1])] = {"findings": [], "errors": [], "articles": 0, "extras": {}}
             self.file_fixed: list[ArticleOutcome] = []
+            self.file_outcomes = []
+            self.file_findings_at = len(result.findings)
         elif kind == "end":
             entry = self.pending.pop(str(item[1]), None)
             if self.cache is not None and entry is not None and item[2] and not entry.get("uncacheable"):
                 self.cache.put(item[1], item[2], entry)
             if self.on_file_fixed is not None and self.file_fixed:
-                self.on_file_fixed(self.file_fixed)
+                self.not_written(self.on_file_fixed(self.file_fixed) or {})
             self.file_fixed = []
+            self.file_outcomes = []
         elif kind == "cached":
             hit = item[2]
             self.files.add(display_path(item[1]))
@@ -489,7 +507,26 @@ class Sink:
         elif kind == "outcome":
             self.collect_outcome(item[1])
 
+    def not_written(self, paths: dict[str, bool]) -> None:
+        """Fixes the run did not write do not count (a failed write must not read "Fixed N");
+        where the file still holds the old text, its findings are those of the old text."""
+        if not paths:
+            return
+        for outcome in self.file_outcomes:
+            if outcome.article.path in paths and outcome.fixed_text is not None:
+                self.result.fixes_applied -= outcome.fixes_applied
+                outcome.fixes_applied = 0
+        stale = {path for path, fixed_on_disk in paths.items() if not fixed_on_disk}
+        if self.keep_findings and stale:
+            self.result.findings[self.file_findings_at :] = [
+                f
+                for outcome in self.file_outcomes
+                for f in (outcome.unfixed_findings if outcome.article.path in stale and outcome.unfixed_findings is not None else outcome.findings)
+            ]
+
     def collect_outcome(self, outcome: ArticleOutcome) -> None:
+        if self.on_file_fixed is not None:
+            self.file_outcomes.append(outcome)
         self.files.add(outcome.article.path)
         self.result.articles_scanned += 1
         self.result.fixes_applied += outcome.fixes_applied

@@ -15,7 +15,7 @@ The results cache (.qc_cache/) is not used by this engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +159,7 @@ def scan_with_dask(
     on_outcome: Callable[[ArticleOutcome], None] | None = None,
     on_findings: Callable[[list[Finding]], None] | None = None,
     keep_findings: bool = True,
-    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None,
+    on_file_fixed: Callable[[list[ArticleOutcome]], dict[str, bool] | None] | None = None,
     task_bytes: int = TASK_BYTES,
 ) -> tuple[ScanResult, list[ArticleOutcome]]:
     """`qc.scan.scan_paths` on a Dask cluster: at `scheduler` (an address or a scheduler

@@ -150,3 +150,114 @@ def test_locate_computes_line_starts_once_per_article(tmp_path: Path, monkeypatc
     assert [f.line for f in result.findings] == list(range(1, lines + 1))
     # Characters read to place every finding: the text once, not once per finding.
     assert sum(scanned) <= len(path.read_text(encoding="utf-8"))
+
+
+# --- 2. a failed write is not reported as success ----------------------------------------
+
+FIXABLE = "It it was a economic matter.\n"  # two safe fixes in the test pack: TT501, TT701
+FIXED = "It was an economic matter.\n"
+
+
+def invoke_scan(*args: str) -> tuple[int, str]:
+    """`qc scan` in this process (so a test can fake a fault), with the frozen test pack."""
+    from click.testing import CliRunner
+
+    from qc.cli import cli
+
+    result = CliRunner().invoke(cli, ["scan", "--no-default-rules", "--rules", TEST_PACK, "--no-cache", *args])
+    return result.exit_code, result.output
+
+
+def test_failed_write_is_not_counted_as_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qc.fix
+
+    path = tmp_path / "a.txt"
+    path.write_text(FIXABLE, encoding="utf-8")
+
+    def refuse(*_args: object) -> bool:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(qc.fix, "locked_rewrite", refuse)
+    code, output = invoke_scan(str(path), "--fix")
+    assert code == 2
+    assert "cannot write fixed file: Permission denied" in output
+    assert "Fixed" not in output and "All checks passed" not in output
+    assert "Found 2 findings" in output  # the file still has them
+    assert path.read_text(encoding="utf-8") == FIXABLE
+
+
+def test_file_fixed_by_another_run_is_not_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qc.fix
+
+    path = tmp_path / "a.txt"
+    path.write_text(FIXABLE, encoding="utf-8")
+    real = qc.fix.open_locked
+
+    def other_run_first(target: Path) -> int:
+        target.write_text(FIXED, encoding="utf-8")  # the other run took the lock first
+        return real(target)
+
+    monkeypatch.setattr(qc.fix, "open_locked", other_run_first)
+    code, output = invoke_scan(str(path), "--fix")
+    assert code == 0, output
+    assert output.strip() == "All checks passed!"  # no "Fixed 2": this run wrote nothing
+    assert path.read_text(encoding="utf-8") == FIXED
+
+
+def test_concurrent_fix_runs_count_each_fix_once(tmp_path: Path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    files = 150
+    for i in range(files):
+        (tmp_path / f"{i:03}.txt").write_text(FIXABLE, encoding="utf-8")
+    command = [sys.executable, "-m", "qc", "scan", "--no-default-rules", "--rules", TEST_PACK, "--no-cache", "-j1", "--fix", str(tmp_path)]
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    fixed = [int(m.group(1)) if (m := re.search(r"Fixed (\d+)", out)) else 0 for out, _err in outputs]
+    assert sum(fixed) == 2 * files, outputs
+    assert all((tmp_path / f"{i:03}.txt").read_text(encoding="utf-8") == FIXED for i in range(files))
+
+
+# --- 5. --fix keeps owner, group, mode and hard links; read-only files are refused --------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() != 0, reason="chown needs root")
+def test_fix_keeps_owner_group_and_mode(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "a.txt"
+    path.write_text(FIXABLE, encoding="utf-8")
+    os.chown(path, 1234, 5678)
+    os.chmod(path, 0o640)
+    code, output = invoke_scan(str(path), "--fix")
+    assert code == 0, output
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (1234, 5678, 0o640)
+    assert path.read_text(encoding="utf-8") == FIXED
+
+
+def test_fix_refuses_read_only_files(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(FIXABLE, encoding="utf-8")
+    path.chmod(0o444)
+    code, output = invoke_scan(str(path), "--fix")
+    assert code == 2
+    assert "read-only file (mode 0444); not rewritten" in output
+    assert "Fixed" not in output
+    assert path.read_text(encoding="utf-8") == FIXABLE and path.stat().st_mode & 0o777 == 0o444
+
+
+def test_fix_keeps_hard_links(tmp_path: Path) -> None:
+    """Like ruff and black, a file with several links is written in place: every name sees the fix."""
+    path = tmp_path / "a.txt"
+    path.write_text(FIXABLE, encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.hardlink_to(path)
+    code, output = invoke_scan(str(path), "--fix")
+    assert code == 0, output
+    assert path.stat().st_ino == link.stat().st_ino and path.stat().st_nlink == 2
+    assert link.read_text(encoding="utf-8") == FIXED
