@@ -251,25 +251,21 @@ def rebuild_file(path: Path, group: list[ArticleOutcome]) -> FileChange:
         return FileChange(str(path), before, after, encoded, raw)
     lines = raw.splitlines(keepends=True)
     before = raw.decode("utf-8", errors="replace")
+    from qc.record_edit import replace_text
+
     for outcome in group:
         idx = (outcome.article.record_line or 1) - 1
         line = lines[idx]
-        ending = line[len(line.rstrip(b"\r\n")) :]
-        record = json.loads(line)
+        bom = b"\xef\xbb\xbf" if idx == 0 and line.startswith(b"\xef\xbb\xbf") else b""
+        body = line[len(bom) : len(line.rstrip(b"\r\n"))]
+        ending = line[len(bom) + len(body) :]
+        record = json.loads(body)
         if record.get("text") != outcome.article.text:
             raise InputError(str(path), "file changed on disk while it was being scanned; not rewritten", idx + 1)
-        record["text"] = outcome.fixed_text
-        lines[idx] = encode_record(record) + ending
+        # Only the text value's bytes change: numbers, key order, duplicates and escapes stay.
+        lines[idx] = bom + replace_text(body, outcome.article.text, outcome.fixed_text or "", str(path), idx + 1) + ending
     encoded = b"".join(lines)
     return FileChange(str(path), before, encoded.decode("utf-8", errors="replace"), encoded, raw)
-
-
-def encode_record(record: dict[str, Any]) -> bytes:
-    """One JSON line; a record holding lone surrogates (legal in JSON escapes) stays escaped."""
-    try:
-        return json.dumps(record, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record, ensure_ascii=True).encode("ascii")
 
 
 def write_change(change: FileChange) -> bool:

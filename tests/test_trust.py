@@ -261,3 +261,36 @@ def test_fix_keeps_hard_links(tmp_path: Path) -> None:
     assert code == 0, output
     assert path.stat().st_ino == link.stat().st_ino and path.stat().st_nlink == 2
     assert link.read_text(encoding="utf-8") == FIXED
+
+
+# --- 6. --fix edits only the bytes of a .jsonl record's text value ------------------------
+
+
+def test_fix_keeps_every_other_byte_of_a_jsonl_record(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        '{"n":2.50,"big":1e3,"dup":1,"dup":2,"text":"It it was a economic \\u00e9 matter.\\u2028 Caf\\u00e9.","z":"\\u2028"}\r\n',
+        '{ "text" : "Café \\ud800 it it was a economic matter. \\"Café\\"\\t" , "id": 1E3, "text2": null }\n',
+        '{"id": 0.0, "text": "Nothing to fix here \\u00e9."}',
+    ]
+    path.write_bytes("".join(lines).encode("utf-8"))
+    code, output = invoke_scan(str(path), "--fix")
+    assert code == 0, output
+    assert path.read_bytes().decode("utf-8") == "".join(
+        [
+            '{"n":2.50,"big":1e3,"dup":1,"dup":2,"text":"It was an economic \\u00e9 matter.\\u2028 Caf\\u00e9.","z":"\\u2028"}\r\n',
+            '{ "text" : "Café \\ud800 it was an economic matter. \\"Café\\"\\t" , "id": 1E3, "text2": null }\n',
+            '{"id": 0.0, "text": "Nothing to fix here \\u00e9."}',
+        ]
+    )
+
+
+def test_record_edit_reencodes_only_the_changed_stretch() -> None:
+    from qc.record_edit import replace_text
+
+    line = '{"text":"a\\u00e9 b\\u2028c","text":"x\\u00e9 y \\ud83d\\ude00 z"}'.encode()
+    assert replace_text(line, "xé y 😀 z", "xé Y 😀 z", "f", 1) == b'{"text":"a\\u00e9 b\\u2028c","text":"x\\u00e9 Y \\ud83d\\ude00 z"}'
+    # a new non-ASCII character in an all-ASCII value is escaped like the rest of it
+    assert replace_text(b'{"text":"caf\\u00e9"}', "café", "cafés\u2028", "f", 1) == b'{"text":"caf\\u00e9s\\u2028"}'
+    # in a value written as UTF-8 it is written as UTF-8 (but U+2028 stays escaped)
+    assert replace_text('{"text":"café"}'.encode(), "café", "cafés ü\u2028", "f", 1) == '{"text":"cafés ü\\u2028"}'.encode()
