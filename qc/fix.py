@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -82,17 +83,22 @@ def fix_text(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = Fal
     return FixOutcome(text, applied, rounds)
 
 
+DIFF_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def diff_lines(text: str) -> list[str]:
+    """Lines as patch and git apply see them: ended by \n only (a \r, form feed, NEL or
+    U+2028 is part of its line; str.splitlines would break lines there and the diff would
+    not apply)."""
+    return DIFF_LINE.findall(text)
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
     """A git-style unified diff; keeps each line's own ending so CRLF files diff faithfully."""
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
-    )
+    lines = difflib.unified_diff(diff_lines(before), diff_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}")
     out = []
     for line in lines:
-        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 

@@ -294,3 +294,34 @@ def test_record_edit_reencodes_only_the_changed_stretch() -> None:
     assert replace_text(b'{"text":"caf\\u00e9"}', "café", "cafés\u2028", "f", 1) == b'{"text":"caf\\u00e9s\\u2028"}'
     # in a value written as UTF-8 it is written as UTF-8 (but U+2028 stays escaped)
     assert replace_text('{"text":"café"}'.encode(), "café", "cafés ü\u2028", "f", 1) == '{"text":"cafés ü\\u2028"}'.encode()
+
+
+# --- 7. --diff applies with git apply and patch, whatever line separators the text holds ---
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x85", "\x0c", "\r", "\u2029", "\x1c"])
+def test_diff_applies_with_git_and_patch(tmp_path: Path, separator: str) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    path = tmp_path / "a.txt"
+    text = f"Para one{separator}It it was a economic matter.\r\nSecond{separator}a economic line\nno newline it it"
+    path.write_bytes(text.encode("utf-8"))
+    import sys
+
+    command = [sys.executable, "-m", "qc", "scan", "--no-default-rules", "--rules", TEST_PACK, "--no-cache", "a.txt", "--diff"]
+    from tests.conftest import ROOT
+
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, env=env)  # bytes: no newline translation
+    assert result.returncode == 1, result.stderr
+    (tmp_path / "fix.diff").write_bytes(result.stdout)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    check = subprocess.run(["git", "apply", "--check", "fix.diff"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    if shutil.which("patch"):
+        applied = subprocess.run(["patch", "-p1", "-i", "fix.diff"], cwd=tmp_path, capture_output=True, text=True)
+        assert applied.returncode == 0, applied.stdout + applied.stderr
+        assert path.read_bytes().decode("utf-8") == text.replace("It it", "It").replace("a economic", "an economic").replace("newline it it", "newline it")
