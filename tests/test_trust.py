@@ -325,3 +325,106 @@ def test_diff_applies_with_git_and_patch(tmp_path: Path, separator: str) -> None
         applied = subprocess.run(["patch", "-p1", "-i", "fix.diff"], cwd=tmp_path, capture_output=True, text=True)
         assert applied.returncode == 0, applied.stdout + applied.stderr
         assert path.read_bytes().decode("utf-8") == text.replace("It it", "It").replace("a economic", "an economic").replace("newline it it", "newline it")
+
+
+# --- 8, 9. --merge: no symlink followed, no silent overwrite, lone surrogates, no partial output
+
+
+STORY = (
+    "The ministry said on Monday that the talks with partners in the region would continue next week, after a long "
+    "and difficult round of negotiations over trade and security. Officials declined to give details of the proposals."
+)
+OTHER = (
+    "Heavy rain flooded several villages in the north of the country over the weekend, forcing hundreds of families "
+    "to leave their homes, the emergency services said. Roads were closed and schools will stay shut until Wednesday."
+)
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> Path:
+    """Two groups of near-copies, as .jsonl records with lone surrogates (\\ud800 escapes)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = [STORY.replace("trade", "\ud800 trade"), STORY.replace("Monday", "Tuesday").replace("trade", "\ud800 trade"),
+               OTHER.replace("rain", "rain \udc80"), OTHER.replace("weekend", "week-end").replace("rain", "rain \udc80")]
+    (folder / "feed.jsonl").write_text("".join(json.dumps({"text": r}) + "\n" for r in records), encoding="ascii")
+    return folder
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from qc.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_merge_refuses_a_non_empty_folder_and_never_follows_a_symlink(copies: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    code, output = invoke("dedup", str(copies), "--merge", str(out))
+    assert code == 0 or code == 1, output  # an empty folder is fine
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 2
+    for p in out.iterdir():
+        p.unlink()
+    (out / names[0]).symlink_to(victim)
+    code, output = invoke("dedup", str(copies), "--merge", str(out))
+    assert code == 2 and "not empty" in output and "--force" in output
+    assert (out / names[0]).is_symlink()
+    code, output = invoke("dedup", str(copies), "--merge", str(out), "--force")
+    assert code == 1, output
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not (out / names[0]).is_symlink() and "qc_merge" in (out / names[0]).read_text(encoding="utf-8")
+
+
+def test_merge_writes_lone_surrogates_escaped(copies: Path, tmp_path: Path) -> None:
+    code, output = invoke("dedup", str(copies), "--merge", str(tmp_path / "out"))
+    assert code == 1, output
+    texts = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").iterdir())]
+    assert "\\ud800 trade" in texts[0] and "rain \\udc80" in texts[1]
+
+
+def test_failed_merge_leaves_no_partial_files(copies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qc.dedup.merge as merge
+
+    real = merge.replace_entry
+    calls: list[Path] = []
+
+    def second_fails(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(merge, "replace_entry", second_fails)
+    out = tmp_path / "out"
+    code, output = invoke("dedup", str(copies), "--merge", str(out))
+    assert code == 2 and "No space left on device" in output
+    assert list(out.iterdir()) == []
+
+
+def test_report_survives_lone_surrogates(copies: Path, tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    code, output = invoke("report", str(copies), "-o", str(page))
+    assert code == 0, output
+    assert "\\ud800 trade" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "sarif", "github", "junit"])
+def test_scan_outputs_survive_lone_surrogates(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "It was a economic\ud800 crisis. It it \udc80 went on."}) + "\n", encoding="ascii")
+    from click.testing import CliRunner
+
+    from qc.cli import cli
+
+    report = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, ["scan", "--no-default-rules", "--rules", TEST_PACK, "--no-cache", str(path), "--format", fmt, "-o", str(report), "--show-fixes"])
+    assert result.exit_code == 1, result.output
+    report.read_bytes().decode("utf-8")  # valid UTF-8
+    if fmt in ("json", "sarif"):
+        json.loads(report.read_text(encoding="utf-8"))

@@ -54,6 +54,9 @@ def rule_selection(opts: dict[str, Any], **extra: Any) -> Any:
 
 
 def emit(output: str, output_file: str | None) -> None:
+    from qc.finding import escape_lone_surrogates
+
+    output = escape_lone_surrogates(output)  # (from .jsonl escapes): no UTF-8 for them
     if output_file:
         from qc.fix import atomic_write
 

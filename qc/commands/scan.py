@@ -89,7 +89,7 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
     import json
     import os
 
-    from qc.finding import Finding
+    from qc.finding import Finding, escape_lone_surrogates
     from qc.progress import progress_bar
     from qc.scan import file_changes, scan_paths, write_change
 
@@ -98,7 +98,7 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
     handle = open(opts["output_file"], "w", encoding="utf-8") if stream_out and opts["output_file"] else None
 
     def write_findings(findings: list[Finding]) -> None:
-        lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings)
+        lines = escape_lone_surrogates("".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
         if handle is not None:
             handle.write(lines)
         else:
