@@ -19,6 +19,7 @@ class Config:
     extend_select: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False  # apply `exclude` to paths named on the command line too (as ruff)
     rule_paths: list[str] = field(default_factory=list)
     fail_on: str = "warning"
     index: str | None = None  # near-duplicate index used by the dedup pre-commit hook
@@ -38,6 +39,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "extend-select": list,
     "per-file-ignores": dict,
     "exclude": list,
+    "force-exclude": bool,
     "rule-paths": list,
     "fail-on": str,
     "index": str,

@@ -75,11 +75,22 @@ def is_excluded(path: Path, exclude: Iterable[str]) -> bool:
     )
 
 
-def discover(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Path | InputError]:
-    """Article files under the given paths, in a stable order; errors for paths that yield nothing."""
+def excluded_with_parents(path: Path, exclude: Iterable[str]) -> bool:
+    """`path` or one of the folders above it (as written) matches an exclude pattern."""
+    exclude = tuple(exclude)
+    return any(is_excluded(p, exclude) for p in (path, *path.parents) if p.name)
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[str] = (), force_exclude: bool = False) -> Iterator[Path | InputError]:
+    """Article files under the given paths, in a stable order; errors for paths that yield nothing.
+
+    `exclude` applies to what a folder walk finds; with `force_exclude` (ruff's flag of that
+    name) also to files and folders named explicitly, which is how pre-commit passes them."""
     exclude = tuple(exclude)
     for raw in paths:
         path = Path(raw)
+        if force_exclude and exclude and excluded_with_parents(path, exclude):
+            continue
         if not path.exists():
             yield InputError(str(raw), "no such file or directory")
             continue
@@ -273,9 +284,11 @@ def parse_record(raw: bytes, shown: str, line_no: int) -> Article | InputError:
     return Article(shown, text, record, "jsonl", line_no, 0, line_no, False)
 
 
-def iter_articles(paths: Iterable[str | Path], exclude: Iterable[str] = (), max_mb: float = DEFAULT_MAX_ARTICLE_MB) -> Iterator[Article | InputError]:
+def iter_articles(
+    paths: Iterable[str | Path], exclude: Iterable[str] = (), max_mb: float = DEFAULT_MAX_ARTICLE_MB, force_exclude: bool = False
+) -> Iterator[Article | InputError]:
     """Every article (or load error) under the given paths, in a stable order."""
-    for item in discover(paths, exclude):
+    for item in discover(paths, exclude, force_exclude):
         if isinstance(item, InputError):
             yield item
         else:

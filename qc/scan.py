@@ -328,7 +328,7 @@ def item_chars(item: tuple[Any, ...]) -> int:
 
 def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) -> Iterator[tuple[Any, ...]]:
     """The run as a stream: errors, cached file results, and articles between begin/end markers."""
-    for item in discover(paths, config.exclude):
+    for item in discover(paths, config.exclude, config.force_exclude):
         if isinstance(item, QcError):
             yield ("error", item)
             continue
@@ -348,9 +348,9 @@ def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) ->
         yield ("end", item, digest)
 
 
-def input_bytes(paths: Iterable[str], exclude: Iterable[str]) -> int:
+def input_bytes(paths: Iterable[str], exclude: Iterable[str], force_exclude: bool = False) -> int:
     total = 0
-    for item in discover(paths, exclude):
+    for item in discover(paths, exclude, force_exclude):
         if isinstance(item, Path):
             try:
                 total += item.stat().st_size
@@ -439,7 +439,7 @@ class LazyLint:
     def start(self, items: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         global _worker_scanner
         rules = self.rules()  # here first: a pack that fails must fail here, not in a worker's initializer
-        use_pool = self.jobs > 1 and input_bytes(self.paths, self.config.exclude) >= PARALLEL_MIN_BYTES
+        use_pool = self.jobs > 1 and input_bytes(self.paths, self.config.exclude, self.config.force_exclude) >= PARALLEL_MIN_BYTES
         from qc.lint.engine import batches
 
         if not use_pool:

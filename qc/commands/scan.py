@@ -40,6 +40,7 @@ FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
 @click.option("--no-quality", is_flag=True, help="Leave the per-article quality score out of --format json (faster).")
 @click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` from the config to files named on the command line too (pre-commit names them).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="dask: lint on a Dask cluster (see docs/dask.md).")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address or scheduler file (default: a local cluster).")
 def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
@@ -50,6 +51,8 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     paths = paths or (".",)
     try:
         config = config_for(list(paths), opts["config_path"])
+        if opts["force_exclude"]:
+            config.force_exclude = True
         if opts["max_article_size"] is not None:
             config.max_article_size = opts["max_article_size"]
         options = rule_selection(

@@ -192,7 +192,7 @@ def plan_tasks(paths: list[str], config: Config, task_bytes: int = TASK_BYTES) -
 
     group: list[tuple[Any, ...]] = []
     size = 0
-    for item in discover(paths, config.exclude):
+    for item in discover(paths, config.exclude, config.force_exclude):
         if isinstance(item, QcError):
             if group:
                 yield ("task", group)
