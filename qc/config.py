@@ -23,6 +23,7 @@ class Config:
     rule_paths: list[str] = field(default_factory=list)
     fail_on: str = "warning"
     index: str | None = None  # near-duplicate index used by the dedup pre-commit hook
+    baseline: str | None = None  # findings file whose findings are not reported (qc.baseline)
     max_article_size: float = 20  # MB; larger articles (files or .jsonl records) are refused
     source: Path | None = None  # the file this came from
 
@@ -43,6 +44,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "rule-paths": list,
     "fail-on": str,
     "index": str,
+    "baseline": str,
     "max-article-size": (int, float),
 }
 

@@ -125,6 +125,10 @@ class Scanner:
         from qc.lint.select import ignored_for_path, matches
 
         ignored = ignored_for_path(article.path, self.config.per_file_ignores)
+        if self.config.per_file_ignores and self.config.source is not None:
+            # Patterns are relative to the config file's folder too: a hook or a scan started
+            # elsewhere (pre-commit runs at the repository root) sees the same ignores.
+            ignored += ignored_for_path(relative_to_config(article.path, self.config), self.config.per_file_ignores)
         if not ignored:
             return self.linter
         key = tuple(sorted(ignored))
@@ -194,6 +198,16 @@ class Scanner:
         starts = line_starts(text) if article.kind != "jsonl" and outcome.findings else []
         outcome.findings = [locate(f, article, text, starts) for f in outcome.findings]
         return outcome
+
+
+def relative_to_config(path: str, config: Config) -> str:
+    import os
+
+    assert config.source is not None
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), config.source.parent.resolve())).as_posix()
+    except ValueError:
+        return path
 
 
 def locate(finding: Finding, article: Article, text: str, starts: list[int] | None = None) -> Finding:

@@ -428,3 +428,47 @@ def test_scan_outputs_survive_lone_surrogates(tmp_path: Path, fmt: str) -> None:
     report.read_bytes().decode("utf-8")  # valid UTF-8
     if fmt in ("json", "sarif"):
         json.loads(report.read_text(encoding="utf-8"))
+
+
+# --- 11. baseline; per-file ignores relative to the config --------------------------------
+
+
+def test_baseline_hides_recorded_findings_until_their_text_changes(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("It it was a economic matter.\n", encoding="utf-8")
+    written = run_qc("scan", "a.txt", "--write-baseline", "qc-baseline.json", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert "wrote 2 findings" in written.stderr
+    quiet = run_qc("scan", "a.txt", "--baseline", "qc-baseline.json", cwd=tmp_path)
+    assert quiet.returncode == 0 and "All checks passed" in quiet.stdout
+    # Lines move (a paragraph added above): still hidden. A new "a economic": reported once.
+    path.write_text("A new paragraph.\n\nIt it was a economic matter. Then a economic one.\n", encoding="utf-8")
+    moved = run_qc("scan", "a.txt", "--baseline", "qc-baseline.json", "--format", "json", cwd=tmp_path)
+    assert [(f["rule"], f["line"], f["column"]) for f in json.loads(moved.stdout)["findings"]] == [("TT701", 3, 35)]
+    # The config key does the same, from another working folder (paths are relative to the baseline).
+    (tmp_path / "qc.toml").write_text('baseline = "qc-baseline.json"\n', encoding="utf-8")
+    path.write_text("It it was a economic matter.\n", encoding="utf-8")
+    assert run_qc("scan", str(path)).returncode == 0
+    # Edited flagged text: the entry no longer matches.
+    path.write_text("It it was a economic issue. It  it.\n", encoding="utf-8")
+    assert run_qc("scan", str(path)).returncode == 0
+    path.write_text("Is is was a economic matter.\n", encoding="utf-8")
+    edited = run_qc("scan", str(path), "--format", "json")
+    assert [f["rule"] for f in json.loads(edited.stdout)["findings"]] == ["TT501"]
+
+
+def test_bad_baseline_is_an_error(tmp_path: Path, garbled: Path) -> None:
+    (tmp_path / "b.json").write_text('{"findings": 3}', encoding="utf-8")
+    result = run_qc("scan", str(garbled), "--baseline", str(tmp_path / "b.json"))
+    assert result.returncode == 2 and "not a qc baseline" in result.stderr
+    missing = run_qc("scan", str(garbled), "--baseline", str(tmp_path / "none.json"))
+    assert missing.returncode == 2 and "cannot read baseline" in missing.stderr
+
+
+def test_per_file_ignores_are_relative_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "wire").mkdir()
+    (tmp_path / "wire" / "a.txt").write_text("It was a economic matter.\n", encoding="utf-8")
+    (tmp_path / "qc.toml").write_text('[per-file-ignores]\n"wire/*.txt" = ["TT7"]\n', encoding="utf-8")
+    # scanned from inside wire/: the path is "a.txt" there, the pattern still applies
+    assert run_qc("scan", "a.txt", cwd=tmp_path / "wire").returncode == 0
+    assert run_qc("scan", "wire/a.txt", cwd=tmp_path).returncode == 0
