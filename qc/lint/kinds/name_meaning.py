@@ -43,6 +43,7 @@ class Body:
     forms: tuple[tuple[str, ...], ...]  # stem sequences of every correct English form
     joints: tuple[frozenset[int], ...]  # per form: content positions preceded by of/for/on/in
     coordinated: bool  # the name itself holds "and" ("Food and Agriculture Organization")
+    country: str  # the body's country as the table gives it ("" for international bodies)
 
 
 @dataclass
@@ -81,7 +82,7 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
             shaped = {content_stems(index, t): joints_of(t) for t in texts}
             kept = [f for f in shaped if len(f) >= 2]
             coordinated = any(t.text in ("and", "&") for t in tokens_of(" ".join(texts)))
-            body = seen[name] = Body(name, tuple(kept), tuple(shaped[f] for f in kept), coordinated)
+            body = seen[name] = Body(name, tuple(kept), tuple(shaped[f] for f in kept), coordinated, row.get("country", "").strip())
             for form in body.forms:
                 key = bag(form)
                 index.exact[key].append(body)
@@ -152,8 +153,64 @@ def loose_order(stems: tuple[str, ...], form: tuple[str, ...]) -> bool:
     return True
 
 
+def judge(index: Index, part: list[Token]) -> str | None:
+    """None: not a known name; "": a known name in English order; else the canonical name."""
+    stems = tuple(index.fold(t.text) for t in part if not t.function)
+    coordinated = any(t.text in ("and", "&") for t in part)
+    for reading, translated in readings(index, stems):
+        for bodies, loose in ((index.exact.get(bag(reading)), False), (loosely(index, reading), True)):
+            # "the Liberal Party and Coalition" is two names, not one calqued name.
+            bodies = [b for b in bodies or () if b.coordinated or not coordinated]
+            if not bodies:
+                continue
+            if loose:
+                english = any(loose_order(reading, form) for body in bodies for form in body.forms if abs(len(form) - len(reading)) == 1)
+            else:
+                english = any(english_order(part, reading, form, joints) for body in bodies for form, joints in zip(body.forms, body.joints) if len(form) == len(reading))
+            if english:
+                if not translated or loose or len(reading) < 3:
+                    return ""
+            names = {body.name for body in bodies}
+            if len(names) != 1:
+                return "?"
+            # A bag one generic word off names a national body only if the text says which
+            # country: "Supreme Court of Justice" is not Mexico's unless Mexico is mentioned.
+            if loose and bodies[0].country:
+                return "@" + bodies[0].country + "@" + names.pop()
+            return names.pop()
+    return None
+
+def loosely(index: Index, stems: tuple[str, ...]) -> list[Any]:
+    found = list(index.loose.get(bag(stems), ())) if len(stems) >= MIN_LOOSE_STEMS else []
+    for drop in set(stems) & index.generic:
+        if len(stems) > MIN_LOOSE_STEMS:
+            key = bag(remove_one(stems, drop))
+            found.extend(index.exact.get(key, ()))
+    return found
+
+def readings(index: Index, stems: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """The stems as written, then with dictionary translations substituted."""
+    yield stems, False
+    options = [(s, *index.translations.get(s, ())) for s in stems]
+    if all(len(o) == 1 for o in options):
+        return
+    for count, combo in enumerate(product(*options)):
+        if count >= MAX_READINGS:
+            return
+        if combo != stems:
+            yield tuple(combo), True
+
+
+
 @register("name_meaning")
 class NameMeaning(RuleKind):
+    def mentions_country(self, doc: Document, country: str) -> bool:
+        """Does the text name the country or use its demonym?"""
+        index = build_index(*self.sources)
+        target = plain(country.replace(" ", ""))
+        words = {w for w, c in index.demonyms.items() if c == target} | {target}
+        return any(plain(t.text) in words for t in tokens_of(doc.text) if t.capital)
+
     params_schema = {
         "type": "object",
         "required": ["gazetteers", "translations", "demonyms", "structure"],
@@ -196,57 +253,18 @@ class NameMeaning(RuleKind):
                 if covered & set(picked) or picked[0] not in starts or picked[-1] not in ends:
                     continue
                 part = span[picked[0] : picked[-1] + 1]
-                verdict = self.judge(index, part)
+                verdict = judge(index, part)
                 if verdict is None:
                     continue
                 covered.update(range(picked[0], picked[-1] + 1))
                 if verdict:
                     yield self.report(doc, span, picked[0], picked[-1], verdict)
 
-    def judge(self, index: Index, part: list[Token]) -> str | None:
-        """None: not a known name; "": a known name in English order; else the canonical name."""
-        stems = tuple(index.fold(t.text) for t in part if not t.function)
-        coordinated = any(t.text in ("and", "&") for t in part)
-        for reading, translated in self.readings(index, stems):
-            for bodies, loose in ((index.exact.get(bag(reading)), False), (self.loosely(index, reading), True)):
-                # "the Liberal Party and Coalition" is two names, not one calqued name.
-                bodies = [b for b in bodies or () if b.coordinated or not coordinated]
-                if not bodies:
-                    continue
-                if loose:
-                    english = any(loose_order(reading, form) for body in bodies for form in body.forms if abs(len(form) - len(reading)) == 1)
-                else:
-                    english = any(english_order(part, reading, form, joints) for body in bodies for form, joints in zip(body.forms, body.joints) if len(form) == len(reading))
-                if english:
-                    if not translated or loose or len(reading) < 3:
-                        return ""
-                names = {body.name for body in bodies}
-                return names.pop() if len(names) == 1 else "?"
-        return None
-
-    @staticmethod
-    def loosely(index: Index, stems: tuple[str, ...]) -> list[Any]:
-        found = list(index.loose.get(bag(stems), ())) if len(stems) >= MIN_LOOSE_STEMS else []
-        for drop in set(stems) & index.generic:
-            if len(stems) > MIN_LOOSE_STEMS:
-                key = bag(remove_one(stems, drop))
-                found.extend(index.exact.get(key, ()))
-        return found
-
-    @staticmethod
-    def readings(index: Index, stems: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], bool]]:
-        """The stems as written, then with dictionary translations substituted."""
-        yield stems, False
-        options = [(s, *index.translations.get(s, ())) for s in stems]
-        if all(len(o) == 1 for o in options):
-            return
-        for count, combo in enumerate(product(*options)):
-            if count >= MAX_READINGS:
-                return
-            if combo != stems:
-                yield tuple(combo), True
-
     def report(self, doc: Document, span: list[Token], first: int, last: int, name: str) -> Finding:
+        if name.startswith("@"):
+            _, country, name = name.split("@", 2)
+            if not self.mentions_country(doc, country):
+                name = "?"
         start_token = first - 1 if first > 0 and span[first - 1].text.lower() == "the" else first
         start, end = span[start_token].start, span[last].end
         found = doc.text[start:end]
