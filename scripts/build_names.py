@@ -210,8 +210,25 @@ def literal_cjk(native: str, gloss: dict[str, str]) -> str | None:
     return " ".join(w.title() if w.islower() else w for w in " ".join(words).split())
 
 
-def literal_latin(native: str, lang: str, table: dict[str, list[str]]) -> list[str]:
-    """Word-by-word English renderings of a name (the first and second dictionary senses)."""
+def curated_glosses() -> dict[str, dict[str, list[str]]]:
+    glosses: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for line in (CURATED / "media-words.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("language\t") or not line.strip():
+            continue
+        lang, word, english = line.split("\t")
+        glosses[lang][word] = [english]
+    return glosses
+
+
+def by_frequency(senses: list[str]) -> list[str]:
+    """The commonest English words first: a literal MT picks "world" before "people"."""
+    from wordfreq import zipf_frequency
+
+    return sorted(dict.fromkeys(senses), key=lambda s: -zipf_frequency(s, "en"))
+
+
+def literal_latin(native: str, lang: str, table: dict[str, dict[str, list[str]]]) -> list[str]:
+    """Word-by-word English renderings of a name (the two commonest dictionary senses)."""
     if lang not in table:
         return []
     words = re.findall(r"[\w'’.-]+", native)
@@ -226,23 +243,28 @@ def literal_latin(native: str, lang: str, table: dict[str, list[str]]) -> list[s
                 word, low = word[2:], low[2:]
             else:
                 continue
-        if low in PREPOSITIONS and index > 0:
+        if low in PREPOSITIONS and index > 0 and low not in table[lang]:
             out = [o + [PREPOSITIONS[low]] for o in out]
             continue
-        senses = [s for s in dict.fromkeys(table[lang].get(low, [])) if s.isalpha()][:2]
+        senses = [s for s in by_frequency(table[lang].get(low, [])) if s.replace(" ", "").replace("'", "").isalpha()][:2]
         if not senses:
             out = [o + [word] for o in out]
             continue
         translated += 1
-        out = [o + [s.title()] for o in out for s in senses]
+        out = [o + [s] for o in out for s in senses]
     if not translated:
         return []
     return [" ".join(o) for o in out]
 
 
 def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict]) -> None:
-    tables = {lang: foreign_to_english(pairs) for lang, pairs in wechsel.items()}
+    tables: dict[str, dict[str, list[str]]] = {lang: dict(foreign_to_english(pairs)) for lang, pairs in wechsel.items()}
     gloss = cedict_glossary(entries)
+    for lang, words in curated_glosses().items():
+        if lang == "zh":
+            gloss.update({w: e[0] for w, e in words.items()})
+        else:
+            tables.setdefault(lang, {}).update(words)  # the hand-written gloss wins
     rows = []
     for line in (CURATED / "media.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip() or line.startswith(("name\t", "native\t", "characters\t")):
@@ -253,6 +275,8 @@ def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict]) 
         else:
             literals = literal_latin(native, lang, tables)
         for literal in literals:
+            words = literal.split()
+            literal = " ".join(w[:1].upper() + w[1:] if i == 0 or w not in ("of", "the", "and") else w for i, w in enumerate(words))
             if re.search(r"[^\x00-\x7f\u00c0-\u017f]", literal):
                 continue  # a word left untranslated in another script is no English rendering
             if deaccent(literal).lower() != deaccent(native).lower() and deaccent(literal).lower() != deaccent(english).lower():
