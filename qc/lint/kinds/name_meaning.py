@@ -53,6 +53,7 @@ class Index:
     translations: dict[str, tuple[str, ...]]
     generic: frozenset[str]
     demonyms: dict[str, str]
+    adjectives: frozenset[str] = frozenset()  # stems of adjectives and demonyms
 
     def fold(self, word: str) -> str:
         flat = plain(word)
@@ -68,6 +69,8 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
     generic_words = read_yaml(*structure).get("generic") or []
     index = Index(defaultdict(list), defaultdict(list), {}, frozenset(), demonym_table(*demonyms))
     index.generic = frozenset(index.fold(w) for w in generic_words)
+    adjectives = [str(w) for w in read_yaml(*structure).get("adjectives") or []]
+    index.adjectives = frozenset(index.fold(w) for w in adjectives) | frozenset(stem(c) for c in index.demonyms.values())
     links: dict[str, set[str]] = defaultdict(set)
     for row in read_tsv(*translations):
         links[index.fold(row["calque"])].add(index.fold(row["english"]))
@@ -170,6 +173,10 @@ def judge(index: Index, part: list[Token]) -> str | None:
             if english:
                 if not translated or loose or len(reading) < 3:
                     return ""
+            if len(reading) == 2 and reading[-1] not in index.adjectives:
+                # Two nouns swapped ("Party Congress", "Congress Party") are both English; two
+                # words are a calque only with the adjective after the noun ("Nations United").
+                return ""
             names = {body.name for body in bodies}
             if len(names) != 1:
                 return "?"
