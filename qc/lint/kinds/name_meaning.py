@@ -54,6 +54,7 @@ class Index:
     generic: frozenset[str]
     demonyms: dict[str, str]
     adjectives: frozenset[str] = frozenset()  # stems of adjectives and demonyms
+    exceptions: frozenset[str] = frozenset()  # names right as written ("Bank Central Asia")
 
     def fold(self, word: str) -> str:
         flat = plain(word)
@@ -70,6 +71,7 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
     index = Index(defaultdict(list), defaultdict(list), {}, frozenset(), demonym_table(*demonyms))
     index.generic = frozenset(index.fold(w) for w in generic_words)
     adjectives = [str(w) for w in read_yaml(*structure).get("adjectives") or []]
+    index.exceptions = frozenset(str(w) for w in read_yaml(*structure).get("exceptions") or [])
     index.adjectives = frozenset(index.fold(w) for w in adjectives) | frozenset(stem(c) for c in index.demonyms.values())
     links: dict[str, set[str]] = defaultdict(set)
     for row in read_tsv(*translations):
@@ -158,6 +160,9 @@ def loose_order(stems: tuple[str, ...], form: tuple[str, ...]) -> bool:
 
 def judge(index: Index, part: list[Token]) -> str | None:
     """None: not a known name; "": a known name in English order; else the canonical name."""
+    text = " ".join(t.text for t in part if t.text.lower() != "the")
+    if any(text in name or name in text for name in index.exceptions):
+        return ""
     stems = tuple(index.fold(t.text) for t in part if not t.function)
     coordinated = any(t.text in ("and", "&") for t in part)
     for reading, translated in readings(index, stems):
