@@ -31,6 +31,7 @@ from qc.lint.kinds._names import Token, demonym_table, name_spans, plain, read_t
 
 MAX_CONTENT_WORDS = 9
 ROTATION_WORDS = ("of", "for", "on", "in")
+ADJECTIVE_ENDINGS = ("ic", "al", "an", "ian", "ese", "ish", "ary", "ive")
 # A bag that a generic word was taken from or added to must keep this many stems.
 MIN_LOOSE_STEMS = 3
 # Alternatives tried per span: enough for three translated words with two readings each.
@@ -132,12 +133,17 @@ def english_order(span: list[Token], stems: tuple[str, ...], form: tuple[str, ..
     modifiers swapped ("Republican National Convention"), or the form turned around an "of"
     ("Ministry of Emergency Situations" ~ "Emergency Situations Ministry"), the "of" in the
     span or in the form?"""
+    content = [i for i, t in enumerate(span) if not t.function]
     if stems == form:
-        return True
-    for i in range(len(form) - 2):
+        # "Party Democratic" is not "Party of Democrats": the form's "of" must be there too.
+        joined = any(t.text in ROTATION_WORDS for t in span[content[0] : content[-1] + 1])
+        return joined or not joints
+    # The head noun is the last word before the first "of" (or the last word): only words
+    # before it may swap; a head swapped with its modifier is Romance order ("Bank Central").
+    head = min(joints) - 1 if joints else len(form) - 1
+    for i in range(head - 1):
         if stems == form[:i] + (form[i + 1], form[i]) + form[i + 2 :]:
             return True
-    content = [i for i, t in enumerate(span) if not t.function]
     for cut in range(1, len(form)):
         if stems == form[cut:] + form[:cut]:
             between = span[content[len(form) - cut - 1] + 1 : content[len(form) - cut]]
@@ -178,7 +184,7 @@ def judge(index: Index, part: list[Token]) -> str | None:
             if english:
                 if not translated or loose or len(reading) < 3:
                     return ""
-            if len(reading) == 2 and reading[-1] not in index.adjectives:
+            if len(reading) == 2 and reading[-1] not in index.adjectives and not adjective_shaped(part):
                 # Two nouns swapped ("Party Congress", "Congress Party") are both English; two
                 # words are a calque only with the adjective after the noun ("Nations United").
                 return ""
@@ -191,6 +197,12 @@ def judge(index: Index, part: list[Token]) -> str | None:
                 return "@" + bodies[0].country + "@" + names.pop()
             return names.pop()
     return None
+
+def adjective_shaped(part: list[Token]) -> bool:
+    """Does the last word end like an English adjective ("Civic", "Municipal", "Electoral")?"""
+    last = part[-1].text.lower()
+    return len(last) > 4 and last.endswith(ADJECTIVE_ENDINGS)
+
 
 def loosely(index: Index, stems: tuple[str, ...]) -> list[Any]:
     found = list(index.loose.get(bag(stems), ())) if len(stems) >= MIN_LOOSE_STEMS else []
