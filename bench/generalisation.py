@@ -50,7 +50,7 @@ GEN_ADJECTIVES = frozenset(
     "United Federal Supreme Central General Popular Social Democratic International National Civil Royal Islamic Arab Green Free "
     "New Grand Great Liberal Conservative Socialist Communist Republican Revolutionary Constitutional Criminal Electoral "
     "Economic Monetary Financial Atomic Nuclear Christian Progressive Radical Independent Patriotic Agrarian Civic Popular "
-    "Islamic Labour Labor Workers' Meteorological Statistical Military European African Asian American French Dutch Czech "
+    "Islamic Meteorological Statistical Military European African Asian American French Dutch Czech "
     "Swiss Saudi Thai Greek Polish Danish Irish Welsh Scottish Turkish Spanish British Kurdish Finnish Swedish".split()
 )
 ADJECTIVE_ENDINGS = ("al", "an", "ian", "ic", "ese", "ish", "ary", "ive", "ean", "ern")

@@ -34,14 +34,22 @@ MAX_COMPLEMENT_WORDS = 3
 
 
 @lru_cache(maxsize=8)
-def word_classes(structure: tuple[str, int], demonyms: tuple[str, int]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def word_classes(structure: tuple[str, int], demonyms: tuple[str, int]) -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[str, ...], frozenset[str]]:
     data = read_yaml(*structure)
     heads = frozenset(str(w) for w in data.get("heads") or [])
     adjectives = {plain(str(w)) for w in data.get("adjectives") or []}
     for row in read_tsv(*demonyms):
         adjectives.update(plain(d.strip()) for d in row.get("demonyms", "").split(",") if d.strip() and " " not in d.strip())
     exceptions = frozenset(str(w) for w in data.get("exceptions") or [])
-    return heads, frozenset(adjectives), exceptions
+    endings = tuple(str(e) for e in data.get("adjective_endings") or [])
+    nouns = {plain(str(w)) for w in data.get("not_adjectives") or []}
+    return heads, frozenset(adjectives - nouns), exceptions, endings, frozenset(nouns)
+
+
+def adjective(word: str, adjectives: frozenset[str], endings: tuple[str, ...], nouns: frozenset[str]) -> bool:
+    """A listed adjective or demonym, or a word shaped like an adjective that is no listed noun."""
+    flat = plain(word)
+    return flat in adjectives or (len(flat) > 5 and flat.endswith(endings) and flat not in nouns)
 
 
 @register("name_order")
@@ -76,19 +84,19 @@ class NameOrder(RuleKind):
             build_index(*self.known)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        heads, adjectives, exceptions = word_classes(*self.classes)
+        heads, adjectives, exceptions, endings, nouns = word_classes(*self.classes)
         for span in name_spans(doc.text):
             for at, token in enumerate(span):
                 if token.text in heads:
-                    finding = self.inverted(doc, span, at, adjectives, exceptions)
+                    finding = self.inverted(doc, span, at, adjectives, exceptions, (endings, nouns))
                     if finding is not None:
                         yield finding
 
-    def inverted(self, doc: Document, span: list[Token], at: int, adjectives: frozenset[str], exceptions: frozenset[str]) -> Finding | None:
+    def inverted(self, doc: Document, span: list[Token], at: int, adjectives: frozenset[str], exceptions: frozenset[str], shapes: tuple[tuple[str, ...], frozenset[str]]) -> Finding | None:
         """A finding when span[at] (a head) is followed by adjectives and then the span's end
         or a joining word; None otherwise."""
         end = at + 1
-        while end < len(span) and span[end].capital and not span[end].function and plain(span[end].text) in adjectives:
+        while end < len(span) and span[end].capital and not span[end].function and adjective(span[end].text, adjectives, *shapes):
             end += 1
         if end == at + 1 or (end < len(span) and not span[end].function):
             return None  # no adjective after the head, or the name goes on ("Bank Central Asia")
