@@ -189,6 +189,8 @@ def judge(index: Index, part: list[Token]) -> str | None:
                 # words are a calque only with the adjective after the noun ("Nations United").
                 return ""
             names = {body.name for body in bodies}
+            if len(names) > 1:
+                names = same_words(part, bodies) or names
             if len(names) != 1:
                 return "?"
             # A bag one generic word off names a national body only if the text says which
@@ -197,6 +199,13 @@ def judge(index: Index, part: list[Token]) -> str | None:
                 return "@" + bodies[0].country + "@" + names.pop()
             return names.pop()
     return None
+
+def same_words(part: list[Token], bodies: list[Body]) -> set[str]:
+    """Among namesakes of one bag, the names made of exactly the span's words, in any order
+    ("Party Democratic": Democratic Party, not Democrat Party or Party of Democrats)."""
+    words = sorted(plain(t.text) for t in part if not t.function)
+    return {b.name for b in bodies if sorted(plain(t.text) for t in tokens_of(b.name) if not t.function) == words}
+
 
 def adjective_shaped(part: list[Token]) -> bool:
     """Does the last word end like an English adjective ("Civic", "Municipal", "Electoral")?"""

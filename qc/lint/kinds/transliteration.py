@@ -36,15 +36,6 @@ from qc.lint.kinds._names import read_tsv, stamped
 NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’-][a-z]+)?(?: [A-Z][a-z]+(?:['’-][a-z]+)?){1,7}\b")
 # Before the country word: it is where the person works or goes, not where they are from.
 NOT_OF_ORIGIN = re.compile(r"(?:\b(?:to|in|from|with|and|at|for|against|visit|trip|envoy|Chinese|China's|China)\s+(?:the\s+)?|-)$")
-# Titles between the country word and the name ("South Korean Foreign Minister ...").
-TITLE_WORDS = (
-    "President|Prime|Minister|Foreign|Defen[cs]e|Finance|Trade|Deputy|Vice|Chairman|Chairwoman|Leader|leader|"
-    "Ambassador|ambassador|Governor|Mayor|Secretary|General|Speaker|Premier|Chief|Cabinet|Justice|Unification|"
-    "Interior|Economy|Home|Affairs|Emperor|Empress|Crown|Prince|Princess|King|Queen|Commander|Admiral|Senator|"
-    "Lawmaker|lawmaker|official|envoy|Envoy|spokesman|spokeswoman|negotiator|opposition|ruling|former|Former|"
-    "Head|head|Party|Director|director|Chairperson|Representative|Party's|of|the"
-)
-TITLE = rf"(?:(?:{TITLE_WORDS})\s+){{0,5}}"
 
 
 def key_of(name: str) -> str:
@@ -87,6 +78,8 @@ class Transliteration(RuleKind):
             # origin (as in the table) -> words that name it in a text
             "origins": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}},
             "exclude": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            # words between the country word and the name ("Foreign Minister", "actor")
+            "titles": {"type": "array", "items": {"type": "string", "minLength": 1}},
         },
     }
 
@@ -96,7 +89,9 @@ class Transliteration(RuleKind):
         self.mode = params["check"]
         self.origins: dict[str, list[str]] = params.get("origins") or {}
         self.exclude = frozenset(params.get("exclude") or ())
-        need = {"pinyin-table": ("table", "origins"), "pinyin-cue": ("syllables", "origins", "table"), "spelling-table": ("table",)}[self.mode]
+        titles = sorted(params.get("titles") or [], key=len, reverse=True)
+        self.title_re = rf"(?:(?:{'|'.join(map(re.escape, titles))})\s+){{0,5}}" if titles else ""
+        need = {"pinyin-table": ("table", "origins"), "pinyin-cue": ("syllables", "origins", "table", "titles"), "spelling-table": ("table",)}[self.mode]
         missing = [p for p in need if p not in params]
         if missing:
             raise self.error(f"check: {self.mode} needs {', '.join(missing)}")
@@ -159,7 +154,7 @@ class Transliteration(RuleKind):
         assert self.syllables is not None and self.table is not None and self.origin_re is not None
         pinyin = syllable_pattern(self.syllables)
         listed = pinyin_readings(self.table)
-        cue = re.compile(rf"(?:{self.origin_re.pattern})(?:['’]s)?\s+{TITLE}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\b(?![ -][A-Z])")
+        cue = re.compile(rf"(?:{self.origin_re.pattern})(?:['’]s)?\s+(?:the\s+)?{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\b(?![ -][A-Z])")
         for match in cue.finditer(doc.text):
             name = match.group("name")
             before = doc.text[max(0, match.start() - 40) : match.start()]
