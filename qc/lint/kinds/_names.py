@@ -21,8 +21,8 @@ FUNCTION_WORDS = frozenset("of the for and on in de &".split())
 # A word of a name: a letter, then letters, digits, apostrophes, hyphens.
 TOKEN = re.compile(r"[^\W\d_][\w'’-]*|&")
 SAME_NAME_GAP = re.compile(r"[ \t]+")
-BRITISH = ((r"isation", "ization"), (r"ise$", "ize"), (r"defence$", "defense"), (r"centre$", "center"), (r"labour$", "labor"), (r"programme$", "program"))
-SUFFIXES = ("izations", "ization", "ational", "ations", "ation", "ically", "ical", "ities", "ity", "ians", "ian", "ans", "ese", "ish", "ies", "ial", "al", "ic", "an", "es", "s", "y", "e", "o")
+BRITISH = ((r"tific$", "ce"), (r"isation", "ization"), (r"ise$", "ize"), (r"defence$", "defense"), (r"centre$", "center"), (r"labour$", "labor"), (r"programme$", "program"))
+SUFFIXES = ("izations", "ization", "ational", "ations", "ation", "ically", "ical", "ities", "ity", "ics", "ians", "ian", "ans", "ese", "ish", "ies", "ial", "al", "ic", "an", "es", "s", "y", "e", "o")
 MIN_STEM = 4
 
 

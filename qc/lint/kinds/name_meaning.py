@@ -195,10 +195,20 @@ def judge(index: Index, part: list[Token]) -> str | None:
                 return "?"
             # A bag one generic word off names a national body only if the text says which
             # country: "Supreme Court of Justice" is not Mexico's unless Mexico is mentioned.
-            if loose and bodies[0].country:
-                return "@" + bodies[0].country + "@" + names.pop()
-            return names.pop()
+            name = names.pop()
+            body = next(b for b in bodies if b.name == name)
+            # A national body's name that adds words to the span's ("Mexican" to "National
+            # Institute of Statistics and Geography") needs its country named in the text.
+            adds_words = loose or bag(body.forms[0]) != bag(reading) if body.forms else loose
+            if body.country and adds_words and not names_country(index, reading, body.country):
+                return "@" + body.country + "@" + name
+            return name
     return None
+
+def names_country(index: Index, stems: tuple[str, ...], country: str) -> bool:
+    """Do the name's own words say its country ("Mexican Social Security Institute")?"""
+    return stem(plain(country.replace(" ", ""))) in stems
+
 
 def same_words(part: list[Token], bodies: list[Body]) -> set[str]:
     """Among namesakes of one bag, the names made of exactly the span's words, in any order

@@ -139,5 +139,7 @@ class NameOrder(RuleKind):
         if self.known is None:
             return False
         index = build_index(*self.known)
-        part = span[at : span.index(last) + 1]
-        return judge(index, part) is not None
+        # Its own words, or the whole rest of the name ("Institute National of Statistics and
+        # Geography"): either known, and name_meaning reports it with the body's real name.
+        parts = (span[at : span.index(last) + 1], span[at:])
+        return any(judge(index, part) is not None for part in parts)
