@@ -30,7 +30,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
-from qc.lint.kinds._names import read_tsv, stamped
+from qc.lint.kinds._names import read_lines, read_tsv, stamped
 
 # Two or three capitalised words in a row: a name as MT writes it ("Anbei Jinsan", "Jin Zheng-en").
 NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’-][a-z]+)?(?: [A-Z][a-z]+(?:['’-][a-z]+)?){1,7}\b")
@@ -65,6 +65,20 @@ def spellings(table: tuple[str, int]) -> dict[str, str]:
     return {row["spelling"].strip(): row["english"].strip() for row in read_tsv(*table) if row["spelling"].strip()}
 
 
+# Zipf frequency in English above which a word is English (or a name English uses), not pinyin:
+# for a two-syllable first word ("Mike", "Susan": 0 for "Anbei"), and for a last word, which
+# may be one pinyin syllable that English text uses for Chinese names ("Jian": 2.8; "Pence": 3.7).
+ENGLISH_ZIPF = 2.0
+ENGLISH_GIVEN_ZIPF = 3.3
+
+
+@lru_cache(maxsize=1 << 14)
+def english_word(word: str, threshold: float) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= threshold
+
+
 @register("transliteration")
 class Transliteration(RuleKind):
     params_schema = {
@@ -72,7 +86,9 @@ class Transliteration(RuleKind):
         "required": ["check"],
         "additionalProperties": False,
         "properties": {
-            "check": {"enum": ["pinyin-table", "pinyin-cue", "spelling-table"]},
+            "check": {"enum": ["pinyin-table", "pinyin-cue", "pinyin-surname", "spelling-table"]},
+            # two-syllable Chinese surnames (Ouyang, Sima), for `pinyin-surname`
+            "surnames": {"type": "string", "minLength": 1},
             "table": {"type": "string", "minLength": 1},
             "syllables": {"type": "string", "minLength": 1},
             # origin (as in the table) -> words that name it in a text
@@ -90,13 +106,15 @@ class Transliteration(RuleKind):
         self.origins: dict[str, list[str]] = params.get("origins") or {}
         self.exclude = frozenset(params.get("exclude") or ())
         titles = sorted(params.get("titles") or [], key=len, reverse=True)
-        self.title_re = rf"(?:(?:{'|'.join(map(re.escape, titles))})\s+){{0,5}}" if titles else ""
-        need = {"pinyin-table": ("table", "origins"), "pinyin-cue": ("syllables", "origins", "table", "titles"), "spelling-table": ("table",)}[self.mode]
+        self.title_words = "|".join(map(re.escape, titles))
+        self.title_re = rf"(?:(?:{self.title_words})\s+){{0,5}}" if titles else ""
+        need = {"pinyin-table": ("table", "origins"), "pinyin-cue": ("syllables", "origins", "table", "titles"), "pinyin-surname": ("syllables", "table", "titles", "surnames"), "spelling-table": ("table",)}[self.mode]
         missing = [p for p in need if p not in params]
         if missing:
             raise self.error(f"check: {self.mode} needs {', '.join(missing)}")
         self.table = stamped(rule, params["table"]) if "table" in params else None
         self.syllables = stamped(rule, params["syllables"]) if "syllables" in params else None
+        self.surnames = stamped(rule, params["surnames"]) if "surnames" in params else None
         origin_words = sorted({w for words in self.origins.values() for w in words}, key=len, reverse=True)
         self.origin_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, origin_words))})\b") if origin_words else None
         if self.mode == "spelling-table":
@@ -110,6 +128,9 @@ class Transliteration(RuleKind):
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.mode == "spelling-table":
             yield from self.check_spellings(doc)
+            return
+        if self.mode == "pinyin-surname":
+            yield from self.check_surnames(doc)
             return
         named = self.origins_named(doc.text)
         if not named:
@@ -164,6 +185,24 @@ class Transliteration(RuleKind):
                 continue  # the table rule reports it, with a fix
             if all(pinyin.fullmatch(part.lower()) for part in re.split(r"[ -]", name)):
                 yield self.finding(doc, match.start("name"), match.end("name"), {"name": name, "origin": "Korean, Japanese or Vietnamese"})
+
+    def check_surnames(self, doc: Document) -> Iterator[Finding]:
+        """A title, then a name whose first word is two or more pinyin syllables but no
+        Chinese two-syllable surname ("Prime Minister Anbei Jinsan", "President Makeluo Xi")."""
+        assert self.syllables is not None and self.surnames is not None and self.table is not None
+        one = syllable_pattern(self.syllables)
+        single = re.compile(one.pattern.replace("{1,3}", ""))
+        chinese = {w.lower() for w in read_lines(*self.surnames)}
+        listed = pinyin_readings(self.table)
+        titled = re.compile(rf"\b(?:{self.title_words})\s+{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)\b(?![ -][A-Z])")
+        for match in titled.finditer(doc.text):
+            family, given = (w.lower() for w in match.group("name").split(" "))
+            if family in chinese or key_of(match.group("name")) in listed:
+                continue
+            if english_word(family, ENGLISH_ZIPF) or english_word(given, ENGLISH_GIVEN_ZIPF):
+                continue  # "Mike Pence", "Susan Page": English names parse as pinyin too
+            if one.fullmatch(given) and one.fullmatch(family) and not single.fullmatch(family):
+                yield self.finding(doc, match.start("name"), match.end("name"), {"name": match.group("name"), "origin": "foreign"})
 
     def check_spellings(self, doc: Document) -> Iterator[Finding]:
         assert self.table is not None
