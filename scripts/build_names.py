@@ -331,7 +331,9 @@ def build_cjk_names(entries: list[dict]) -> None:
         origin = {"Japanese": "Japan", "Vietnamese": "Vietnam"}.get(origin_match.group(1), "Korea")
         right = english_name(gloss, origin)
         wrong = pinyin_name(entry["pinyin"])
-        if right and len(wrong.replace(" ", "")) >= 4 and deaccent(wrong).lower() != right.lower():
+        # A person's name: family and given name on both sides (no era, war, or single name).
+        person = right and 2 <= len(wrong.split()) <= 3 and 2 <= len(right.split()) <= 4 and not re.search(r"\b(?:the|War|Army|period|Period|General)\b", right)
+        if person and re.fullmatch(r"[A-Za-z ]+", wrong) and deaccent(wrong).lower() != right.lower():
             rows.append([wrong, right, origin, entry["simplified"], "CC-CEDICT"])
     curated = []
     for line in (CURATED / "cjk-names.tsv").read_text(encoding="utf-8").splitlines():
