@@ -171,8 +171,10 @@ def media(pack_rules: list) -> None:  # type: ignore[type-arg]
     counts: Counter[str] = Counter()
     for row in rows:
         literal = row["literal"]
+        # A rendering that ends in its own outlet word ("Morning Sun News") needs no other.
+        own_type = literal.split()[-1] in ("Newspaper", "News", "Daily", "Journal", "Gazette", "Agency", "Paper")
         core = literal.removeprefix("The ")
-        text = f"According to the {core} newspaper, the talks failed."
+        text = f"According to the {core}, the talks failed." if own_type else f"According to the {core} newspaper, the talks failed."
         counts["renderings"] += 1
         if any(f.rule == "MT134" for f in cue_only.lint(text)):
             counts["absent"] += 1

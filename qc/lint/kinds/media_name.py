@@ -129,7 +129,13 @@ class MediaName(RuleKind):
         cores = "|".join(re.escape(c) for c in sorted(self.renderings, key=len, reverse=True))
         fulls = "|".join(re.escape(c) for c in sorted(self.full, key=len, reverse=True)) or "(?!)"
         # "the World newspaper", "French daily The World", "according to the Country"
-        self.cued = re.compile(rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?\b(?P<core>{cores})\b(?!\s+[A-Z])(?:(?P<post>\s+{CUE_AFTER})\b)?")
+        # The rendering's own outlet-type word ("the Central Daily", "Anatolia Agency") is a
+        # press cue too, and belongs to the span.
+        types = "|".join(re.escape(t) for t in sorted(TYPE_WORDS, key=len, reverse=True))
+        self.cued = re.compile(
+            rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?\b(?P<core>{cores})"
+            rf"(?:(?P<type>\s+(?:{types}))\b)?\b(?!\s+[A-Z])(?:(?P<post>\s+{CUE_AFTER})\b)?"
+        )
         self.standalone = re.compile(rf"(?P<the>\b[Tt]he\s+)?\b(?P<full>{fulls})\b(?![ -][A-Z])")
 
     def check(self, doc: Document) -> Iterator[Finding]:
@@ -146,13 +152,19 @@ class MediaName(RuleKind):
             taken.append(match.span())
             yield self.report(doc, match.start(), match.end(), match.group("the"), rendering, doc.text[match.start("full") : match.end("full")])
         for match in self.cued.finditer(doc.text):
-            if not (match.group("pre") or match.group("post")) or any(s < match.end() and match.start() < e for s, e in taken):
-                continue
             rendering = self.renderings[match.group("core")]
+            # Its own type word is a cue only as the rendering has it: "People's Daily" is an
+            # English name, the rendering of De Volkskrant is "People's Newspaper".
+            own_type = bool(match.group("type")) and match.group("core") + match.group("type").replace("\n", " ") == rendering.text.removeprefix("The ")
+            if not own_type and re.match(r"\s+[A-Z]", doc.text[match.end("core") : match.end("core") + 3]):
+                continue  # the name goes on: "People's Daily", "World Bank"
+            if not (match.group("pre") or match.group("post") or own_type) or any(s < match.end() and match.start() < e for s, e in taken):
+                continue
             if not match.group("the") and rendering.text.startswith("The ") and not match.group("pre"):
                 continue  # "World newspaper" without "the" is ordinary English ("a World newspaper")
             start = match.start("the") if match.group("the") else match.start("core")
-            yield self.report(doc, start, match.end("core"), match.group("the"), rendering, match.group("core"))
+            end = match.end("type") if own_type else match.end("core")
+            yield self.report(doc, start, end, match.group("the"), rendering, match.group("core"))
 
     def report(self, doc: Document, start: int, end: int, the: str | None, rendering: Rendering, core: str) -> Finding:
         outlet = self.pick(doc, start, end, rendering)
