@@ -45,6 +45,7 @@ class Body:
     joints: tuple[frozenset[int], ...]  # per form: content positions preceded by of/for/on/in
     coordinated: bool  # the name itself holds "and" ("Food and Agriculture Organization")
     country: str  # the body's country as the table gives it ("" for international bodies)
+    texts: tuple[str, ...] = ()  # the name and its variants as written
 
 
 @dataclass
@@ -88,7 +89,7 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
             shaped = {content_stems(index, t): joints_of(t) for t in texts}
             kept = [f for f in shaped if len(f) >= 2]
             coordinated = any(t.text in ("and", "&") for t in tokens_of(" ".join(texts)))
-            body = seen[name] = Body(name, tuple(kept), tuple(shaped[f] for f in kept), coordinated, row.get("country", "").strip())
+            body = seen[name] = Body(name, tuple(kept), tuple(shaped[f] for f in kept), coordinated, row.get("country", "").strip(), tuple(texts))
             for form in body.forms:
                 key = bag(form)
                 index.exact[key].append(body)
@@ -190,7 +191,10 @@ def judge(index: Index, part: list[Token]) -> str | None:
                 return ""
             names = {body.name for body in bodies}
             if len(names) > 1:
-                names = same_words(part, bodies) or names
+                names = same_words(index, part, bodies) or names
+            if len(names) > 1:
+                # A generic entry ("National Statistics Office") before one country's body.
+                names = {b.name for b in bodies if not b.country and b.name in names} or names
             if len(names) != 1:
                 return "?"
             # A bag one generic word off names a national body only if the text says which
@@ -202,7 +206,7 @@ def judge(index: Index, part: list[Token]) -> str | None:
             adds_words = loose or bag(body.forms[0]) != bag(reading) if body.forms else loose
             if body.country and adds_words and not names_country(index, reading, body.country):
                 return "@" + body.country + "@" + name
-            return name
+            return closest_form(part, body)
     return None
 
 def names_country(index: Index, stems: tuple[str, ...], country: str) -> bool:
@@ -210,11 +214,27 @@ def names_country(index: Index, stems: tuple[str, ...], country: str) -> bool:
     return stem(plain(country.replace(" ", ""))) in stems
 
 
-def same_words(part: list[Token], bodies: list[Body]) -> set[str]:
-    """Among namesakes of one bag, the names made of exactly the span's words, in any order
-    ("Party Democratic": Democratic Party, not Democrat Party or Party of Democrats)."""
+def closest_form(part: list[Token], body: Body) -> str:
+    """The body's name, or the variant made of exactly the span's words ("Institute National
+    of Statistics" -> "National Institute of Statistics", not "National Statistics Office")."""
     words = sorted(plain(t.text) for t in part if not t.function)
-    return {b.name for b in bodies if sorted(plain(t.text) for t in tokens_of(b.name) if not t.function) == words}
+    for text in body.texts:
+        if sorted(plain(t.text) for t in tokens_of(text) if not t.function) == words:
+            return text
+    return body.name
+
+
+def same_words(index: Index, part: list[Token], bodies: list[Body]) -> set[str]:
+    """Among namesakes of one bag, the names made of exactly the span's words, in any order
+    ("Party Democratic": Democratic Party, not Democrat Party or Party of Democrats); failing
+    that, the names whose own words (not a variant's) are the span's, folded ("Program World
+    of Food": World Food Programme, not United Nations World Food Programme)."""
+    words = sorted(plain(t.text) for t in part if not t.function)
+    exact = {b.name for b in bodies if sorted(plain(t.text) for t in tokens_of(b.name) if not t.function) == words}
+    if exact:
+        return exact
+    stems = bag([index.fold(t.text) for t in part if not t.function])
+    return {b.name for b in bodies if bag(content_stems(index, b.name)) == stems}
 
 
 def adjective_shaped(part: list[Token]) -> bool:
