@@ -35,6 +35,7 @@ from qc.errors import RulePackError
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
+from qc.lint.kinds.calque_term import cased
 from qc.lint.kinds.gazetteer import resolve_data_path
 
 # Between two tokens: spaces, or one line break (wrapped text), never a blank line.
@@ -117,20 +118,19 @@ def compile_frame(spec: str, forms: Iterable[str], classes: dict[str, list[str]]
         group = f"g{n}"
         if m["drop"] or m["repl"] is not None:
             replaced.append((group, "" if m["drop"] else m["repl"].replace("_", " ")))
-        lead = "" if (sep_taken or not any(not p.startswith("(?!") for p in pieces)) else SEP
+        lead = "" if (sep_taken or not sep_before_first(pieces)) else SEP
         if lead and is_punctuation(m):
             lead = r"[ \t]*"  # a comma or stop sits against the word before it
         sep_taken = False
+        named = body if m["form"] else rf"(?P<{group}>{body})"
         if m["drop"] and lead:
             token = rf"(?P<{group}>{SEP}{body})"  # the separator before a deleted word goes with it
         elif m["drop"]:
             token, sep_taken = rf"(?P<{group}>{body}{SEP})", True  # a deleted first word takes the one after
-        elif m["repl"] is not None:
-            token = lead + rf"(?P<{group}>{body})"
-        elif m["opt"] and not lead and not sep_before_first(pieces):
-            token, sep_taken = body + SEP, True  # an optional first word carries the separator after it
+        elif m["opt"] and not lead:
+            token, sep_taken = named + SEP, True  # an optional first word carries the separator after it
         else:
-            token = lead + body
+            token = lead + named
         pieces.append(rf"(?:{token})?" if m["opt"] else token)
     if not seen_form:
         raise ValueError("no {FORM} token")
@@ -167,6 +167,30 @@ def read_entry(path: str, index: int, raw: Any, classes: dict[str, list[str]]) -
         frames.append(Frame(str(spec["frame"]), regex, spec.get("to"), bool(spec.get("whole")), replaced))
     langs = raw.get("langs") or []
     return Headword(str(raw["headword"]), tuple(langs), str(raw.get("source", "")), str(raw.get("sense", "")), forms, tuple(frames))
+
+
+TEMPLATE_SLOT = re.compile(r"\{g(\d+)(:sing)?\}")
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def fill_template(template: str, m: re.Match[str]) -> str:
+    """`to` of a whole-match frame with {gN} (the words of token N) and {gN:sing} (singular)."""
+
+    def slot(ref: re.Match[str]) -> str:
+        try:
+            words = (m.group(f"g{ref[1]}") or "").strip()
+        except IndexError:
+            return ""
+        return " ".join(singular(w) for w in words.split()) if ref[2] else words
+
+    return re.sub(r"\s+", " ", TEMPLATE_SLOT.sub(slot, template)).strip()
 
 
 @register("frame")
@@ -215,7 +239,8 @@ class FalseFriendFrame(RuleKind):
         edits: list[Edit] | None = None
         if replacement is not None:
             if frame.whole:
-                edits = [Edit(m.start(), m.end(), match_case(m.group(), replacement))]
+                replacement = fill_template(replacement, m)
+                edits = [Edit(m.start(), m.end(), cased(m.group(), replacement))]
             else:
                 edits = [Edit(m.start("form"), m.end("form"), match_case(m.group("form"), replacement))]
                 for group, text in frame.replaced:
@@ -227,6 +252,6 @@ class FalseFriendFrame(RuleKind):
             "langs": "/".join(headword.langs),
             "source": headword.source,
             "sense": headword.sense,
-            "replacement": (match_case(m.group(), replacement) if frame.whole else replacement) or "",
+            "replacement": (cased(m.group(), fill_template(replacement, m)) if frame.whole and replacement else replacement) or "",
         }
         return self.finding(doc, m.start(), m.end(), values, edits)
