@@ -105,6 +105,17 @@ class English:
 
     max_estimate = 20_000_000
 
+    def fluent_of_phrase(self, phrase: str) -> bool:
+        """ "minute of silence", "good or bad", "open the eyes": two words joined by of, an
+        article or a conjunction, every link among the common English bigrams, make an
+        ordinary English construction, however rare the whole; only such a phrase with an
+        unusual link is a calque worth listing."""
+        m = OF_PHRASE.fullmatch(phrase)
+        if not m:
+            return False
+        words = phrase.split()
+        return all(f"{a} {b}" in self.bigrams for a, b in itertools.pairwise(words))
+
     def estimate(self, words: list[str]) -> float:
         """A Markov-chain estimate of the phrase's count from its bigrams (0 when one is rare)."""
         count = float(self.bigrams.get(f"{words[0]} {words[1]}", 0))
@@ -264,6 +275,8 @@ INFINITIVE = {
     "fr": re.compile(r"(?:er|ir|re)$"), "es": re.compile(r"(?:ar|er|ir)(?:se)?$"), "pt": re.compile(r"(?:ar|er|ir)$"),
     "it": re.compile(r"(?:are|ere|ire|rre)$"), "de": re.compile(r"[^aeiou](?:en|ern|eln)$"), "ru": re.compile(r"(?:ть|ться|чь)$"),
 }  # fmt: skip
+# Verbs whose past is the base form (WordNet's verb.exc lists only forms that differ).
+UNCHANGED_PAST = {"put", "cut", "set", "hit", "let", "shut", "quit", "bet", "cast", "cost", "hurt", "spread", "split", "burst", "thrust", "bid", "rid", "upset", "broadcast", "forecast"}
 # Irregular English verbs, base -> past forms (from WordNet's verb.exc when it is given).
 IRREGULAR: dict[str, list[str]] = {}
 
@@ -281,9 +294,10 @@ def verb_forms(base: str) -> list[str]:
     if not re.fullmatch(r"[a-z]+", base):
         return [base]
     third = pluralise(base) if not base.endswith("y") or base[-2:-1] in "aeiou" else base[:-1] + "ies"
-    past = IRREGULAR.get(base) or [base + "d" if base.endswith("e") else base + "ed"]
+    past = IRREGULAR.get(base) or ([base] if base in UNCHANGED_PAST else [base + "d" if base.endswith("e") else base + "ed"])
     if re.search(r"[^aeiou][aeiou][bdgmnprt]$", base) and len(base) <= 4:
-        ing, past = base + base[-1] + "ing", IRREGULAR.get(base) or [base + base[-1] + "ed"]
+        ing = base + base[-1] + "ing"
+        past = IRREGULAR.get(base) or ([base] if base in UNCHANGED_PAST else [base + base[-1] + "ed"])
     else:
         ing = (base[:-1] if base.endswith("e") and not base.endswith("ee") else base) + "ing"
     return list(dict.fromkeys([base, third, *past, ing]))
@@ -367,7 +381,13 @@ def good_rendering(text: str, conventional: list[str], english: English) -> bool
     low = [c.lower() for c in conventional]
     if text in low or any(text in c or c in text for c in low if len(c) > 3):
         return False
+    if english.fluent_of_phrase(text):
+        return False
     return not english.attested(text)
+
+
+# Three words joined by a light link: "minute of silence", "good or bad", "open the eyes".
+OF_PHRASE = re.compile(r"([a-z-]+) (?:of|of the|of a|the|a|an|and|or) ([a-z-]+)")
 
 
 def phrase_calques(lang: str, dictionary: Bilingual, english: English, keep: callable | None = None) -> Iterator[Calque]:
