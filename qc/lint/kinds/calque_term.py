@@ -23,7 +23,7 @@ from qc.errors import RulePackError
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.kinds.gazetteer import resolve_data_path
+from qc.lint.data import data_stamp
 
 LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "de": "German", "ru": "Russian", "zh": "Chinese"}
 SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "at", "to", "for", "by", "with", "and", "or", "from", "de", "la"}
@@ -91,15 +91,11 @@ class CalqueTerm(RuleKind):
 
     def __init__(self, rule: Any) -> None:
         super().__init__(rule)
-        path = resolve_data_path(self, rule.params["data"])
-        try:
-            stamp = path.stat().st_mtime_ns
-        except OSError:
-            raise self.error(f"calque lexicon not found: {rule.params['data']} (looked at {path})") from None
+        path, stamp = data_stamp(self, rule.params["data"])
         wanted = set(rule.params.get("langs") or ())
         excluded = {e.lower() for e in rule.params.get("exclude") or ()}
         self.entries = tuple(
-            e for e in load_calques(str(path), stamp) if (not wanted or e.lang in wanted) and e.literal not in excluded
+            e for e in load_calques(path, stamp) if (not wanted or e.lang in wanted) and e.literal not in excluded
         )
 
     def word_literals(self) -> Iterable[tuple[str, Any]]:

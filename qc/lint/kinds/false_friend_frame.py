@@ -36,7 +36,7 @@ from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
 from qc.lint.kinds.calque_term import cased
-from qc.lint.kinds.gazetteer import resolve_data_path
+from qc.lint.data import data_stamp
 
 # Between two tokens: spaces, or one line break (wrapped text), never a blank line.
 SEP = r"(?:[ \t\u00a0]+\n?[ \t\u00a0]*|\n[ \t\u00a0]*)"
@@ -209,13 +209,9 @@ class FalseFriendFrame(RuleKind):
 
     def __init__(self, rule: Any) -> None:
         super().__init__(rule)
-        path = resolve_data_path(self, rule.params["data"])
-        try:
-            stamp = path.stat().st_mtime_ns
-        except OSError:
-            raise self.error(f"false-friend frames file not found: {rule.params['data']} (looked at {path})") from None
+        path, stamp = data_stamp(self, rule.params["data"])
         wanted = set(rule.params.get("langs") or ())
-        self.headwords = tuple(h for h in load_headwords(str(path), stamp) if not wanted or wanted & set(h.langs))
+        self.headwords = tuple(h for h in load_headwords(path, stamp) if not wanted or wanted & set(h.langs))
 
     def word_literals(self) -> Iterable[tuple[str, Any]]:
         for headword in self.headwords:

@@ -36,7 +36,7 @@ from qc.errors import RulePackError
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
-from qc.lint.kinds.gazetteer import resolve_data_path
+from qc.lint.data import data_stamp
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 SENTENCE = re.compile(r"[^.!?\n]*[^\s.!?\n][^.!?\n]*(?:[.!?]+[\"”’)]?|(?=\n)|$)")
@@ -144,12 +144,8 @@ class LoopKind(RuleKind):
         if self.check_name == "boilerplate":
             if "data" not in params:
                 raise self.error("check: boilerplate needs `data:` (the list of patterns)")
-            path = resolve_data_path(self, params["data"])
-            try:
-                stamp = path.stat().st_mtime_ns
-            except OSError:
-                raise self.error(f"boilerplate list not found: {params['data']} (looked at {path})") from None
-            self.patterns = load_boilerplate(str(path), stamp)
+            path, stamp = data_stamp(self, params["data"])
+            self.patterns = load_boilerplate(path, stamp)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.check_name == "loop":
