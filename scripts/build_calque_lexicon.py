@@ -50,6 +50,8 @@ ENGLISH_FUNCTION = {
     "without", "between", "against", "towards", "where", "who", "all", "very", "more", "not", "it", "since", "during",
 }  # fmt: skip
 MAX_WORDS = 6
+# A prepositional locution ("en fonction de" → "in function of") may end in its preposition.
+LOCUTION_ENDS = {"of", "to", "with", "for", "at", "on", "in", "from", "by"}
 NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "first", "second", "third"}
 ROMANCE = {"fr", "es", "it", "pt"}
 ENGLISH_TEXT = re.compile(r"[A-Za-z][A-Za-z' -]*")
@@ -364,7 +366,7 @@ def renderings(dictionary: Bilingual, phrase: str) -> list[str]:
     return results
 
 
-def good_rendering(text: str, conventional: list[str], english: English) -> bool:
+def good_rendering(text: str, conventional: list[str], english: English, locution: bool = False) -> bool:
     words = text.split()
     content = [w for w in words if w not in ENGLISH_FUNCTION]
     # Two words side by side ("porn actress", "small truck") are nearly always possible
@@ -376,13 +378,16 @@ def good_rendering(text: str, conventional: list[str], english: English) -> bool
     overlap = stems(text) & set().union(*(stems(c) for c in conventional))
     if len(overlap) >= len(content) - 0:
         return False  # the conventional words reordered ("crime of violence", "violent crime"): English too
-    if words[0] in {"of", "and", "or", "that"} or words[-1] in ENGLISH_FUNCTION - {"where", "it", "all", "more"}:
+    ends = ENGLISH_FUNCTION - {"where", "it", "all", "more"} - (LOCUTION_ENDS if locution and len(words) >= 3 else set())
+    if words[0] in {"of", "and", "or", "that"} or words[-1] in ends:
         return False  # a fragment, not a phrase MT would leave standing
     low = [c.lower() for c in conventional]
     if text in low or any(text in c or c in text for c in low if len(c) > 3):
         return False
     if english.fluent_of_phrase(text):
         return False
+    if words[-1] in LOCUTION_ENDS and english.attested(" ".join(words[:-1])):
+        return False  # "in regard of": its core "in regard" is English, the preposition a choice
     return not english.attested(text)
 
 
@@ -404,8 +409,9 @@ def phrase_calques(lang: str, dictionary: Bilingual, english: English, keep: cal
         fix = best_conventional(conventional)
         verbal = bool(INFINITIVE.get(lang) and INFINITIVE[lang].search(tokens(phrase)[0])) and lang != "de"
         verbal = verbal or (lang == "de" and bool(INFINITIVE["de"].search(tokens(phrase)[-1])))
+        locution = tokens(phrase)[-1] in dictionary.function_words
         for text in rendered:
-            if not good_rendering(text, conventional, english):
+            if not good_rendering(text, conventional, english, locution):
                 continue
             if not verbal:
                 yield Calque(lang, text, fix, phrase)
