@@ -43,6 +43,11 @@ SEP = r"(?:[ \t\u00a0]+\n?[ \t\u00a0]*|\n[ \t\u00a0]*)"
 WORD_END = r"(?![\w’'-])"
 WORD_START = r"(?<![\w’'-])"
 ANY_WORD = r"(?:[^\W\d_][\w’'-]*|\d[\d.,]*\d|\d)"  # a word or a number
+NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|several|many|a_few".replace("_", " ")
+SPECIAL = {
+    "NUM": rf"(?:\d[\d.,]*|{NUMBER_WORDS}){WORD_END}",  # a figure or a number word
+    "NAME": rf"(?-i:[A-Z])[\w’'-]+{WORD_END}",  # a capitalised word (a place, a person)
+}
 # How far before a hit a frame may start, and after it end (characters).
 WINDOW_BEFORE = 80
 WINDOW_AFTER = 160
@@ -104,6 +109,8 @@ def compile_frame(spec: str, forms: Iterable[str], classes: dict[str, list[str]]
             body, seen_form = r"(?P<form>" + words_regex(forms, plural=False) + r")", True
         elif m["alts"]:
             body = words_regex(m["alts"].split("|"), plural=False)
+        elif m["cls"] in SPECIAL:
+            body = SPECIAL[m["cls"]]
         elif m["cls"]:
             if m["cls"] not in classes:
                 raise ValueError(f"unknown class {m['cls']}")
@@ -232,22 +239,30 @@ class FalseFriendFrame(RuleKind):
 
     def report(self, doc: Document, m: re.Match[str], headword: Headword, form: str, frame: Frame) -> Finding:
         replacement = frame.to if frame.to is not None else headword.forms[form]
-        edits: list[Edit] | None = None
-        if replacement is not None:
-            if frame.whole:
-                replacement = fill_template(replacement, m)
-                edits = [Edit(m.start(), m.end(), cased(m.group(), replacement))]
-            else:
-                edits = [Edit(m.start("form"), m.end("form"), match_case(m.group("form"), replacement))]
-                for group, text in frame.replaced:
-                    if m.start(group) >= 0:
-                        edits.append(Edit(m.start(group), m.end(group), match_case(m.group(group), text) if text else ""))
-                edits.sort(key=lambda e: e.start)
+        edits: list[Edit] = []
+        if frame.whole:
+            if replacement is not None:
+                edits = [Edit(m.start(), m.end(), cased(m.group(), fill_template(replacement, m)))]
+        else:
+            if replacement is not None:
+                edits.append(Edit(m.start("form"), m.end("form"), match_case(m.group("form"), replacement)))
+            for group, text in frame.replaced:
+                if m.start(group) >= 0:
+                    edits.append(Edit(m.start(group), m.end(group), match_case(m.group(group), text) if text else ""))
+            edits.sort(key=lambda e: e.start)
         values = {
             "headword": headword.headword,
             "langs": "/".join(headword.langs),
             "source": headword.source,
             "sense": headword.sense,
-            "replacement": (cased(m.group(), fill_template(replacement, m)) if frame.whole and replacement else replacement) or "",
+            "replacement": corrected(m, edits) if edits else headword.sense,
         }
-        return self.finding(doc, m.start(), m.end(), values, edits)
+        return self.finding(doc, m.start(), m.end(), values, edits or None)
+
+
+def corrected(m: re.Match[str], edits: list[Edit]) -> str:
+    """The matched words as the fix writes them."""
+    text, base = m.group(), m.start()
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start - base] + edit.replacement + text[edit.end - base :]
+    return text.strip()
