@@ -49,7 +49,7 @@ from qc.lint.rule import Rule  # noqa: E402
 DATA = ROOT / "rules" / "en" / "data" / "phrases"
 CALQUE_RULE = "MT212"
 FRAME_RULE = "MT211"
-PHRASES_RULES = {"MT211", "MT212", "MT513", "MT514", "MT515"}
+PHRASES_RULES = {"MT211", "MT212", "MT213", "MT513", "MT514", "MT515"}
 CARRIER = "Officials said on Monday that {} was still under discussion."
 COUNTED = ("warning", "error")
 

@@ -56,3 +56,15 @@ def test_a_malformed_table_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("fr\tonly two\n", encoding="utf-8")
     with pytest.raises(RulePackError, match="4 tab-separated fields"):
         load_calques(str(bad), 1)
+
+
+def test_an_of_chain_no_dictionary_lists_is_caught() -> None:
+    text = "The senate rejected the law of protection of the consumers, officials said."
+    [finding] = [f for f in LINTER.lint(text) if f.rule == "MT213"]
+    assert finding.fix is not None
+    assert fix_text(text, LINTER.lint, unsafe=True).text == "The senate rejected the consumer protection law, officials said."
+
+
+def test_english_of_terms_and_partitives_are_not_of_chains() -> None:
+    for text in ("The number of cases of the disease rose.", "They defended the rule of law of the country.", "the price of tens of thousands of homes"):
+        assert not [f for f in LINTER.lint(text) if f.rule == "MT213"], text
