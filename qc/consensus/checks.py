@@ -97,7 +97,18 @@ def same_name(a: str, b: str) -> bool:
         return True
     wa, wb = a.split(), b.split()
     short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    return all(w in long for w in short)
+    rest = iter(long)
+    return all(w in rest for w in short)  # the short form's words, in order, in the long one
+
+
+def spelling_of(a: str, b: str, settings: Settings) -> bool:
+    """Is b another spelling of the name a (not a word form of it: "Taiwan"/"Taiwanese",
+    "Marxism"/"Marxist", nor the same letters spaced otherwise: "Caiqi"/"Cai Qi")?"""
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return False
+    if " " not in a and " " not in b and a[:5] == b[:5]:
+        return False
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) >= settings.name_similarity
 
 
 def analyse(texts: Sequence[str], settings: Settings = Settings(), canonical: frozenset[str] = frozenset()) -> list[Issue]:
@@ -195,7 +206,7 @@ def divergent_names(group: Group, i: int, settings: Settings, canonical: frozens
                 if any(same_name(name.key, m.key) for y in near for m in y.names):
                     agree += 1
                     continue
-                rivals = [m for m in group.sentences[j][t].names if fuzz.ratio(name.key, m.key) >= settings.name_similarity]
+                rivals = [m for m in group.sentences[j][t].names if spelling_of(name.key, m.key, settings)]
                 keys = {m.key for m in rivals}
                 if len(keys) == 1:
                     variants.setdefault(rivals[0].key, []).append((j, rivals[0]))

@@ -16,6 +16,7 @@ CATEGORIES = (
     "duplication",
     "garble",
     "grammar",
+    "consensus",  # what the other versions of a story say otherwise (qc.consensus)
 )
 SEVERITIES = ("error", "warning", "info")
 
