@@ -490,4 +490,58 @@ def rule_folders(config: Config, options: ScanOptions) -> list[str]:
     return extra if options.no_default_rules else [str(DEFAULT_RULES_DIR), *extra]
 
 
-__all__ = ["DEFAULT_RULES_DIR", "ScanOptions", "Scanner", "active_rules", "file_changes", "scan_paths", "write_change"]
+# --------------------------------------------------------------------------- story groups
+
+
+def group_findings(
+    paths: Iterable[str], config: Config, options: ScanOptions, peers: str, rules: list[Rule] | None = None
+) -> list[Finding]:
+    """Located findings of the selected consensus rules (qc.consensus) over the story groups
+    of three or more versions among the articles under `paths` (`peers`: "auto" for qc's
+    story tier, a metadata field, or "none"). Per-file ignores and `qc: ignore` comments
+    apply as to any finding. Nothing when fewer than three articles are read."""
+    from qc.consensus.findings import consensus_rules
+    from qc.corpus import iter_articles
+
+    if peers == "none":
+        return []
+    chosen = consensus_rules(rules if rules is not None else active_rules(config, options))
+    if not chosen:
+        return []
+    articles = [a for a in iter_articles(paths, config.exclude, config.max_article_size) if isinstance(a, Article)]
+    if len(articles) < 3:
+        return []
+    from qc.consensus.findings import group_findings as findings_of
+    from qc.consensus.groups import story_groups
+
+    scanner = Scanner(chosen, config, options)
+    out: list[Finding] = []
+    for group in story_groups([a.text for a in articles], [a.metadata for a in articles], peers):
+        if len(group) < 3:
+            continue
+        members = [articles[k] for k in group]
+        by_ref = {a.ref: a for a in members}
+        per_member = findings_of([a.text for a in members], [a.ref for a in members], chosen)
+        for article, found in zip(members, per_member):
+            allowed = {r.id for r in scanner.linter_for(article).rules}
+            kept = scanner.suppressed(article, article.text, [f for f in found if f.rule in allowed])
+            out += [located_with_related(f, article, by_ref) for f in kept]
+    return out
+
+
+def located_with_related(finding: Finding, article: Article, by_ref: dict[str, Article]) -> Finding:
+    """`locate` for a finding and the supporting places in other articles it names."""
+    located = locate(finding, article, article.text)
+    related = []
+    for place in finding.related:
+        other = by_ref.get(place["path"])
+        if other is None:
+            related.append(place)
+            continue
+        where = locate(Finding("", "", "", "info", "", place["start"], place["end"], ""), other, other.text)
+        related.append({"path": where.path, "start": where.start, "end": where.end, "line": where.line, "column": where.column})
+    located.related = related
+    return located
+
+
+__all__ = ["DEFAULT_RULES_DIR", "ScanOptions", "Scanner", "active_rules", "file_changes", "group_findings", "scan_paths", "write_change"]
