@@ -94,16 +94,24 @@ class Sentence:
         return sum(self.content.values())
 
 
+SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A crude English stem: lowercase, no possessive, no plural -s, at most 6 letters."""
+    """A crude English stem: lowercase, no possessive, no inflection ending (-s, -es, -ed,
+    -ing, -ly, when three letters are left), at most 6 letters ("holding", "holds" → "hold")."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        w = w[:-1]
+        return (w[:-3] + "y")[:6]
+    for suffix in SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            w = w[: -len(suffix)]
+            break
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]  # "rescue", "rescued" → "rescu"
     return w[:6]
 
 

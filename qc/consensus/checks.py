@@ -37,6 +37,7 @@ class Settings:
     majority: float = 0.6  # share of the other versions that must carry the other form / the sentence
     max_agree: float = 0.12  # share of the other versions allowed to carry the flagged form anyway
     name_similarity: float = 70.0  # rapidfuzz ratio for two names to be spellings of one name
+    gap_share: float = 0.3  # a sentence in the place of another covers support x this of it (a paraphrase)
     whole_text: float = 0.6  # an omission's content may be found anywhere in the version up to support x this
 
 
@@ -77,7 +78,7 @@ class Group:
     def supported_by(self, i: int, s: int, j: int, settings: Settings) -> bool:
         """Does version j have a counterpart for sentence s of version i?"""
         pair = self.pairs[(i, j)]
-        if pair.covered[s] >= settings.support:
+        if pair.covered[s] >= settings.support or self.fills_gap(i, s, j, settings):
             return True
         # anchors: a sentence whose numbers and names version j shares around the best match
         sentence = self.sentences[i][s]
@@ -89,6 +90,32 @@ class Group:
         keys = {m.key for y in near for m in y.names}
         shared = sum(n.value in values for n in anchors) + sum(any(same_name(n.key, k) for k in keys) for n in sentence.names)
         return shared >= max(1, (len(anchors) + len(sentence.names) + 1) // 2) and pair.covered[s] >= settings.support / 2
+
+
+    def anchored(self, i: int, s: int, j: int, settings: Settings) -> int:
+        """The sentence of version j that sentence s of version i is well aligned with, or -1."""
+        if not 0 <= s < len(self.sentences[i]):
+            return -1
+        pair = self.pairs[(i, j)]
+        return pair.best[s] if pair.covered[s] >= settings.support else -1
+
+    def fills_gap(self, i: int, s: int, j: int, settings: Settings) -> bool:
+        """A paraphrased sentence: its neighbours are well aligned with two sentences of
+        version j that stand one sentence apart, so that sentence is its counterpart
+        (an inserted sentence has neighbours whose counterparts are adjacent)."""
+        before, after = self.anchored(i, s - 1, j, settings), self.anchored(i, s + 1, j, settings)
+        last_i, last_j = len(self.sentences[i]) - 1, len(self.sentences[j]) - 1
+        if s == 0 and after == 1:
+            gap = 0
+        elif s == last_i and before == last_j - 1 and before >= 0:
+            gap = last_j
+        elif before >= 0 and after >= 0 and after - before == 2:
+            gap = before + 1
+        else:
+            return False
+        # a paraphrase still shares some content with its counterpart; a sentence invented
+        # in place of the one the other versions have shares next to none
+        return coverage(self.sentences[i][s], [self.sentences[j][gap]]) >= settings.support * settings.gap_share
 
 
 def same_name(a: str, b: str) -> bool:
@@ -258,6 +285,11 @@ def omissions(group: Group, i: int, settings: Settings) -> list[Issue]:
                 continue  # its content is in i, only spread over other sentences or reworded
             carriers = [k for k in others if k != j and group.supported_by(j, t.index, k, settings)]
             if len(carriers) + 1 < settings.majority * len(others):
+                continue
+            # the carriers' own counterparts must be missing from i too: one version's
+            # sentence shapes may hide a paraphrase that the others' reveal
+            lacking = 1 + sum(not group.supported_by(k, group.pairs[(j, k)].best[t.index], i, settings) for k in carriers)
+            if lacking < settings.majority * len(others):
                 continue
             place = place_in(group, i, j, t.index)
             if place < 0:
