@@ -88,11 +88,6 @@ def covered_chars(spans: Sequence[Span]) -> int:
     return sum(e - s for s, e, _ in spans)
 
 
-def finding_hits(finding: Finding, spans: Sequence[Span]) -> bool:
-    # Spans are few per article; a linear scan is fine (bisect would also do).
-    return any(overlaps(finding.start, finding.end, s, e) for s, e, _ in spans)
-
-
 # --------------------------------------------------------------------------- results
 
 
@@ -278,7 +273,7 @@ def evaluate_paths(
 
     With `scores`, the quality score is validated against the records' human scores;
     `peers` says how the consensus term finds other translations of a story (see
-    `qc.quality.score_paths`).
+    `qc.scoring.score_paths`).
     """
     from qc.scan import ScanOptions, Scanner, active_rules
 
@@ -328,7 +323,7 @@ def consensus_findings(articles: Sequence[Article], scanner: Any, rules: Sequenc
     """The consensus rules' findings of each article (offsets into its text) over the story
     groups of 3+ versions; suppressions apply as in a scan."""
     from qc.consensus.findings import consensus_rules, group_findings
-    from qc.consensus.groups import story_groups
+    from qc.scan import story_groups
 
     out: list[list[Finding]] = [[] for _ in articles]
     chosen = consensus_rules(rules)
@@ -345,7 +340,7 @@ def consensus_findings(articles: Sequence[Article], scanner: Any, rules: Sequenc
 
 def with_peer_consensus(scored: Sequence[tuple[Article, Quality, int]], peers: str) -> list[Quality]:
     """The articles' qualities with the consensus term among translations of one story."""
-    from qc.quality import apply_consensus, story_groups
+    from qc.scoring import apply_consensus, story_groups
 
     qualities = [q for _, q, _ in scored]
     if peers == "none":
@@ -386,7 +381,7 @@ def add_consensus_article(
         if f.rule in omission_rules:
             hit = any(f.start < e and s < f.end for s, e in omitted)
         else:
-            hit = finding_hits(f, spans)
+            hit = any(overlaps(f.start, f.end, s, e) for s, e, _ in spans)
         stats.hits += hit
         v.hits += hit
     for category in CONSENSUS_CATEGORIES:

@@ -116,11 +116,21 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def rarity(word: str) -> float:
-    """About 1 for common words, up to ~6 for names and rare words (dedup's story weights)."""
-    from qc.dedup.story import rarity as story_rarity
+def zipf(word: str) -> float:
+    """wordfreq's English Zipf frequency of a lowercase word (0 when unknown)."""
+    from wordfreq import zipf_frequency
 
-    return float(story_rarity(word.lower()))
+    return float(zipf_frequency(word, "en"))
+
+
+@lru_cache(maxsize=200_000)
+def rarity(word: str) -> float:
+    """About 1 for common words, up to ~6 for names and rare words (7 − Zipf, at least 0.5;
+    a number 3), as the story tier weighs them."""
+    word = word.lower()
+    if word.isdigit():
+        return 3.0
+    return max(0.5, 7.0 - zipf(word))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -167,8 +177,6 @@ def numbers_in(text: str, offset: int = 0) -> list[Number]:
 
 def names_in(text: str, offset: int = 0) -> list[Name]:
     """Runs of capitalised words, without a lone sentence-initial common word ("The", "According")."""
-    from qc.dedup.story import zipf
-
     found: list[Name] = []
     for m in NAME.finditer(text):
         raw = m.group(0).rstrip(".'’-")

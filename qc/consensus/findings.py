@@ -70,8 +70,6 @@ def to_finding(rule: Any, issue: Issue, refs: Sequence[str]) -> Finding:
         "members": members_named(supporters),
         "omitted": shorten(issue.detail),
     }
-    from qc.lint.kinds import interpolate
-
     fix = None
     if rule.fix is not None and issue.expected is not None:
         fix = Fix((Edit(issue.start, issue.end, issue.expected),), rule.fix.applicability, interpolate(rule.fix.message or "", values))
@@ -87,6 +85,20 @@ def to_finding(rule: Any, issue: Issue, refs: Sequence[str]) -> Finding:
         fix=fix,
         related=[{"path": refs[j], "start": s, "end": e} for j, s, e in issue.supporters],
     )
+
+
+class Blanks(dict):  # type: ignore[type-arg]
+    """format_map values: an unknown placeholder stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def interpolate(template: str, values: dict[str, Any]) -> str:
+    try:
+        return template.format_map(Blanks(values))
+    except (ValueError, IndexError, AttributeError):
+        return template
 
 
 def shorten(text: str, limit: int = 60) -> str:
