@@ -98,18 +98,23 @@ def count_issues(group: Group, settings: Settings = Settings()) -> list[int]:
     return counts
 
 
-def disagreements(texts: Sequence[str]) -> list[Disagreement] | None:
+def disagreements(texts: Sequence[str], min_rarity: float = MIN_RARITY) -> list[Disagreement] | None:
     """Each version's disagreement with the others; None for groups too small to judge."""
     if len(texts) < MIN_VERSIONS:
         return None
-    group = Group.of(texts)
-    lacking = lacking_shares(group)
+    return disagreements_of(Group.of(texts), min_rarity)
+
+
+def disagreements_of(group: Group, min_rarity: float = MIN_RARITY, issues: Sequence[int] | None = None) -> list[Disagreement]:
+    """`disagreements` of an aligned group (`issues`: the analyser's counts, when known)."""
+    lacking = lacking_shares(group, min_rarity)
     mean = sum(lacking) / len(lacking)
     words = [sum(s.words for s in sentences) for sentences in group.sentences]
     median = statistics.median(words)
+    counts = count_issues(group) if issues is None else issues
     return [
-        Disagreement(share, issues, share - mean, max(0.0, 1.0 - w / median) if median else 0.0)
-        for share, issues, w in zip(lacking, count_issues(group), words)
+        Disagreement(share, n, share - mean, max(0.0, 1.0 - w / median) if median else 0.0)
+        for share, n, w in zip(lacking, counts, words)
     ]
 
 
