@@ -67,7 +67,7 @@ class Number:
     text: str
     value: float
     unit: str  # what it counts (a stem), "%" for a share, "" when nothing says
-    role: str  # "date", "year", "count" (a digit form that may be flagged) or "word" (a number word)
+    role: str  # "count" or "date" (may be flagged); "year", "part" (of a score, time or range), "label" ("Boeing 747"), "word" ("seven")
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,12 @@ def numbers_in(text: str, offset: int = 0) -> list[Number]:
         before = text[max(0, m.start() - 12) : m.start()].lower().split()
         after = text[m.end() : m.end() + 40].lower()
         after_words = WORD.findall(after)
-        if m.group("pct"):
+        previous = text[: m.start()].rstrip().split()[-1:] or [""]
+        if re.match(r"[-–:/]\d", text[m.end() : m.end() + 2]) or re.search(r"\d[-–:/]$", text[max(0, m.start() - 2) : m.start()]):
+            unit, role = "", "part"  # a score, a time, a range or a ratio: "1-0", "2:00", "3-5"
+        elif re.fullmatch(r"[A-Z][\w-]*", previous[0]) and previous[0].lower() not in MONTHS:
+            unit, role = "", "label"  # a model or a name: "Boeing 747", "Windows 10"
+        elif m.group("pct"):
             unit, role = "%", "count"
         elif (before and before[-1] in MONTHS) or (after_words and after_words[0] in MONTHS):
             unit, role = "date:" + (before[-1] if before and before[-1] in MONTHS else after_words[0]), "date"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from qc.consensus.align import Name, Number, PairAlignment, Sentence, align, coverage, sentence_units, window
+from qc.consensus.align import Name, Number, PairAlignment, Sentence, align, coverage, sentence_units, stem, window
 
 MIN_VERSIONS = 3
 
@@ -38,6 +38,7 @@ class Settings:
     max_agree: float = 0.12  # share of the other versions allowed to carry the flagged form anyway
     name_similarity: float = 70.0  # rapidfuzz ratio for two names to be spellings of one name
     gap_share: float = 0.3  # a sentence in the place of another covers support x this of it (a paraphrase)
+    translations_only: bool = False  # check only groups that translate one source (mean chrF >= 50)
     whole_text: float = 0.6  # an omission's content may be found anywhere in the version up to support x this
 
 
@@ -119,10 +120,20 @@ class Group:
 
 
 def same_name(a: str, b: str) -> bool:
-    """One name written in full or in part ("Xi" and "Xi Jinping", "ICBC" and "ICBC Wealth Management")."""
+    """One name written in full or in part ("Xi" and "Xi Jinping", "ICBC" and "ICBC Wealth
+    Management"), with another title or place before it ("Senator Bernie Sanders" and
+    "Vermont Bernie Sanders"), or in another number ("Award", "Awards")."""
     if a == b:
         return True
     wa, wb = a.split(), b.split()
+    if len(wa) == len(wb) and all(stem(x) == stem(y) for x, y in zip(wa, wb)):
+        return True
+    common = 0
+    while common < min(len(wa), len(wb)) and wa[-1 - common] == wb[-1 - common]:
+        common += 1
+    before_a, before_b = wa[: len(wa) - common], wb[: len(wb) - common]
+    if common >= 2 and len(before_a) <= 2 and len(before_b) <= 2 and not set(before_a) & set(before_b):
+        return True  # the same name after another title or place; not a word changed inside a name
     short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     rest = iter(long)
     return all(w in rest for w in short)  # the short form's words, in order, in the long one

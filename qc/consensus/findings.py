@@ -37,14 +37,26 @@ def group_issues(texts: Sequence[str], rules: Sequence[Any]) -> list[tuple[Any, 
     if len(texts) < MIN_VERSIONS or not rules:
         return []
     group = Group.of(texts)
+    translations = is_translation_group(texts)
     out = []
     for rule in rules:
         kind = rule.matcher
         settings = Settings(**kind.thresholds)
+        if settings.translations_only and not translations:
+            continue  # different reports of one event: each may tell what the others do not
         canonical = canonical_keys(kind.canonical) if kind.data_files else frozenset()
         for i in range(len(texts)):
             out += [(rule, issue) for issue in run_check(group, kind.check_name, i, settings, canonical)]
     return out
+
+
+TRANSLATION_AGREEMENT = 50.0  # mean chrF of a group that translates one source (qc.scoring uses the same)
+
+
+def is_translation_group(texts: Sequence[str]) -> bool:
+    from qc.consensus.agreement import agreements
+
+    return sum(agreements(texts)) / len(texts) >= TRANSLATION_AGREEMENT
 
 
 @lru_cache(maxsize=8)

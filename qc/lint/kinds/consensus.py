@@ -28,7 +28,7 @@ from qc.finding import Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
-THRESHOLDS = ("support", "min_words", "majority", "max_agree", "name_similarity", "whole_text", "gap_share")
+THRESHOLDS = ("support", "min_words", "majority", "max_agree", "name_similarity", "whole_text", "gap_share", "translations_only")
 CHECKS = ("unsupported", "divergent-number", "divergent-name", "omission")
 VERSIONS = {"type": "array", "minItems": 3, "items": {"type": "string", "minLength": 1}}
 
@@ -58,6 +58,7 @@ class Consensus(RuleKind):
             "name_similarity": {"type": "number", "minimum": 0, "maximum": 100},
             "whole_text": {"type": "number", "minimum": 0, "maximum": 1},
             "gap_share": {"type": "number", "minimum": 0, "maximum": 1},
+            "translations_only": {"type": "boolean"},
             "group_examples": {
                 "type": "object",
                 "additionalProperties": False,
