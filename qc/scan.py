@@ -504,32 +504,41 @@ def rule_folders(config: Config, options: ScanOptions) -> list[str]:
 
 # --------------------------------------------------------------------------- story groups
 
+CONSENSUS_CATEGORY = "consensus"  # the rules whose findings come from story groups (qc.lint.rule)
+
 
 def group_findings(
-    paths: Iterable[str], config: Config, options: ScanOptions, peers: str, rules: list[Rule] | None = None
+    paths: Iterable[str], config: Config, options: ScanOptions, peers: str, result: ScanResult | None = None
 ) -> list[Finding]:
     """Located findings of the selected consensus rules (qc.consensus) over the story groups
     of three or more versions among the articles under `paths` (`peers`: "auto" for qc's
     story tier, a metadata field, or "none"). Per-file ignores and `qc: ignore` comments
-    apply as to any finding. Nothing when fewer than three articles are read."""
-    from qc.consensus.findings import consensus_rules
-    from qc.corpus import iter_articles
+    apply as to any finding. Nothing when fewer than three articles are read.
 
+    With the scan's `result`, its rule list says whether any consensus rule is selected, and
+    the rules are loaded only when a group of three is found: a scan served from the cache
+    still imports no linter when there is nothing to compare."""
     if peers == "none":
         return []
-    chosen = consensus_rules(rules if rules is not None else active_rules(config, options))
-    if not chosen:
+    if result is not None and not any(info.category == CONSENSUS_CATEGORY for info in result.rules.values()):
         return []
+    from qc.corpus import iter_articles
+
     articles = [a for a in iter_articles(paths, config.exclude, config.max_article_size) if isinstance(a, Article)]
     if len(articles) < 3:
         return []
+    groups = [g for g in story_groups([a.text for a in articles], [a.metadata for a in articles], peers) if len(g) >= 3]
+    if not groups:
+        return []
+    from qc.consensus.findings import consensus_rules
     from qc.consensus.findings import group_findings as findings_of
 
+    chosen = consensus_rules(active_rules(config, options))
+    if not chosen:
+        return []
     scanner = Scanner(chosen, config, options)
     out: list[Finding] = []
-    for group in story_groups([a.text for a in articles], [a.metadata for a in articles], peers):
-        if len(group) < 3:
-            continue
+    for group in groups:
         members = [articles[k] for k in group]
         by_ref = {a.ref: a for a in members}
         per_member = findings_of([a.text for a in members], [a.ref for a in members], chosen)

@@ -160,7 +160,7 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
             # consensus rules: findings from story groups of 3+ versions (not fixed by --fix)
             from qc.scan import group_findings
 
-            grouped = group_findings(paths, config, options, opts["peers"])
+            grouped = group_findings(paths, config, options, opts["peers"], result)
             if stream_out:
                 write_findings(grouped)
             else:

@@ -196,7 +196,7 @@ def names_in(text: str, offset: int = 0) -> list[Name]:
         if len(words) == 1:
             w = words[0]
             opening = not text[: m.start()].strip(" \"'“‘([")  # first word of the sentence
-            if w.lower() in CALENDAR or (not w.isupper() and zipf(w.lower()) >= (3.0 if opening else 4.5)):
+            if w.lower() in CALENDAR or (not w.isupper() and zipf(w.lower()) >= (2.0 if opening else 4.5)):
                 continue
         start = m.start() + m.group(0).find(words[0])
         end = start + len(" ".join(words)) if " ".join(words) in m.group(0) else m.start() + len(raw)

@@ -23,7 +23,19 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from qc.consensus.align import Name, Number, PairAlignment, Sentence, align, coverage, sentence_units, stem, window
+from qc.consensus.align import (
+    NAME_CONNECTORS,
+    Name,
+    Number,
+    PairAlignment,
+    Sentence,
+    align,
+    coverage,
+    name_key,
+    sentence_units,
+    stem,
+    window,
+)
 
 MIN_VERSIONS = 3
 
@@ -159,6 +171,7 @@ def analyse(texts: Sequence[str], settings: Settings = Settings(), canonical: fr
         issues += unsupported(group, i, settings)
         issues += divergent_numbers(group, i, settings)
         issues += divergent_names(group, i, settings, canonical)
+        issues += unshared_anchors(group, i, settings)
         issues += omissions(group, i, settings)
     return issues
 
@@ -282,6 +295,66 @@ def name_issue(
         "divergent-name", i, name.start, name.end, name.text, expected,
         [(j, m.start, m.end) for j, m in supporters], len(group.texts),
     )
+
+
+def unshared_anchors(group: Group, i: int, settings: Settings) -> list[Issue]:
+    """Names and numbers that no other version has in its counterpart of the sentence, nor
+    in another spelling or value of the same kind there: an invented or garbled name (a
+    transliteration nobody else reached, a company name made up word by word), an added
+    number. Checked only where most other versions have a clear counterpart sentence."""
+    out = []
+    others = group.others(i)
+    for sentence in group.sentences[i]:
+        anchors: list[Name | Number] = [*sentence.names, *(n for n in sentence.numbers if n.role in ("count", "date"))]
+        for anchor in anchors:
+            counterparts = 0
+            for j in others:
+                pair = group.pairs[(i, j)]
+                t = pair.best[sentence.index]
+                if t < 0 or pair.score[sentence.index] < 0.3:
+                    continue
+                counterparts += 1
+                if shares(anchor, group.sentences[j], t, settings):
+                    break
+            else:
+                if counterparts >= settings.majority * len(others):
+                    text = group.texts[i][anchor.start : anchor.end]
+                    out.append(Issue("unshared", i, anchor.start, anchor.end, text, None, [], len(group.texts)))
+    return out
+
+
+def shares(anchor: Name | Number, sentences: Sequence[Sentence], t: int, settings: Settings) -> bool:
+    """Does the counterpart sentence t (or a neighbour) have the anchor, or another form of it?"""
+    near = window(sentences, t)
+    if isinstance(anchor, Number):
+        if any(abs(m.value - anchor.value) < 1e-9 for y in near for m in y.numbers):
+            return True
+        return any(comparable(anchor, m) for m in sentences[t].numbers)  # a divergent number, not an added one
+    if any(same_name(anchor.key, m.key) for y in near for m in y.names):
+        return True
+    words = name_key(" ".join(y.text for y in near))
+    if f" {anchor.key} " in f" {words} " or anchor.key.replace(" ", "") in words.replace(" ", ""):
+        return True  # written in lowercase, or with other spacing and punctuation ("U.S", "Cai Qi")
+    if any(covered_by(anchor.text, m.key) for y in near for m in y.names):
+        return True  # with acronyms of words the others spell out ("NDRC", "DW Chinese")
+    return any(spelling_of(anchor.key, m.key, settings) for m in sentences[t].names)
+
+
+def covered_by(text: str, key: str) -> bool:
+    """Is every word of the name `text` in the name `key`, an acronym (all capitals) standing
+    for consecutive words of it ("DW Chinese" in "deutsche welle chinese network")?"""
+    words = [w for w in key.split() if w not in NAME_CONNECTORS]
+    starts = "".join(w[0] for w in words)
+    found = False
+    for word in text.split():
+        low = name_key(word).replace(" ", "")
+        if low in words:
+            continue
+        if word.isupper() and len(low) >= 2 and low in starts:
+            found = True
+            continue
+        return False
+    return found
 
 
 def omissions(group: Group, i: int, settings: Settings) -> list[Issue]:

@@ -28,6 +28,8 @@ def run_check(group: Group, check: str, i: int, settings: Settings, canonical: f
         return checks.divergent_numbers(group, i, settings)
     if check == "divergent-name":
         return checks.divergent_names(group, i, settings, canonical)
+    if check == "unshared":
+        return checks.unshared_anchors(group, i, settings)
     return checks.omissions(group, i, settings)
 
 

@@ -35,7 +35,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qc.consensus.checks import MIN_VERSIONS, Group, Settings, divergent_names, divergent_numbers, omissions, unsupported
+from qc.consensus.checks import MIN_VERSIONS, Group, Settings, divergent_names, divergent_numbers, omissions, unshared_anchors, unsupported
 
 CONTENT_WEIGHT = 50.0  # points for lacking all of the majority's rare content (relative to the group mean)
 ISSUE_WEIGHT = 3.0  # points per disagreement found by the analyser
@@ -93,7 +93,8 @@ def count_issues(group: Group, settings: Settings = Settings()) -> list[int]:
     counts = []
     for i in range(len(group.texts)):
         found = unsupported(group, i, settings) + divergent_numbers(group, i, settings)
-        found += divergent_names(group, i, settings, frozenset()) + omissions(group, i, settings)
+        found += divergent_names(group, i, settings, frozenset()) + unshared_anchors(group, i, settings)
+        found += omissions(group, i, settings)
         counts.append(len(found))
     return counts
 

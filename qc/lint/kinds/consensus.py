@@ -6,7 +6,7 @@ analyser (qc.consensus.findings) runs where qc sees three or more versions of a 
 rules of this kind, with their severity, message and fix applicability. Selection,
 `--ignore`, per-file ignores and `qc: ignore` comments apply as to any rule.
 
-Parameters: `check` (unsupported | divergent-number | divergent-name | omission), the
+Parameters: `check` (unsupported | divergent-number | divergent-name | unshared | omission), the
 thresholds of qc.consensus.checks.Settings, and `data:` (gazetteer files whose names
 count as canonical English: a canonical minority spelling beats a majority).
 
@@ -29,7 +29,7 @@ from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
 THRESHOLDS = ("support", "min_words", "majority", "max_agree", "name_similarity", "whole_text", "gap_share", "translations_only")
-CHECKS = ("unsupported", "divergent-number", "divergent-name", "omission")
+CHECKS = ("unsupported", "divergent-number", "divergent-name", "unshared", "omission")
 VERSIONS = {"type": "array", "minItems": 3, "items": {"type": "string", "minLength": 1}}
 
 
