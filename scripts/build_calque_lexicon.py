@@ -283,7 +283,12 @@ UNCHANGED_PAST = {"put", "cut", "set", "hit", "let", "shut", "quit", "bet", "cas
 IRREGULAR: dict[str, list[str]] = {}
 
 
+VERBS: set[str] = set()  # English verbs (WordNet lemmas): a rendering is verbal only if it starts with one
+
+
 def load_irregular(wordnet: Path) -> None:
+    with open(wordnet / "index.verb", encoding="utf-8") as handle:
+        VERBS.update(line.split(" ", 1)[0] for line in handle if not line.startswith(" ") and "_" not in line.split(" ", 1)[0])
     with open(wordnet / "verb.exc", encoding="utf-8") as handle:
         for line in handle:
             form, base = line.split()[:2]
@@ -302,7 +307,7 @@ def verb_forms(base: str) -> list[str]:
         past = IRREGULAR.get(base) or ([base] if base in UNCHANGED_PAST else [base + base[-1] + "ed"])
     else:
         ing = (base[:-1] if base.endswith("e") and not base.endswith("ee") else base) + "ing"
-    return list(dict.fromkeys([base, third, *past, ing]))
+    return [base, third, *past, ing]  # not deduplicated: inflect_like pairs them by position
 
 
 def inflect_like(conventional: str, index: int, count: int) -> str:
@@ -417,9 +422,15 @@ def phrase_calques(lang: str, dictionary: Bilingual, english: English, keep: cal
                 yield Calque(lang, text, fix, phrase)
                 continue
             head, _, rest = text.partition(" ")
+            if VERBS and head not in VERBS:
+                yield Calque(lang, text, fix, phrase)  # "chiffre d'affaires": a noun that looks like an infinitive
+                continue
             forms = verb_forms(head)
+            seen: set[str] = set()
             for i, form in enumerate(forms):
-                yield Calque(lang, f"{form} {rest}", inflect_like(fix, i, len(forms)), phrase)
+                if form not in seen:
+                    seen.add(form)
+                    yield Calque(lang, f"{form} {rest}", inflect_like(fix, i, len(forms)), phrase)
 
 
 def best_conventional(options: list[str]) -> str:
