@@ -107,6 +107,7 @@ class RuleInfo:
     message: str
     docs: str = ""
     fixable: bool = False
+    builtin: bool = False  # from qc's own packs, so documented in docs/rules.md (qc.report.links)
 
 
 @dataclass
