@@ -148,12 +148,13 @@ def group_by(scored: Sequence[ScoredArticle], field_name: str) -> list[dict[str,
 def with_consensus(quality: Quality, agreement: float, gap: float, weight: float = CONSENSUS_WEIGHT) -> Quality:
     """The quality with the consensus term C = weight × gap added (gap < 0 is a bonus).
 
-    The bonus never lifts an article with error-severity findings above its own score:
-    peers that agree do not undo an error, and "100 (clean)" needs no errors."""
+    The bonus may offset an article's text signals, but not the penalty of its findings
+    when some are errors: peers that agree do not undo an error, and "100 (clean)" needs
+    no errors."""
     penalties = {**quality.penalties, "consensus": weight * gap}
     score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
     if quality.errors and gap < 0:
-        score = min(score, quality.score)
+        score = min(score, 100.0 - quality.penalties.get("findings", 0.0))
     return replace(quality, score=round(score, 1), penalties=penalties, agreement=agreement)
 
 
