@@ -527,3 +527,33 @@ def test_word_diff_shows_the_changed_words(tmp_path: Path) -> None:
         + "It [-it -]was [-a-]{+an+} economic matter.\n"
     )
     assert path.read_text(encoding="utf-8").endswith(FIXABLE)  # changes nothing
+
+
+def test_repetition_taken_ranges_match_a_plain_scan() -> None:
+    """The repetition kind's bookkeeping of taken ranges is a bisection (it was a scan of
+    every range per candidate: N repeats cost N²); same answers as the plain scan."""
+    import random
+
+    from qc.lint.kinds.repetition import TakenRanges
+
+    rng = random.Random(7)
+    taken, plain = TakenRanges(), []
+    for _ in range(3000):
+        start = rng.randrange(0, 5000)
+        end = start + rng.randrange(1, 12)
+        assert taken.covers(start) == any(a <= start < b for a, b in plain)
+        overlapping = any(start < b and a < end for a, b in plain)
+        assert taken.overlaps(start, end) == overlapping
+        if not overlapping:
+            taken.add(start, end)
+            plain.append((start, end))
+            if rng.random() < 0.2:
+                taken.remove(start, end)
+                plain.pop()
+
+
+def test_many_repeats_in_one_article_are_all_found(tmp_path: Path) -> None:
+    path = tmp_path / "d.txt"
+    path.write_text("The agency said it it was a economic matter. " * 3000, encoding="utf-8")
+    data = json.loads(run_any("scan", "--no-cache", "-j1", "--select", "MT501", "--format", "json", str(path)).stdout)
+    assert len(data["findings"]) == 3000
