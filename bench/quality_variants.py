@@ -27,11 +27,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qc import quality as Q  # noqa: E402
 from qc import scoring as S  # noqa: E402
+from qc.consensus import relative_disagreement  # noqa: E402
+from qc.consensus import term as T  # noqa: E402
+from qc.consensus.checks import Group  # noqa: E402
 from qc.evaluate import validate_scores  # noqa: E402
 
 D = Q.DEFAULT_WEIGHTS
-C = S.CONSENSUS_WEIGHT
-# name -> (weights, consensus weight); the consensus groups come from the records' `story`
+# A consensus term: (content weight, points per issue, shortfall weight, min rarity of an
+# anchor) for qc.consensus.term, "chrf" for the previous surface term (1.9 × chrF below the
+# group mean), or None for no term.
+Term = tuple[float, float, float, float] | str | None
+C: Term = (T.CONTENT_WEIGHT, T.ISSUE_WEIGHT, T.SHORTFALL_WEIGHT, T.MIN_RARITY)
+PREVIOUS_CHRF_WEIGHT = 1.9
+# name -> (weights, consensus term); the consensus groups come from the records' `story`
 # field (qc's story tier finds the same 23 groups on dev, so `--peers auto` scores alike)
 SINGLE: dict[str, Q.Weights] = {
     "previous formula (F 5, P 80 above z 5.45, no floor, no R)": Q.Weights(
@@ -49,13 +57,19 @@ SINGLE: dict[str, Q.Weights] = {
     "default, knee 5.61": replace(D, plainness_knee=5.61),
     "default, knee 5.61, no run-on": replace(D, plainness_knee=5.61, run_on=0.0),
 }
-VARIANTS: dict[str, tuple[Q.Weights, float]] = {
+VARIANTS: dict[str, tuple[Q.Weights, Term]] = {
     "default": (D, C),
-    "single-article score (no consensus)": (D, 0.0),
+    "single-article score (no consensus)": (D, None),
     "consensus only": (replace(D, findings=0.0, untranslated=0.0, garble=0.0, plainness=0.0, run_on=0.0), C),
-    "default, consensus 1.0": (D, 1.0),
-    "default, consensus 3.0": (D, 3.0),
-    **{f"{name} (no consensus)": (w, 0.0) for name, w in SINGLE.items() if name != "default"},
+    "previous term: chrF against the peers, 1.9 per point": (D, "chrf"),
+    "content 100, anchors down to Zipf 5 (lexical)": (D, (100.0, 3.0, 25.0, 2.0)),
+    "content 50, anchors down to Zipf 4": (D, (50.0, 3.0, 25.0, 3.0)),
+    "content 100": (D, (100.0, 3.0, 25.0, 4.0)),
+    "no issues": (D, (50.0, 0.0, 25.0, 4.0)),
+    "issues 6": (D, (50.0, 6.0, 25.0, 4.0)),
+    "no shortfall": (D, (50.0, 3.0, 0.0, 4.0)),
+    "shortfall 50": (D, (50.0, 3.0, 50.0, 4.0)),
+    **{f"{name} (no consensus)": (w, None) for name, w in SINGLE.items() if name != "default"},
 }
 THE = re.compile(r"\bthe\b", re.IGNORECASE)
 
@@ -65,12 +79,36 @@ def load(path: str) -> list[tuple[dict, str, list]]:
     return [(s.metadata, s.text or "", s.located or []) for s in scored]
 
 
-def variant_scores(items: list[tuple[dict, str, list]], weights: Q.Weights, consensus: float) -> list[float]:
+_ALIGNED: dict[tuple[str, ...], tuple[Group, list[int]]] = {}
+
+
+def aligned(texts: tuple[str, ...]) -> tuple[Group, list[int]]:
+    """A story's aligned group and analyser counts, computed once for all variants."""
+    if texts not in _ALIGNED:
+        group = Group.of(texts)
+        _ALIGNED[texts] = (group, T.count_issues(group))
+    return _ALIGNED[texts]
+
+
+def consensus_terms(texts: list[str], term: Term) -> list[float]:
+    """The term's points for each member of one translation group (as qc.scoring applies it)."""
+    if term == "chrf":
+        return [PREVIOUS_CHRF_WEIGHT * gap for _, gap in relative_disagreement(texts) or []]
+    assert isinstance(term, tuple)
+    content, issue, shortfall, rarity = term
+    group, issues = aligned(tuple(texts))
+    return [T.penalty(d, content, issue, shortfall) for d in T.disagreements_of(group, rarity, issues)]
+
+
+def variant_scores(items: list[tuple[dict, str, list]], weights: Q.Weights, consensus: Term) -> list[float]:
     qualities = [Q.quality_of(t, f, weights) for _, t, f in items]
-    if consensus:
+    if consensus is not None:
         texts = [t for _, t, _ in items]
-        groups = S.story_groups(texts, [m for m, _, _ in items], "story")
-        qualities, _ = S.apply_consensus(qualities, texts, groups, weight=consensus)
+        for group in S.story_groups(texts, [m for m, _, _ in items], "story"):
+            if len(group) < 3:
+                continue
+            for i, points in zip(group, consensus_terms([texts[i] for i in group], consensus)):
+                qualities[i] = S.with_consensus(qualities[i], 0.0, points)
     return [q.score for q in qualities]
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -159,6 +160,49 @@ class ScoreValidation:
         }
 
 
+NAME_OR_NUMBER = re.compile(r"\d|\b[A-Z][\w'’.-]*")
+SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)]*\s+|\n\s*)$")
+OMISSION = "Accuracy/Omission"
+MISTRANSLATION = "Accuracy/Mistranslation"
+MISTRANSLATED_ANCHOR = "Accuracy/Mistranslation (number or name)"
+CONSENSUS_CATEGORIES = ("Non-translation!", "Accuracy/Addition", OMISSION, MISTRANSLATED_ANCHOR)
+
+
+def holds_name_or_number(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] hold a digit or a capitalised word that does not open a sentence?"""
+    for m in NAME_OR_NUMBER.finditer(text, start, end):
+        if m.group(0)[0].isdigit() or not SENTENCE_START.search(text[max(0, m.start() - 4) : m.start()]):
+            return True
+    return False
+
+
+@dataclass
+class ConsensusValidation:
+    """Consensus findings (story groups) against the annotations: a finding hits when it
+    overlaps an annotated span; an omission finding hits only when its sentence lies in a
+    segment whose source has an omission marked (MQM marks omissions in the source)."""
+
+    findings: int = 0
+    hits: int = 0
+    articles: int = 0
+    rules: dict[str, RuleStats] = field(default_factory=dict)
+    categories: dict[str, CategoryRecall] = field(default_factory=dict)
+
+    @property
+    def precision(self) -> float | None:
+        return self.hits / self.findings if self.findings else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "findings": self.findings,
+            "hits": self.hits,
+            "precision": rounded(self.precision),
+            "rules": [r.to_dict() for r in sorted(self.rules.values(), key=lambda r: r.rule)],
+            "recall_by_category": [self.categories[c].to_dict() for c in CONSENSUS_CATEGORIES if c in self.categories],
+        }
+
+
 @dataclass
 class EvalResult:
     articles: int = 0
@@ -173,6 +217,7 @@ class EvalResult:
     errors: list[QcError] = field(default_factory=list)
     scores: ScoreValidation | None = None
     articles_without_annotations: int = 0
+    consensus: ConsensusValidation | None = None  # when consensus rules ran on story groups
 
     @property
     def precision(self) -> float | None:
@@ -204,6 +249,7 @@ class EvalResult:
             "recall_by_category": [c.to_dict() for c in sorted(self.categories.values(), key=lambda c: (-c.spans, c.category))],
             "rules": [r.to_dict() for r in sorted(self.rules.values(), key=lambda r: r.rule)],
             "scores": self.scores.to_dict() if self.scores else None,
+            **({"consensus": self.consensus.to_dict()} if self.consensus is not None else {}),
             "errors": [e.describe() for e in self.errors],
         }
 
@@ -239,6 +285,7 @@ def evaluate_paths(
     for rule in rules:
         result.rules[rule.id] = RuleStats(rule.id, rule.name, rule.category, rule.severity)
     scored: list[tuple[Article, Quality, int]] = []
+    read: list[tuple[Article, list[dict[str, Any]], list[Finding]]] = []
     for item in iter_articles(paths, config.exclude):
         if isinstance(item, QcError):
             result.errors.append(item)
@@ -251,17 +298,44 @@ def evaluate_paths(
             result.errors.append(InputError(item.ref, "'errors' is not a list"))
             continue
         findings = scanner.lint_article_text(item, item.text)
-        add_article(result, item.text, errors, findings)
+        read.append((item, errors, findings))
         if scores:
             from qc.quality import quality_of
 
             scored.append((item, quality_of(item.text, findings), len(findings)))
         if on_article is not None:
             on_article(item)
+    grouped = consensus_findings([a for a, _, _ in read], scanner, rules, peers)
+    if any(grouped):
+        result.consensus = ConsensusValidation()
+        omission_rules = {r.id for r in rules if r.kind == "consensus" and r.params.get("check") == "omission"}
+    for (item, errors, findings), extra in zip(read, grouped):
+        add_article(result, item.text, errors, [*findings, *extra])
+        if result.consensus is not None:
+            add_consensus_article(result.consensus, item, errors, extra, omission_rules)
     if scores:
         qualities = with_peer_consensus(scored, peers)
         result.scores = validate_scores([(a.metadata, q.score) for (a, _, _), q in zip(scored, qualities)])
     return result
+
+
+def consensus_findings(articles: Sequence[Article], scanner: Any, rules: Sequence[Any], peers: str) -> list[list[Finding]]:
+    """The consensus rules' findings of each article (offsets into its text) over the story
+    groups of 3+ versions; suppressions apply as in a scan."""
+    from qc.consensus.findings import consensus_rules, group_findings
+    from qc.scan import story_groups
+
+    out: list[list[Finding]] = [[] for _ in articles]
+    chosen = consensus_rules(rules)
+    if peers == "none" or not chosen or len(articles) < 3:
+        return out
+    for group in story_groups([a.text for a in articles], [a.metadata for a in articles], peers):
+        if len(group) < 3:
+            continue
+        found = group_findings([articles[k].text for k in group], [articles[k].ref for k in group], chosen)
+        for k, findings in zip(group, found):
+            out[k] = scanner.suppressed(articles[k], articles[k].text, findings)
+    return out
 
 
 def with_peer_consensus(scored: Sequence[tuple[Article, Quality, int]], peers: str) -> list[Quality]:
@@ -274,6 +348,55 @@ def with_peer_consensus(scored: Sequence[tuple[Article, Quality, int]], peers: s
     texts = [a.text for a, _, _ in scored]
     groups = story_groups(texts, [a.metadata for a, _, _ in scored], peers, [n for _, _, n in scored])
     return apply_consensus(qualities, texts, groups)[0]
+
+
+def omission_segments(article: Article) -> list[tuple[int, int]]:
+    """Text ranges of the segments whose source has an omission marked (records with
+    `segments` and `source_errors`, as in the MQM data)."""
+    segments = article.metadata.get("segments")
+    marked = article.metadata.get("source_errors")
+    if not isinstance(segments, list) or not isinstance(marked, list):
+        return []
+    ids = {e.get("segment") for e in marked if isinstance(e, dict) and str(e.get("category", "")).startswith(OMISSION)}
+    return [
+        (int(seg["start"]), int(seg["end"]))
+        for seg in segments
+        if isinstance(seg, dict) and seg.get("segment") in ids and "start" in seg and "end" in seg
+    ]
+
+
+def add_consensus_article(
+    v: ConsensusValidation, article: Article, errors: list[dict[str, Any]], findings: Sequence[Finding], omission_rules: set[str]
+) -> None:
+    text = article.text
+    spans = merge_spans(errors, len(text))
+    omitted = omission_segments(article)
+    v.articles += 1
+    for f in findings:
+        stats = v.rules.setdefault(f.rule, RuleStats(f.rule, f.name, f.category, f.severity))
+        stats.fires += 1
+        v.findings += 1
+        # an omission finding marks the sentence next to the gap: it hits only where the
+        # annotators marked an omission in that sentence's segment, not by overlapping any span
+        if f.rule in omission_rules:
+            hit = any(f.start < e and s < f.end for s, e in omitted)
+        else:
+            hit = any(overlaps(f.start, f.end, s, e) for s, e, _ in spans)
+        stats.hits += hit
+        v.hits += hit
+    for category in CONSENSUS_CATEGORIES:
+        v.categories.setdefault(category, CategoryRecall(category))
+    for s, e, categories in spans:
+        found = any(overlaps(f.start, f.end, s, e) for f in findings)
+        labels = {c for c in categories if c in CONSENSUS_CATEGORIES}
+        if MISTRANSLATION in categories and holds_name_or_number(text, s, e):
+            labels.add(MISTRANSLATED_ANCHOR)
+        for label in labels:
+            v.categories[label].spans += 1
+            v.categories[label].found += found
+    for s, e in omitted:
+        v.categories[OMISSION].spans += 1
+        v.categories[OMISSION].found += any(f.start < e and s < f.end for f in findings)
 
 
 def add_article(result: EvalResult, text: str, errors: list[dict[str, Any]], findings: Sequence[Finding]) -> None:
@@ -416,10 +539,30 @@ def render_text(result: EvalResult, min_fires: int = 1) -> str:
     silent = sorted(r.rule for r in result.rules.values() if r.fires == 0)
     if silent:
         lines.append(f"  silent: {', '.join(silent)}")
+    if result.consensus is not None:
+        lines.append("")
+        lines.extend(render_consensus(result.consensus, result.chance))
     if result.scores is not None:
         lines.append("")
         lines.extend(render_scores(result.scores))
     return "\n".join(lines) + "\n"
+
+
+def render_consensus(v: ConsensusValidation, chance: float | None) -> list[str]:
+    pct = lambda x: "   -  " if x is None else f"{100 * x:5.1f}%"  # noqa: E731
+    lines = [
+        f"consensus findings (story groups of 3+ versions; {v.articles} articles):",
+        f"  precision: {pct(v.precision).strip()} ({v.hits} of {v.findings}; an omission hits only in a segment with a marked omission)"
+        + (f"   chance level: {pct(chance).strip()}" if chance is not None else ""),
+    ]
+    for r in sorted(v.rules.values(), key=lambda r: r.rule):
+        lines.append(f"  {r.rule:<7} {r.severity:<8} {r.fires:>6} {r.hits:>6} {pct(r.precision):>9}  {r.name}")
+    lines.append("  recall by category:")
+    for c in CONSENSUS_CATEGORIES:
+        if c in v.categories:
+            rec = v.categories[c]
+            lines.append(f"    {c[:44]:<44} {rec.spans:>6} {rec.found:>6} {pct(rec.recall):>7}")
+    return lines
 
 
 def render_scores(v: ScoreValidation) -> list[str]:

@@ -76,8 +76,17 @@ class Finding:
     end_line: int = 0
     end_column: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Other places that support the finding, e.g. the versions of a story that say otherwise
+    # (consensus rules): {"path", "start", "end"} and, when located, "line" and "column".
+    related: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        d = self.base_dict()
+        if self.related:  # only then: findings of one text keep the v1 shape exactly
+            d["related"] = [dict(r) for r in self.related]
+        return d
+
+    def base_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "rule": self.rule,
@@ -163,4 +172,5 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
         column=data["column"],
         end_line=data["end_line"],
         end_column=data["end_column"],
+        related=[dict(r) for r in data.get("related") or ()],
     )

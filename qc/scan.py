@@ -6,7 +6,7 @@ import bisect
 import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -624,4 +624,91 @@ def rule_folders(config: Config, options: ScanOptions) -> list[str]:
     return extra if options.no_default_rules else [str(DEFAULT_RULES_DIR), *extra]
 
 
-__all__ = ["ScanOptions", "Scanner", "active_rules", "file_changes", "scan_paths", "write_change"]
+# --------------------------------------------------------------------------- story groups
+
+CONSENSUS_CATEGORY = "consensus"  # the rules whose findings come from story groups (qc.lint.rule)
+
+
+def group_findings(
+    paths: Iterable[str], config: Config, options: ScanOptions, peers: str, result: ScanResult | None = None
+) -> list[Finding]:
+    """Located findings of the selected consensus rules (qc.consensus) over the story groups
+    of three or more versions among the articles under `paths` (`peers`: "auto" for qc's
+    story tier, a metadata field, or "none"). Per-file ignores and `qc: ignore` comments
+    apply as to any finding. Nothing when fewer than three articles are read.
+
+    With the scan's `result`, its rule list says whether any consensus rule is selected, and
+    the rules are loaded only when a group of three is found: a scan served from the cache
+    still imports no linter when there is nothing to compare."""
+    if peers == "none":
+        return []
+    if result is not None and not any(info.category == CONSENSUS_CATEGORY for info in result.rules.values()):
+        return []
+    from qc.corpus import iter_articles
+
+    articles = [a for a in iter_articles(paths, config.exclude, config.max_article_size) if isinstance(a, Article)]
+    if len(articles) < 3:
+        return []
+    groups = [g for g in story_groups([a.text for a in articles], [a.metadata for a in articles], peers) if len(g) >= 3]
+    if not groups:
+        return []
+    from qc.consensus.findings import consensus_rules
+    from qc.consensus.findings import group_findings as findings_of
+
+    chosen = consensus_rules(active_rules(config, options))
+    if not chosen:
+        return []
+    scanner = Scanner(chosen, config, options)
+    out: list[Finding] = []
+    for group in groups:
+        members = [articles[k] for k in group]
+        by_ref = {a.ref: a for a in members}
+        per_member = findings_of([a.text for a in members], [a.ref for a in members], chosen)
+        for article, found in zip(members, per_member):
+            allowed = {r.id for r in scanner.linter_for(article).rules}
+            kept = scanner.suppressed(article, article.text, [f for f in found if f.rule in allowed])
+            out += [located_with_related(f, article, by_ref) for f in kept]
+    return out
+
+
+def story_groups(
+    texts: Sequence[str],
+    metadata: Sequence[dict[str, Any]],
+    peers: str,
+    findings: Sequence[int] | None = None,
+) -> list[list[int]]:
+    """Indices of articles that tell one story, by qc's story tier ("auto"), by a metadata
+    field (its name), or none ("none")."""
+    if peers == "none":
+        return []
+    if peers == "auto":
+        from qc.dedup import find_clusters
+
+        articles = [Article(str(i), text, dict(meta)) for i, (text, meta) in enumerate(zip(texts, metadata))]
+        counts = findings
+        clusters = find_clusters(articles, tier="stories", findings=(lambda i: counts[i]) if counts is not None else None)
+        return [sorted(m.index for m in c.members) for c in clusters]
+    by_value: dict[str, list[int]] = {}
+    for i, meta in enumerate(metadata):
+        value = meta.get(peers)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            by_value.setdefault(str(value), []).append(i)
+    return list(by_value.values())
+
+
+def located_with_related(finding: Finding, article: Article, by_ref: dict[str, Article]) -> Finding:
+    """`locate` for a finding and the supporting places in other articles it names."""
+    located = locate(finding, article, article.text)
+    related = []
+    for place in finding.related:
+        other = by_ref.get(place["path"])
+        if other is None:
+            related.append(place)
+            continue
+        where = locate(Finding("", "", "", "info", "", place["start"], place["end"], ""), other, other.text)
+        related.append({"path": where.path, "start": where.start, "end": where.end, "line": where.line, "column": where.column})
+    located.related = related
+    return located
+
+
+__all__ = ["ScanOptions", "Scanner", "active_rules", "file_changes", "group_findings", "scan_paths", "story_groups", "write_change"]

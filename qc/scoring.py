@@ -16,7 +16,7 @@ from qc.finding import Edit, Finding, Fix, ScanResult
 from qc.quality import Quality, quality_of
 from qc.scan import ArticleOutcome, ScanOptions, scan_paths
 
-CONSENSUS_WEIGHT = 1.9  # points per chrF point of agreement below the group mean
+CONSENSUS_WEIGHT = 1.0  # a multiplier of qc.consensus.term's penalty (bench/ tries others)
 CONSENSUS_MIN_AGREEMENT = 50.0  # mean chrF below this: not translations of one source
 
 
@@ -144,16 +144,15 @@ def group_by(scored: Sequence[ScoredArticle], field_name: str) -> list[dict[str,
 
 # --------------------------------------------------------------------------- consensus
 
-
-def with_consensus(quality: Quality, agreement: float, gap: float, weight: float = CONSENSUS_WEIGHT) -> Quality:
-    """The quality with the consensus term C = weight × gap added (gap < 0 is a bonus).
+def with_consensus(quality: Quality, agreement: float, term: float) -> Quality:
+    """The quality with the consensus term C added (C < 0 is a bonus).
 
     The bonus may offset an article's text signals, but not the penalty of its findings
     when some are errors: peers that agree do not undo an error, and "100 (clean)" needs
     no errors."""
-    penalties = {**quality.penalties, "consensus": weight * gap}
+    penalties = {**quality.penalties, "consensus": term}
     score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
-    if quality.errors and gap < 0:
+    if quality.errors and term < 0:
         score = min(score, 100.0 - quality.penalties.get("findings", 0.0))
     return replace(quality, score=round(score, 1), penalties=penalties, agreement=agreement)
 
@@ -164,24 +163,11 @@ def story_groups(
     peers: str,
     findings: Sequence[int] | None = None,
 ) -> list[list[int]]:
-    """Indices of articles that tell one story, by qc's story tier ("auto"), by a metadata
-    field (its name), or none ("none")."""
-    if peers == "none":
-        return []
-    if peers == "auto":
-        from qc.corpus import Article
-        from qc.dedup import find_clusters
+    """Indices of articles that tell one story (qc.scan.story_groups: the story tier, a
+    metadata field, or none)."""
+    from qc.scan import story_groups as groups_of
 
-        articles = [Article(str(i), text, dict(meta)) for i, (text, meta) in enumerate(zip(texts, metadata))]
-        counts = findings
-        clusters = find_clusters(articles, tier="stories", findings=(lambda i: counts[i]) if counts is not None else None)
-        return [sorted(m.index for m in c.members) for c in clusters]
-    by_value: dict[str, list[int]] = {}
-    for i, meta in enumerate(metadata):
-        value = meta.get(peers)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            by_value.setdefault(str(value), []).append(i)
-    return list(by_value.values())
+    return groups_of(texts, metadata, peers, findings)
 
 
 def apply_consensus(
@@ -191,17 +177,27 @@ def apply_consensus(
     weight: float = CONSENSUS_WEIGHT,
     min_agreement: float = CONSENSUS_MIN_AGREEMENT,
 ) -> tuple[list[Quality], int]:
-    """Qualities with the consensus term for members of translation groups; and how many groups it used."""
-    from qc.consensus import relative_disagreement
+    """Qualities with the consensus term for members of translation groups; and how many groups it used.
+
+    The term is qc.consensus.term's content disagreement (times `weight`); `agreement` is
+    the share of the group's majority anchors the version carries, in per cent. Groups
+    whose mean chrF is below `min_agreement` are different reports of one event, not
+    translations of one source, and are left alone.
+    """
+    from qc.consensus import agreements
+    from qc.consensus.term import disagreements, penalty
 
     out = list(qualities)
     used = 0
     for group in groups:
         members = sorted(group)
-        relative = relative_disagreement([texts[i] for i in members])
-        if relative is None or sum(a for a, _ in relative) / len(relative) < min_agreement:
+        member_texts = [texts[i] for i in members]
+        if len(members) < 3 or sum(agreements(member_texts)) / len(members) < min_agreement:
+            continue
+        found = disagreements(member_texts)
+        if found is None:
             continue
         used += 1
-        for i, (agreement, gap) in zip(members, relative):
-            out[i] = with_consensus(out[i], agreement, gap, weight)
+        for i, d in zip(members, found):
+            out[i] = with_consensus(out[i], 100.0 * (1.0 - d.lacking), weight * penalty(d))
     return out, used

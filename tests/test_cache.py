@@ -126,9 +126,17 @@ def fill_then_hit(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[st
 
 
 def test_default_packs_full_hit_needs_no_linter(corpus: Path) -> None:
-    first, second, loaded = fill_then_hit(corpus.parent, "scan", "corpus", "-j", "1", "--format", "sarif")
+    # --peers none: this corpus holds story groups of 3+ copies, over which the consensus
+    # rules (CN1xx) run after the scan and need the rules (test below)
+    first, second, loaded = fill_then_hit(corpus.parent, "scan", "corpus", "-j", "1", "--format", "sarif", "--peers", "none")
     assert not loaded
     assert second.stdout == first.stdout and '"rules"' in second.stdout
+
+
+def test_default_packs_full_hit_with_story_groups_is_byte_identical(corpus: Path) -> None:
+    first, second, _ = fill_then_hit(corpus.parent, "scan", "corpus", "-j", "1", "--format", "json")
+    uncached, _ = probe(corpus.parent, "scan", "corpus", "-j", "1", "--format", "json", "--no-cache")
+    assert second.stdout == first.stdout == uncached.stdout
 
 
 def test_one_changed_file_loads_the_linter_for_that_file_only(corpus: Path) -> None:

@@ -120,12 +120,12 @@ def test_deletion_hover_says_delete() -> None:
 def test_error_article_is_never_clean_through_the_consensus_bonus() -> None:
     with_error = Q.quality_of(TEXT, findings())
     assert with_error.errors == 1 and with_error.score < 100
-    lifted = S.with_consensus(with_error, agreement=90.0, gap=-1000.0)
+    lifted = S.with_consensus(with_error, agreement=90.0, term=-1000.0)
     # peers that agree may offset the text signals, not the findings' penalty: never 100 (clean)
     assert lifted.score == round(100.0 - with_error.penalties["findings"], 1) < 100.0
     clean = Q.quality_of("A clean text.", [])
-    assert S.with_consensus(clean, agreement=90.0, gap=-10.0).score == 100.0
-    worse = S.with_consensus(with_error, agreement=10.0, gap=5.0)
+    assert S.with_consensus(clean, agreement=90.0, term=-10.0).score == 100.0
+    worse = S.with_consensus(with_error, agreement=10.0, term=5.0)
     assert worse.score < with_error.score  # a penalty still applies
 
 

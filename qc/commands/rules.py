@@ -41,6 +41,7 @@ def rules(ctx: click.Context, rule_paths: tuple[str, ...], fmt: str) -> None:
 @click.option("--trust-rules", is_flag=True, help="Run the packs' regexes on Python's engine.")
 def rules_test(packs: tuple[str, ...], verbose: bool, trust_rules: bool) -> None:
     """Run the examples of the given packs (default: the built-in packs)."""
+    from qc.consensus.examples import check_group_case, group_cases
     from qc.lint.examples import cases, check_case
     from qc.lint.packs import default_rules, load_rules
 
@@ -49,8 +50,10 @@ def rules_test(packs: tuple[str, ...], verbose: bool, trust_rules: bool) -> None
     except QcError as exc:
         fail(exc.describe())
     passed = failed = 0
-    for case in cases(loaded):
-        problem = check_case(case)
+    # single-text examples, then the groups of texts of group rules (kind consensus)
+    checks = [(case, check_case) for case in cases(loaded)] + [(case, check_group_case) for case in group_cases(loaded)]
+    for case, check in checks:
+        problem = check(case)  # type: ignore[operator]
         if problem is None:
             passed += 1
             if verbose:

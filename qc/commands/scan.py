@@ -46,6 +46,9 @@ FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 @click.option("--stdin-filename", default=None, metavar="PATH", help="With `-` as the path: the name standard input stands for (its suffix says how to read it; config, ignores and exclude apply to it).")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` from the config to files named on the command line too (pre-commit names them).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="dask: lint on a Dask cluster (see docs/dask.md).")
+@click.option("--peers", default="auto", show_default=True, metavar="auto|none|FIELD",
+              help="Other versions of the same story, for the consensus rules (CN1xx): found by qc's story tier (auto), "
+              "grouped by a metadata field (e.g. story), or none. They report only in groups of 3+ versions, never with --fix/--diff.")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address or scheduler file (default: a local cluster).")
 def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
@@ -226,6 +229,15 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
                     on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
                     stdin=opts.get("stdin"),
                 )
+        if opts["peers"] != "none" and not (opts["fix"] or opts["diff"]):
+            # consensus rules: findings from story groups of 3+ versions (not fixed by --fix)
+            from qc.scan import group_findings
+
+            grouped = group_findings(paths, config, options, opts["peers"], result)
+            if stream_out:
+                write_findings(grouped)
+            else:
+                result.findings.extend(grouped)
     finally:
         if handle is not None:
             handle.close()

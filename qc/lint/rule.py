@@ -16,6 +16,7 @@ CATEGORIES = (
     "duplication",
     "garble",
     "grammar",
+    "consensus",  # what the other versions of a story say otherwise (qc.consensus)
 )
 SEVERITIES = ("error", "warning", "info")
 # stable: settled behaviour; preview: heuristic or little measured, may change (both run by default).

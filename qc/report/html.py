@@ -243,7 +243,7 @@ def render(
         # a negative consensus penalty is a bonus: the translation agrees with its peers more than most
         pen = ", ".join(f"{k} {'−' if v > 0 else '+'}{abs(v):.1f}" for k, v in q.penalties.items() if abs(v) >= 0.05) or "no penalties"
         if q.agreement is not None:
-            pen += f" · agreement with peer translations chrF {q.agreement:.1f}"
+            pen += f" · carries {q.agreement:.0f}% of what most peer translations say"
         meta = " · ".join(f"{c}: {escape(str(s.metadata[c]))}" for c in meta_cols if c in s.metadata)
         out.append(f'<article id="{anchor[s.ref]}"><h3><span class="score {score_class(q.score)}">{q.score:.1f}</span> {escape(s.ref)}</h3>')
         out.append(f'<div class="meta">{meta + " · " if meta else ""}{q.words} words · {s.findings} findings · {pen}</div>')

@@ -169,7 +169,26 @@ def sarif_result(f: Finding, rule_index: int, fp: str) -> dict[str, Any]:
     }
     if f.fix is not None and f.fix.edits and record is None:
         res["fixes"] = [sarif_fix(f)]
+    if f.related:
+        res["relatedLocations"] = [related_location(r, k) for k, r in enumerate(f.related)]
     return res
+
+
+def related_location(r: dict[str, Any], index: int) -> dict[str, Any]:
+    """A supporting place (another version of the story): the file and, for a plain file,
+    the region; a .jsonl record's offsets go in properties as for results."""
+    file, record = split_ref(str(r.get("path", "")))
+    phys: dict[str, Any] = {"artifactLocation": artifact_location(file)}
+    props: dict[str, Any] = {}
+    if record is not None:
+        phys["region"] = {"startLine": record}
+        props.update(record=record, textStart=r.get("start"), textEnd=r.get("end"))
+    elif r.get("line"):
+        phys["region"] = {"startLine": r["line"], "startColumn": r.get("column", 1)}
+    location: dict[str, Any] = {"id": index, "physicalLocation": phys}
+    if props:
+        location["properties"] = props
+    return location
 
 
 def notification(error: Any) -> dict[str, Any]:
