@@ -94,3 +94,11 @@ def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
         click.echo("\nNot flagged:")
         for good in found.good:
             click.echo(f"  ✓ {good}")
+    group_examples = getattr(found.matcher, "group_examples", None)
+    if callable(group_examples):  # a rule whose findings come from a group of texts
+        for example in group_examples():
+            click.echo("\nFlagged in version 1 of this group:" if example.bad else "\nNot flagged in this group:")
+            for k, version in enumerate(example.versions, 1):
+                click.echo(f"  {k}. {version}")
+            if example.bad:
+                click.echo(f"  ✗ {example.flagged}" + (f"\n    → {example.fix}" if example.fix is not None else ""))
