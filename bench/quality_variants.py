@@ -26,10 +26,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qc import quality as Q  # noqa: E402
+from qc import scoring as S  # noqa: E402
 from qc.evaluate import validate_scores  # noqa: E402
 
 D = Q.DEFAULT_WEIGHTS
-C = Q.CONSENSUS_WEIGHT
+C = S.CONSENSUS_WEIGHT
 # name -> (weights, consensus weight); the consensus groups come from the records' `story`
 # field (qc's story tier finds the same 23 groups on dev, so `--peers auto` scores alike)
 SINGLE: dict[str, Q.Weights] = {
@@ -60,7 +61,7 @@ THE = re.compile(r"\bthe\b", re.IGNORECASE)
 
 
 def load(path: str) -> list[tuple[dict, str, list]]:
-    scored, _ = Q.score_paths([path], keep_text=True)
+    scored, _ = S.score_paths([path], keep_text=True)
     return [(s.metadata, s.text or "", s.located or []) for s in scored]
 
 
@@ -68,8 +69,8 @@ def variant_scores(items: list[tuple[dict, str, list]], weights: Q.Weights, cons
     qualities = [Q.quality_of(t, f, weights) for _, t, f in items]
     if consensus:
         texts = [t for _, t, _ in items]
-        groups = Q.story_groups(texts, [m for m, _, _ in items], "story")
-        qualities, _ = Q.apply_consensus(qualities, texts, groups, weight=consensus)
+        groups = S.story_groups(texts, [m for m, _, _ in items], "story")
+        qualities, _ = S.apply_consensus(qualities, texts, groups, weight=consensus)
     return [q.score for q in qualities]
 
 

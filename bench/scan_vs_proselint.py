@@ -65,7 +65,7 @@ def main() -> None:
         if args.dask:
             from distributed import Client, LocalCluster
 
-            from qc.scan_dask import scan_with_dask
+            from qc.engines.dask import scan_with_dask
 
             with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
                 scan_with_dask([str(path)], config, options, client=client)  # warm-up: workers compile the rules

@@ -26,10 +26,6 @@ RULES_FILE_NAME = "rules.json"
 DATA_DIR_NAME = "data"
 
 
-def content_hash(data: bytes) -> str:
-    return xxhash.xxh3_128_hexdigest(data)
-
-
 def file_digest(path: Path) -> str:
     """Hash a file in chunks (memory stays bounded for a 1 GB .jsonl)."""
     hasher = xxhash.xxh3_128()

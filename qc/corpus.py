@@ -8,7 +8,6 @@ Loaders yield errors as values so that one bad file never stops a run.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -46,10 +45,6 @@ class Article:
     def ref(self) -> str:
         """A stable reference: the path, plus the record line for .jsonl."""
         return f"{self.path}:{self.record_line}" if self.record_line is not None else self.path
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def display_path(path: Path) -> str:

@@ -87,11 +87,6 @@ def covered_chars(spans: Sequence[Span]) -> int:
     return sum(e - s for s, e, _ in spans)
 
 
-def finding_hits(finding: Finding, spans: Sequence[Span]) -> bool:
-    # Spans are few per article; a linear scan is fine (bisect would also do).
-    return any(overlaps(finding.start, finding.end, s, e) for s, e, _ in spans)
-
-
 # --------------------------------------------------------------------------- results
 
 
@@ -232,7 +227,7 @@ def evaluate_paths(
 
     With `scores`, the quality score is validated against the records' human scores;
     `peers` says how the consensus term finds other translations of a story (see
-    `qc.quality.score_paths`).
+    `qc.scoring.score_paths`).
     """
     from qc.scan import ScanOptions, Scanner, active_rules
 
@@ -271,7 +266,7 @@ def evaluate_paths(
 
 def with_peer_consensus(scored: Sequence[tuple[Article, Quality, int]], peers: str) -> list[Quality]:
     """The articles' qualities with the consensus term among translations of one story."""
-    from qc.quality import apply_consensus, story_groups
+    from qc.scoring import apply_consensus, story_groups
 
     qualities = [q for _, q, _ in scored]
     if peers == "none":

@@ -84,9 +84,6 @@ class Finding:
             "fix": self.fix.to_dict() if self.fix else None,
         }
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.start, self.end, self.rule)
-
 
 @dataclass(frozen=True)
 class RuleInfo:

@@ -1,12 +1,7 @@
 """A progress bar on stderr for long runs, shown only when stderr is a terminal.
 
-Usage (the bar is silent when stderr is redirected, in CI and in tests)::
-
-    from qc.progress import progress
-    for article in progress(articles, desc="scan", unit="article"):
-        ...
-
-or, when the loop lives in the library and only a callback reaches the CLI::
+Usage (the bar is silent when stderr is redirected, in CI and in tests): the loop lives in
+the library and only a callback reaches the command::
 
     with progress_bar(desc="scan", unit="article") as tick:
         scan_paths(paths, config, options, on_outcome=lambda _o: tick())
@@ -17,11 +12,9 @@ tqdm is imported lazily, only when a bar is really shown.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 
 def enabled(stream: Any = None, force: bool | None = None) -> bool:
@@ -33,17 +26,6 @@ def enabled(stream: Any = None, force: bool | None = None) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-def progress(iterable: Iterable[T], desc: str = "", total: int | None = None, unit: str = "it", force: bool | None = None) -> Iterator[T]:
-    """Wrap an iterable with a tqdm bar on stderr when stderr is a terminal; otherwise yield as is."""
-    if not enabled(force=force):
-        yield from iterable
-        return
-    from tqdm import tqdm
-
-    with tqdm(iterable, desc=desc, total=total, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
-        yield from bar
 
 
 @contextmanager

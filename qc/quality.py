@@ -27,8 +27,8 @@ The formula (every term is a penalty in points; the score is what is left of 100
                     news has r ≈ 0.08, the MT sample r ≈ 0.31.
     C = 1.9 × (ā − a)
                     consensus, only when the run holds other translations of the
-                    same story (`qc score`, `qc report`, `qc eval --scores`; see
-                    qc.consensus): a = the article's mean chrF against its peers,
+                    same story (`qc score`, `qc report`, `qc eval --scores`;
+                    added by qc.scoring with qc.consensus's chrF): a = the article's mean chrF against its peers,
                     ā = the mean of a over the group. Negative for a translation
                     that agrees with its peers more than the group does on average;
                     it sums to zero over a group, so it reorders a story's
@@ -70,7 +70,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -89,8 +89,6 @@ PLAINNESS_KNEE = 5.53  # = 8.0 nats of surprisal a word
 ZIPF_FLOOR = 3.0  # unknown and rarer words count as Zipf 3
 RUN_ON_WEIGHT = 10.0
 RUN_ON_WORDS = 40
-CONSENSUS_WEIGHT = 1.9  # points per chrF point of agreement below the group mean
-CONSENSUS_MIN_AGREEMENT = 50.0  # mean chrF below this: not translations of one source
 
 
 @dataclass(frozen=True)
@@ -115,8 +113,6 @@ RARE_ZIPF = 2.5
 
 APOSTROPHE = re.compile(r"['’]")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-# Where sentences end (the definition; `tokens` finds the same breaks between words faster)
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|;\s*|\s*\n\s*")
 SPM_MODEL = Path(__file__).resolve().parent / "data" / "spm-en-news.model"
 
 
@@ -200,34 +196,6 @@ def foreign_units(word: str) -> int:
     return 1 if any(ch.isalpha() and not is_latin_letter(ch) for ch in word) else 0
 
 
-def untranslated_share(text_or_counts: str | Counter[str]) -> float:
-    """Share of word units in a non-Latin script: a CJK character counts as one unit
-    (one ideograph carries about a word), any other word as one unit."""
-    counts = Counter(WORD.findall(text_or_counts)) if isinstance(text_or_counts, str) else text_or_counts
-    latin = foreign = 0
-    for word, c in counts.items():
-        units = foreign_units(word)
-        if units:
-            foreign += units * c
-        else:
-            latin += c
-    total = latin + foreign
-    return foreign / total if total else 0.0
-
-
-def garbled_words(words: Iterable[str]) -> list[str]:
-    """Lowercase tokens of 3+ letters that look garbled (in input order, repeats kept).
-
-    A token is garbled when a part of it (hyphenated compounds are checked part by
-    part) is unknown to wordfreq's English list, or is rare there (Zipf < 2.5) and
-    qc's SentencePiece model shatters it into ≥ 4 pieces averaging ≤ 2.5 characters.
-    Contractions (isn't, we'll) are checked without their clitic.
-    """
-    words = list(words)
-    bad = garbled_types(set(words))
-    return [w for w in words if w in bad]
-
-
 # A part's verdict depends only on wordfreq's list and the SentencePiece model, both fixed
 # for the process, so it is computed once: the model is the costliest step of the score.
 _PART_CACHE: dict[str, bool] = {}
@@ -273,15 +241,24 @@ def part_verdicts(parts: Iterable[str]) -> dict[str, bool]:
 
 
 def garbled_types(types: Iterable[str]) -> set[str]:
+    """The word types (lowercase tokens of 3+ letters) that look garbled.
+
+    A token is garbled when a part of it (hyphenated compounds are checked part by
+    part) is unknown to wordfreq's English list, or is rare there (Zipf < 2.5) and
+    qc's SentencePiece model shatters it into ≥ 4 pieces averaging ≤ 2.5 characters.
+    Contractions (isn't, we'll) are checked without their clitic.
+    """
     parts = {w: ps for w in types if (ps := word_parts(w))}
     verdicts = part_verdicts(p for ps in parts.values() for p in ps)
     return {w for w, ps in parts.items() if any(verdicts[p] for p in ps)}
 
 
 # Word tokens and sentence breaks in one pass: group 1 is a word (WORD's match), an empty
-# string a break. Run-on only asks which neighbouring words SENTENCE_END separates. The gap
-# between two words has no letters, and the word before it ends in a letter, so
-# SENTENCE_END matches in the gap exactly when the gap holds ";", a line break, or . ! ?
+# string a break. Sentences end where the pattern (?<=[.!?])["'”’)\]]*\s+|;\s*|\s*\n\s*
+# matches (the definition; tests/test_quality_speed.py keeps it as REF_SENTENCE_END), and
+# run-on only asks which neighbouring words such an end separates. The gap between two
+# words has no letters, and the word before it ends in a letter, so the pattern
+# matches in the gap exactly when the gap holds ";", a line break, or . ! ?
 # followed by any closing quotes or brackets and white space. BREAK finds the same gaps
 # with cheaper alternatives (no look-behind, no \s*\n\s* backtracking at every space); a
 # gap may hold several breaks, which only adds empty sentences. No word starts with or
@@ -304,7 +281,11 @@ def tokens(text: str) -> list[str]:
 
 
 def run_on_words(token_list: list[str], max_words: int = RUN_ON_WORDS) -> tuple[int, int]:
-    """(words in sentences of more than `max_words` words, all words) of a `tokens` list."""
+    """(words in sentences of more than `max_words` words, all words) of a `tokens` list.
+
+    Sentences end at . ! ? (with any closing quotes or brackets) before white space,
+    at semicolons and at line breaks, so abbreviations only make sentences shorter.
+    """
     long = total = start = 0
     while True:
         try:
@@ -318,16 +299,6 @@ def run_on_words(token_list: list[str], max_words: int = RUN_ON_WORDS) -> tuple[
         if end == len(token_list):
             return long, total
         start = end + 1
-
-
-def run_on_share(text: str, max_words: int = RUN_ON_WORDS) -> float:
-    """Share of words that stand in sentences of more than `max_words` words.
-
-    Sentences end at . ! ? (with any closing quotes or brackets) before white space,
-    at semicolons and at line breaks, so abbreviations only make sentences shorter.
-    """
-    long, total = run_on_words(tokens(text), max_words)
-    return long / total if total else 0.0
 
 
 def weighted_findings(text: str, findings: Iterable[Finding], repeats_count_once: bool = True) -> float:
@@ -392,7 +363,9 @@ class TypeTables:
         return lowered
 
     def untranslated(self, token_list: list[str], words: int) -> float:
-        """untranslated_share of the words of a `tokens` list whose types are held."""
+        """Share of word units in a non-Latin script among the words of a `tokens` list
+        whose types are held: a CJK character counts as one unit (one ideograph carries
+        about a word), any other word as one unit."""
         # (Looked up type by type: `self.foreign.keys() & set(...)` may walk the whole table.)
         foreign_types = self.foreign
         present = [word for word in set(token_list) if word in foreign_types]
@@ -444,204 +417,3 @@ def quality_of(text: str, findings: Iterable[Finding], weights: Weights = DEFAUL
     }
     score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
     return Quality(round(score, 1), n, density, untranslated, garble, plain, penalties, run_on)
-
-
-# --------------------------------------------------------------------------- ranking
-
-
-@dataclass
-class ScoredArticle:
-    ref: str
-    quality: Quality
-    findings: int
-    metadata: dict[str, Any] = field(default_factory=dict)
-    text: str | None = None  # kept only when asked (the HTML report needs it)
-    located: list[Finding] | None = None  # findings with offsets into `text`
-
-
-def body_relative(finding: Finding, shift: int) -> Finding:
-    """A located finding with offsets moved back from the file to the article body."""
-    if not shift:
-        return finding
-    from dataclasses import replace
-
-    from qc.finding import Edit, Fix
-
-    moved = replace(finding, start=finding.start - shift, end=finding.end - shift)
-    if finding.fix is not None:
-        edits = tuple(Edit(e.start - shift, e.end - shift, e.replacement) for e in finding.fix.edits)
-        moved.fix = Fix(edits, finding.fix.applicability, finding.fix.message)
-    return moved
-
-
-def article_quality(article: Any, findings: Sequence[Finding]) -> Quality:
-    """Quality of a loaded Article from its *located* findings (file offsets for .md front matter).
-
-    This is the hook for `qc scan`: call it where the article text is still at hand.
-    """
-    shift = article.body_offset if article.kind != "jsonl" else 0
-    return quality_of(article.text, [body_relative(f, shift) for f in findings])
-
-
-def score_paths(
-    paths: Iterable[str],
-    config: Any = None,
-    options: Any = None,
-    on_article: Any = None,
-    keep_text: bool = False,
-    jobs: int = 1,
-    peers: str = "none",
-) -> tuple[list[ScoredArticle], Any]:
-    """Lint and score every article; returns (scored articles in input order, ScanResult).
-
-    `peers` finds other translations of each article's story for the consensus term:
-    "auto" (qc's story tier), a metadata field name, or "none" (single-article scores).
-
-    Runs through `qc.scan.scan_paths` (so `jobs` > 1 uses its process pool, with results in
-    input order). The ScanResult carries each article's quality under
-    `articles[ref]["quality"]`, so `qc.report.json_` puts it in `summary.articles[ref].quality`.
-    """
-    from dataclasses import replace as with_fields
-
-    from qc.config import Config
-    from qc.scan import ScanOptions, scan_paths
-
-    config = config or Config()
-    need_text = keep_text or peers != "none"
-    options = with_fields(options or ScanOptions(), quality=True, keep_text=need_text, fix=False, diff=False)
-    scored: list[ScoredArticle] = []
-
-    def collect(outcome: Any) -> None:
-        article = outcome.article
-        shift = article.body_offset if article.kind != "jsonl" else 0
-        item = ScoredArticle(article.ref, outcome.quality, len(outcome.findings), article.metadata)
-        if need_text:
-            item.text = article.text
-        if keep_text:
-            item.located = [body_relative(f, shift) for f in outcome.findings]
-        scored.append(item)
-        if on_article is not None:
-            on_article(outcome)
-
-    result, _ = scan_paths(paths, config, options, on_outcome=collect, jobs=jobs)
-    if peers != "none":
-        add_consensus(scored, peers, result)
-        if not keep_text:
-            for item in scored:
-                item.text = None
-    return scored, result
-
-
-def add_consensus(
-    scored: Sequence[ScoredArticle], peers: str, result: Any = None, groups: Sequence[Sequence[int]] | None = None
-) -> int:
-    """Add the consensus term to scored articles (texts kept) in place; returns the groups used.
-
-    `groups` (indices into `scored`) skips finding the groups again when the caller has
-    them. The ScanResult's per-article summary (`result.articles[ref]["quality"]`) is
-    updated too, so JSON output agrees with the ranking.
-    """
-    texts = [s.text or "" for s in scored]
-    if groups is None:
-        groups = story_groups(texts, [s.metadata for s in scored], peers, [s.findings for s in scored])
-    qualities, used = apply_consensus([s.quality for s in scored], texts, groups)
-    for item, quality in zip(scored, qualities):
-        if quality is not item.quality:
-            item.quality = quality
-            summary = getattr(result, "articles", None)
-            entry = summary.get(item.ref) if isinstance(summary, dict) else None
-            if isinstance(entry, dict) and "quality" in entry:
-                # a new dict: the results cache may hold the old one (single-article scores)
-                summary[item.ref] = {**entry, "quality": quality.to_dict()}
-    return used
-
-
-def rank(scored: Sequence[ScoredArticle]) -> list[ScoredArticle]:
-    """Worst first; ties by reference."""
-    return sorted(scored, key=lambda s: (s.quality.score, s.ref))
-
-
-def group_by(scored: Sequence[ScoredArticle], field_name: str) -> list[dict[str, Any]]:
-    """Mean score per value of a metadata field, worst first. Articles without the field go under None."""
-    groups: dict[Any, list[ScoredArticle]] = {}
-    for s in scored:
-        value = s.metadata.get(field_name)
-        key = value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
-        groups.setdefault(key, []).append(s)
-    rows = []
-    for key, items in groups.items():
-        scores = [i.quality.score for i in items]
-        rows.append(
-            {
-                field_name: key,
-                "articles": len(items),
-                "mean": round(sum(scores) / len(scores), 2),
-                "min": min(scores),
-                "max": max(scores),
-                "findings": sum(i.findings for i in items),
-            }
-        )
-    return sorted(rows, key=lambda r: (r["mean"], str(r[field_name])))
-
-
-# --------------------------------------------------------------------------- consensus
-
-PEER_CHOICES = ("auto", "none")  # or the name of a metadata field
-
-
-def with_consensus(quality: Quality, agreement: float, gap: float, weight: float = CONSENSUS_WEIGHT) -> Quality:
-    """The quality with the consensus term C = weight × gap added (gap < 0 is a bonus)."""
-    from dataclasses import replace
-
-    penalties = {**quality.penalties, "consensus": weight * gap}
-    score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
-    return replace(quality, score=round(score, 1), penalties=penalties, agreement=agreement)
-
-
-def story_groups(
-    texts: Sequence[str],
-    metadata: Sequence[dict[str, Any]],
-    peers: str,
-    findings: Sequence[int] | None = None,
-) -> list[list[int]]:
-    """Indices of articles that tell one story, by qc's story tier ("auto"), by a metadata
-    field (its name), or none ("none")."""
-    if peers == "none":
-        return []
-    if peers == "auto":
-        from qc.corpus import Article
-        from qc.dedup import find_clusters
-
-        articles = [Article(str(i), text, dict(meta)) for i, (text, meta) in enumerate(zip(texts, metadata))]
-        counts = findings
-        clusters = find_clusters(articles, tier="stories", findings=(lambda i: counts[i]) if counts is not None else None)
-        return [sorted(m.index for m in c.members) for c in clusters]
-    by_value: dict[str, list[int]] = {}
-    for i, meta in enumerate(metadata):
-        value = meta.get(peers)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            by_value.setdefault(str(value), []).append(i)
-    return list(by_value.values())
-
-
-def apply_consensus(
-    qualities: Sequence[Quality],
-    texts: Sequence[str],
-    groups: Iterable[Sequence[int]],
-    weight: float = CONSENSUS_WEIGHT,
-    min_agreement: float = CONSENSUS_MIN_AGREEMENT,
-) -> tuple[list[Quality], int]:
-    """Qualities with the consensus term for members of translation groups; and how many groups it used."""
-    from qc.consensus import relative_disagreement
-
-    out = list(qualities)
-    used = 0
-    for group in groups:
-        members = sorted(group)
-        relative = relative_disagreement([texts[i] for i in members])
-        if relative is None or sum(a for a, _ in relative) / len(relative) < min_agreement:
-            continue
-        used += 1
-        for i, (agreement, gap) in zip(members, relative):
-            out[i] = with_consensus(out[i], agreement, gap, weight)
-    return out, used

@@ -9,22 +9,35 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qc.cache import ScanCache, file_digest
 from qc.config import Config
 from qc.corpus import Article, discover, display_path, load_file
 from qc.errors import InputError, QcError
 from qc.finding import Edit, Finding, Fix, ScanResult, finding_from_dict
+from qc.lint import DEFAULT_RULES_DIR
 from qc.suppress import apply_suppressions, line_starts, parse_suppressions
 
 if TYPE_CHECKING:  # the linter is imported only when some article is really linted
     from qc.lint.engine import Linter
     from qc.lint.rule import Rule
 
-# The built-in packs: qc.lint.packs.DEFAULT_RULES_DIR (a test checks they agree). Named
-# here so that computing the cache key does not import the linter.
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+class Summary(Protocol):
+    """What an analyser returns: anything that says itself as a JSON-able dict."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class Analyser(Protocol):
+    """A per-article measure taken after linting, from the article's body text and its
+    findings (offsets into that text), e.g. qc.quality.quality_of. The scan does not know
+    what it measures: it stores the result in the outcome's `analyses` under the name the
+    analyser was given, and its `to_dict()` in the result's `articles[ref][name]`.
+    Analysers travel to worker processes, so they are module-level functions."""
+
+    def __call__(self, text: str, findings: list[Finding], /) -> Summary: ...
 
 
 @dataclass
@@ -39,7 +52,8 @@ class ScanOptions:
     unsafe_fixes: bool = False
     report_unused_suppressions: bool = False
     trust_rules: bool = False  # run user packs' regexes on Python's backtracking engine
-    quality: bool = False  # compute each article's quality score (summary.articles[ref].quality)
+    # per-article measures by name (summary.articles[ref][name]), e.g. {"quality": quality_of}
+    analysers: dict[str, Analyser] = field(default_factory=dict)
     keep_text: bool = False  # keep article texts in outcomes (the HTML report shows them)
 
 
@@ -49,12 +63,12 @@ class ArticleOutcome:
     findings: list[Finding]  # located, relative to the file
     fixed_text: str | None = None  # new article text when fixes changed it
     fixes_applied: int = 0
-    quality: Any = None  # a qc.quality.Quality when ScanOptions.quality is set
+    analyses: dict[str, Summary] = field(default_factory=dict)  # by analyser name (ScanOptions.analysers)
 
 
 def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
     from qc.lint.packs import default_rules, load_rules
-    from qc.select import select_rules
+    from qc.lint.select import select_rules
 
     extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
     rules = load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
@@ -74,7 +88,7 @@ class Scanner:
 
     def linter_for(self, article: Article) -> Linter:
         """per-file-ignores and front-matter ignores need a linter without those rules."""
-        from qc.select import ignored_for_path, matches
+        from qc.lint.select import ignored_for_path, matches
 
         ignored = ignored_for_path(article.path, self.config.per_file_ignores)
         if not ignored:
@@ -109,15 +123,13 @@ class Scanner:
         return [self.scan_article(article, findings) for article, findings in zip(articles, first)]
 
     def scan_article(self, article: Article, findings: list[Finding] | None = None) -> ArticleOutcome:
-        """Lint (unless `findings`, the article text's suppressed findings, are given), score
+        """Lint (unless `findings`, the article text's suppressed findings, are given), analyse
         and fix one article, and locate its findings in the file."""
         if findings is None:
             findings = self.lint_article_text(article, article.text)
         outcome = ArticleOutcome(article, findings)
-        if self.options.quality:
-            from qc.quality import quality_of  # wordfreq and sentencepiece: only when asked
-
-            outcome.quality = quality_of(article.text, findings)
+        for name, analyse in self.options.analysers.items():
+            outcome.analyses[name] = analyse(article.text, findings)
         if self.options.fix or self.options.diff:
             from qc.fix import fix_text
 
@@ -446,7 +458,7 @@ class Sink:
         self.result.articles_scanned += 1
         self.result.fixes_applied += outcome.fixes_applied
         self.add_findings(outcome.findings)
-        extras = {"quality": outcome.quality.to_dict()} if outcome.quality is not None else None
+        extras = {name: value.to_dict() for name, value in outcome.analyses.items()} or None
         if extras:
             self.result.articles[outcome.article.ref] = extras
         for entry in self.pending.values():
@@ -479,7 +491,7 @@ def cache_settings(config: Config, options: ScanOptions) -> dict[str, Any]:
         "no_default_rules": options.no_default_rules,
         "unused": options.report_unused_suppressions,
         "trust": options.trust_rules,
-        "quality": options.quality,
+        "analysers": {name: f"{fn.__module__}.{getattr(fn, '__qualname__', type(fn).__qualname__)}" for name, fn in sorted(options.analysers.items())},
         "keep_text": options.keep_text,
         "cwd": str(Path.cwd()),  # paths in findings are relative to it
     }
@@ -490,4 +502,4 @@ def rule_folders(config: Config, options: ScanOptions) -> list[str]:
     return extra if options.no_default_rules else [str(DEFAULT_RULES_DIR), *extra]
 
 
-__all__ = ["DEFAULT_RULES_DIR", "ScanOptions", "Scanner", "active_rules", "file_changes", "scan_paths", "write_change"]
+__all__ = ["ScanOptions", "Scanner", "active_rules", "file_changes", "scan_paths", "write_change"]

@@ -23,6 +23,7 @@ from qc.cache import (
 )
 from qc.config import Config
 from qc.finding import ScanResult
+from qc.quality import quality_of
 from qc.scan import ScanOptions, scan_paths
 from tests.conftest import FIXTURES, SEEDS
 
@@ -141,13 +142,13 @@ def test_one_changed_file_loads_the_linter_for_that_file_only(corpus: Path) -> N
 
 def test_full_hit_does_not_load_rules(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stable_code_key: None) -> None:
     root = tmp_path / "root"
-    first, _ = scan_paths([str(corpus)], Config(), opts(quality=True), cache_root=root)
+    first, _ = scan_paths([str(corpus)], Config(), opts(analysers={"quality": quality_of}), cache_root=root)
 
     def no_rules(*_args: object) -> list[object]:
         raise AssertionError("rules loaded on a full cache hit")
 
     monkeypatch.setattr(scanmod, "active_rules", no_rules)
-    second, _ = scan_paths([str(corpus)], Config(), opts(quality=True), cache_root=root)
+    second, _ = scan_paths([str(corpus)], Config(), opts(analysers={"quality": quality_of}), cache_root=root)
     same_result(first, second)
     assert first.rules and first.articles
 
@@ -247,9 +248,3 @@ def test_cache_folder_depends_on_the_whole_key(tmp_path: Path) -> None:
     assert ScanCache(tmp_path, {"select": ["ALL"]}, [pack]).folder == one
     assert ScanCache(tmp_path, {"select": ["TT"]}, [pack]).folder != one
     assert ScanCache(tmp_path, {"select": ["ALL"]}, [pack, tmp_path / "other.yaml"]).folder != one
-
-
-def test_built_in_rules_folder_agrees_with_the_loader() -> None:
-    from qc.lint.packs import DEFAULT_RULES_DIR
-
-    assert scanmod.DEFAULT_RULES_DIR == DEFAULT_RULES_DIR

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sacrebleu.metrics import CHRF
 
 from qc import quality as Q
+from qc import scoring as S
 from qc.consensus import MIN_GROUP, agreements, char_ngrams, chrf, peers_of, relative_disagreement
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -82,7 +83,7 @@ def test_apply_consensus_reorders_a_translation_group_only() -> None:
     texts = VARIANTS + [OUTLIER] + ["An unrelated report about football.", "Another one about rain."]
     qualities = [Q.quality_of(t, []) for t in texts]
     groups = [[0, 1, 2, 3, 4], [5, 6]]
-    out, used = Q.apply_consensus(qualities, texts, groups)
+    out, used = S.apply_consensus(qualities, texts, groups)
     assert used == 1
     assert out[4].score < qualities[4].score and out[4].penalties["consensus"] > 0
     assert all(out[i].agreement is not None for i in range(5))
@@ -97,14 +98,14 @@ def test_groups_of_different_articles_about_one_event_are_left_alone() -> None:
         "Volunteers filled sandbags overnight in the old town, where the water reached the first floors.",
     ]
     qualities = [Q.quality_of(t, []) for t in texts]
-    out, used = Q.apply_consensus(qualities, texts, [[0, 1, 2]])
+    out, used = S.apply_consensus(qualities, texts, [[0, 1, 2]])
     assert used == 0 and out == qualities
 
 
 def test_story_groups_by_field_and_none() -> None:
     meta = [{"story": "a"}, {"story": "b"}, {"story": "a"}, {}, {"story": True}]
-    assert Q.story_groups(["x"] * 5, meta, "story") == [[0, 2], [1]]
-    assert Q.story_groups(["x"] * 5, meta, "none") == []
+    assert S.story_groups(["x"] * 5, meta, "story") == [[0, 2], [1]]
+    assert S.story_groups(["x"] * 5, meta, "none") == []
 
 
 def test_consensus_improves_story_ordering_on_the_mqm_sample() -> None:

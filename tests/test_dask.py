@@ -20,9 +20,8 @@ from qc.dedup.minhash import Banding
 
 distributed = pytest.importorskip("distributed")
 
-from qc.dedup.dask_engine import copy_graph_dask, find_clusters_dask, forest  # noqa: E402
+from qc.engines.dask import copy_graph_dask, find_clusters_dask, forest, load_jsonl_range, plan_tasks, scan_with_dask  # noqa: E402
 from qc.scan import ScanOptions, scan_paths  # noqa: E402
-from qc.scan_dask import load_jsonl_range, plan_tasks, scan_with_dask  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "fixtures" / "dedup"

@@ -8,7 +8,6 @@ import pytest
 
 from qc.fix import fix_text
 from qc.lint.engine import Linter
-from qc.lint.kinds.article import expected_article
 from qc.lint.packs import default_rules
 
 RULES = {r.id: r for r in default_rules()}
@@ -29,7 +28,7 @@ def lint(rule_id: str, text: str):
     ],
 )
 def test_article_by_sound(word: str, article: str | None) -> None:
-    assert expected_article(word) == article
+    assert RULES["MT701"].matcher.sounds.expected_article(word) == article
 
 
 def test_article_capital_a_is_a_label_mid_sentence() -> None:

@@ -59,7 +59,7 @@ def test_literal_pass_is_shared_across_rules(tmp_path: Path) -> None:
         for i in range(50)
     )
     linter = Linter(load_rules([write_pack(tmp_path, body)]))
-    literal_pass = linter.literal_pass_for()
+    literal_pass = linter.literal_pass
     assert literal_pass.automaton is not None and len(literal_pass.entries) == 50  # one phrase each, one automaton
     assert [f.rule for f in linter.lint("word3 and word49")] == ["XX103", "XX149"]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from qc import quality as Q
+from qc import scoring as S
 from qc.finding import Edit, Finding, Fix
 from qc.report.html import fix_preview, highlight, render
 
@@ -26,10 +27,10 @@ def findings() -> list[Finding]:
     return [dup, ria, overlapping]
 
 
-def scored_items() -> list[Q.ScoredArticle]:
+def scored_items() -> list[S.ScoredArticle]:
     f = findings()
-    item = Q.ScoredArticle("doc.txt", Q.quality_of(TEXT, f), len(f), {"system": "S<1>"}, TEXT, f)
-    clean = Q.ScoredArticle("clean.txt", Q.quality_of("A clean text.", []), 0, {"system": "S2"}, "A clean text.", [])
+    item = S.ScoredArticle("doc.txt", Q.quality_of(TEXT, f), len(f), {"system": "S<1>"}, TEXT, f)
+    clean = S.ScoredArticle("clean.txt", Q.quality_of("A clean text.", []), 0, {"system": "S2"}, "A clean text.", [])
     return [item, clean]
 
 

@@ -23,7 +23,7 @@ from qc.lint.packs import default_rules
 from qc.lint.prefilter import PrefilterSet, relax
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_scan_speed_invariance import INSERTS, fixture_texts, perturb
+from test_lint_batches import INSERTS, fixture_texts, perturb
 
 # (python regex, flags, texts it matches): the relaxed form must match each text too.
 CASES = [

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from qc import quality as Q
+from qc import scoring as S
 from qc.finding import Finding
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -48,7 +49,7 @@ def test_untranslated_and_garbled_text_lose_points() -> None:
 
 def test_garble_ignores_names_real_words_compounds_and_contractions() -> None:
     words = Q.WORD.findall("Xi Jinping said the year-on-year pension figures weren't implausible, and the broadband xqzvtrk failed.")
-    assert Q.garbled_words(words) == ["xqzvtrk"]
+    assert Q.garbled_types(set(words)) == {"xqzvtrk"}
 
 
 def test_the_same_finding_repeated_counts_once() -> None:
@@ -65,14 +66,19 @@ def test_the_same_finding_repeated_counts_once() -> None:
     assert counted.findings_density == pytest.approx(2 * once.findings_density)
 
 
+def run_on_share(text: str) -> float:
+    long, total = Q.run_on_words(Q.tokens(text))
+    return long / total if total else 0.0
+
+
 def test_run_on_sentences_cost_points() -> None:
     short = "The minister spoke. " * 30
     long_sentence = "The minister said " + ", ".join(["the plan will be improved and the work carried out"] * 6) + ". "
-    assert Q.run_on_share(short) == 0.0
-    assert Q.run_on_share(long_sentence) == 1.0
+    assert run_on_share(short) == 0.0
+    assert run_on_share(long_sentence) == 1.0
     # Semicolons and line breaks end sentences; a run-on share is by words.
-    assert Q.run_on_share("; ".join(["one two three four five six seven eight nine ten"] * 6)) == 0.0
-    mixed = Q.run_on_share(short + long_sentence)
+    assert run_on_share("; ".join(["one two three four five six seven eight nine ten"] * 6)) == 0.0
+    mixed = run_on_share(short + long_sentence)
     assert 0.0 < mixed < 1.0
     assert Q.quality_of(long_sentence, []).penalties["run-on"] == pytest.approx(Q.RUN_ON_WEIGHT)
     assert Q.quality_of(CLEAN, []).penalties["run-on"] == 0.0
@@ -98,12 +104,12 @@ def test_empty_text_is_clean() -> None:
 
 def test_rank_and_group_by() -> None:
     items = [
-        Q.ScoredArticle("a", Q.quality_of(CLEAN, []), 0, {"system": "good"}),
-        Q.ScoredArticle("b", Q.quality_of(CLEAN, [warning(), warning(4, 6)]), 2, {"system": "bad"}),
-        Q.ScoredArticle("c", Q.quality_of(CLEAN, [warning()]), 1, {"system": "bad"}),
+        S.ScoredArticle("a", Q.quality_of(CLEAN, []), 0, {"system": "good"}),
+        S.ScoredArticle("b", Q.quality_of(CLEAN, [warning(), warning(4, 6)]), 2, {"system": "bad"}),
+        S.ScoredArticle("c", Q.quality_of(CLEAN, [warning()]), 1, {"system": "bad"}),
     ]
-    assert [s.ref for s in Q.rank(items)] == ["b", "c", "a"]
-    rows = Q.group_by(items, "system")
+    assert [s.ref for s in S.rank(items)] == ["b", "c", "a"]
+    rows = S.group_by(items, "system")
     assert [r["system"] for r in rows] == ["bad", "good"]
     assert rows[0]["articles"] == 2 and rows[0]["findings"] == 3
 
@@ -111,7 +117,7 @@ def test_rank_and_group_by() -> None:
 def test_score_paths_puts_quality_in_the_json_summary(tmp_path: Path) -> None:
     from qc.report import render
 
-    scored, result = Q.score_paths([str(SAMPLE)])
+    scored, result = S.score_paths([str(SAMPLE)])
     assert len(scored) == 30
     doc = json.loads(render("json", result))
     quality = doc["summary"]["articles"][scored[0].ref]["quality"]
@@ -122,7 +128,7 @@ def test_score_paths_puts_quality_in_the_json_summary(tmp_path: Path) -> None:
 def test_markdown_front_matter_offsets_are_body_relative(tmp_path: Path) -> None:
     md = tmp_path / "a.md"
     md.write_text("---\ntitle: x\n---\nThey met in the the capital.\n", encoding="utf-8")
-    scored, _ = Q.score_paths([str(md)], keep_text=True)
+    scored, _ = S.score_paths([str(md)], keep_text=True)
     (item,) = scored
     dup = [f for f in item.located or [] if f.rule == "MT501"]
     assert dup, "expected the duplicated-word rule to fire"

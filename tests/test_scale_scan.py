@@ -98,7 +98,7 @@ def test_json_summary_carries_quality_per_article(corpus: Path) -> None:
 
 
 def test_scores_identical_with_a_process_pool(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qc.quality import score_paths
+    from qc.scoring import score_paths
 
     monkeypatch.setattr(scanmod, "PARALLEL_MIN_BYTES", 0)
     one, _ = score_paths([str(corpus)], Config(), opts(), keep_text=True, jobs=1)

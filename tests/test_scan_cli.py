@@ -38,13 +38,17 @@ def test_seeds_report_and_diff() -> None:
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     texts = [(f["path"].rsplit("/", 1)[-1], f["text"]) for f in data["findings"]]
-    assert ("000_d551dabb45ec3305.txt", "Cup Press Agency") in texts or any("Cup Press Agency" in t for _, t in texts)
+    assert ("000_d551dabb45ec3305.txt", "Russia. Cup Press Agency") in texts
     assert sum(1 for _, t in texts if t.startswith("statement") and t.count("statement") == 2) == 2
     assert any(t == "a economic" for _, t in texts)
     diff = run_any("scan", "seeds/", "--diff").stdout
     assert "+++ b/seeds/000_d551dabb45ec3305.txt" in diff
     unsafe_diff = run_any("scan", "seeds/", "--diff", "--unsafe-fixes").stdout
-    assert "-Morgulov" in unsafe_diff and "TASS" in unsafe_diff and "Cup Press" not in unsafe_diff.replace("-Morgulov", "").split("+Morgulov")[-1].split("\n")[0]
+    # The unsafe fix replaces the literal agency name in the envoy's sentence.
+    envoy = [line for line in unsafe_diff.splitlines() if line[1:].startswith("Morgulov, the Russian envoy")]
+    assert [line[0] for line in envoy] == ["-", "+"]
+    assert "according to Russia. Cup Press Agency." in envoy[0]
+    assert "according to Russia’s TASS news agency." in envoy[1] and "Cup Press" not in envoy[1]
     assert "for the World Economy.\n" in diff and "an economic recession" in diff
     assert diff.count("the spokesperson said in a statement. And") == 1
 

@@ -28,6 +28,13 @@ def fixed_span(text: str, finding) -> str:
     return out[finding.start : finding.end + delta]
 
 
+def apply(text: str, edits) -> str:
+    out = text
+    for edit in sorted(edits, reverse=True):
+        out = out[: edit.start] + edit.replacement + out[edit.end :]
+    return out
+
+
 def one(found, rule: str, contains: str, text: str):
     hits = [f for f in found if f.rule == rule and contains in text[max(0, f.start - 20) : f.end + 20]]
     assert hits, f"{rule} did not flag {contains!r}: {[(f.rule, f.text) for f in found]}"
@@ -57,9 +64,10 @@ def test_seed_000(rule: str, near: str, expected: str | None) -> None:
 def test_seed_000_doubled_period_fix() -> None:
     text, found = findings(SEED0)
     hit = one(found, "MT401", ". .", text)[0]
-    edit = hit.fix.edits[0]
-    assert text[: edit.start] + edit.replacement + text[edit.end :]
-    assert (text[: edit.start] + edit.replacement + text[edit.end :]).count("World Economy.\n") == 1
+    assert hit.fix is not None and hit.fix.applicability == "safe"
+    # Applied, the fix removes the second stop (and its space), and nothing else.
+    doubled = text.index("World Economy. .") + len("World Economy.")
+    assert apply(text, hit.fix.edits) == text[:doubled] + text[doubled + 2 :]
 
 
 def test_seed_002_metadata_and_stray_capital() -> None:
@@ -67,7 +75,10 @@ def test_seed_002_metadata_and_stray_capital() -> None:
     meta = one(found, "MT601", "date 2023-02-01", text)[0]
     assert meta.fix is not None and all(e.replacement == "" for e in meta.fix.edits)
     stray = one(found, "MT603", "JThe", text)[0]
-    assert stray.text == "J" or stray.fix.edits[0].replacement == "The" or stray.fix.edits[0].replacement == ""
+    # Applied, the fix drops the stray capital glued to "The", and nothing else.
+    assert stray.fix is not None and stray.fix.applicability == "safe"
+    glued = text.index("JThe")
+    assert apply(text, stray.fix.edits) == text[:glued] + text[glued + 1 :]
     # Both fixes together give a clean sentence start.
     edits = sorted([*meta.fix.edits, *stray.fix.edits], reverse=True)
     out = text

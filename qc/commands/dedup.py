@@ -9,28 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
+from qc.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, fail, unit_interval
 from qc.errors import QcError
 
-EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-
-
-def _error(message: str) -> None:
-    click.echo(f"qc: error: {message}", err=True)
-
-
-def _fail(message: str) -> NoReturn:
-    _error(message)
-    sys.exit(EXIT_ERROR)
-
-
-def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if not 0.0 < value <= 1.0:
-        raise click.BadParameter("must be in (0, 1]")
-    return value
 
 
 def render_clusters_text(clusters: Sequence[Any], articles: Any, total: int | None = None) -> str:
@@ -55,9 +40,9 @@ def render_clusters_text(clusters: Sequence[Any], articles: Any, total: int | No
 
 @click.command("dedup")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--threshold", type=float, default=0.8, show_default=True, callback=_unit_interval,
+@click.option("--threshold", type=float, default=0.8, show_default=True, callback=unit_interval,
               help="Jaccard similarity (word 5-gram shingles) at which two articles are copies.")
-@click.option("--containment", type=float, default=0.8, show_default=True, callback=_unit_interval,
+@click.option("--containment", type=float, default=0.8, show_default=True, callback=unit_interval,
               help="Share of the shorter article's shingles found in the other at which it is a (truncated) copy.")
 @click.option("--tier", type=click.Choice(["copies", "stories", "all"]), default="all", show_default=True,
               help="copies: near-verbatim copies; stories: the same story in other words; all: both.")
@@ -76,13 +61,13 @@ def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: st
     from qc.dedup.source import ArticleSource
 
     if scheduler is not None and engine != "dask":
-        _fail("--scheduler needs --engine dask")
+        fail("--scheduler needs --engine dask")
     source = ArticleSource()  # holds where each article is; texts are re-read when needed
     errors = 0
 
     def bad(exc: QcError) -> None:
         nonlocal errors
-        _error(exc.describe())
+        error(exc.describe())
         errors += 1
 
     try:
@@ -92,10 +77,10 @@ def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: st
             clusters = _dedup_local(source, source.read(paths, bad), paths, jobs, threshold, containment, tier)
         _report(clusters, source, len(source), fmt, merge_dir)
     except QcError as exc:  # Dask unavailable, or an input changed between the passes
-        _fail(exc.describe())
+        fail(exc.describe())
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FOUND if clusters else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if clusters else EXIT_CLEAN)
 
 
 STREAM_CHUNK = 4096  # texts signed at once (the only texts held during the first pass)
@@ -137,7 +122,7 @@ def _dedup_local(source: Any, first_pass: Iterator[Any], paths: Sequence[str], j
         for _ in first_pass:  # locate every article; nothing else is needed up front
             pass
     if not len(source):
-        _fail("no articles were read")
+        fail("no articles were read")
     return find_clusters(source, threshold=threshold, tier=tier, containment=containment, findings=ranking,
                          copy_groups=copy_groups, jobs=workers)
 
@@ -154,12 +139,12 @@ def _dedup_dask(source: Any, first_pass: Iterator[Any], scheduler: str | None, j
                 threshold: float, containment: float, tier: str) -> list[Any]:
     """The copy tier on Dask. The texts are shipped to the workers, partition by
     partition, from the ArticleSource (the client builds each partition's list)."""
-    from qc.dedup.dask_engine import dask_client, find_clusters_dask
+    from qc.engines.dask import dask_client, find_clusters_dask
 
     for _ in first_pass:
         pass
     if not len(source):
-        _fail("no articles were read")
+        fail("no articles were read")
     import os
 
     with dask_client(scheduler, jobs) as client:
@@ -180,7 +165,7 @@ def _report(clusters: Sequence[Any], articles: Any, total: int, fmt: str, merge_
         try:
             written = write_merged(clusters, articles, merge_dir)
         except OSError as exc:
-            _fail(f"{merge_dir}: cannot write merged stories: {exc.strerror or exc}")
+            fail(f"{merge_dir}: cannot write merged stories: {exc.strerror or exc}")
         click.echo(f"wrote {len(written)} merged stories to {merge_dir}", err=True)
 
 
@@ -195,7 +180,7 @@ def _open(db: str, create: bool = False) -> Any:
     try:
         return Index(db, create=create)
     except QcError as exc:
-        _fail(exc.describe())
+        fail(exc.describe())
 
 
 _MAX_SIZE = click.option(
@@ -215,7 +200,7 @@ class _Stream:
 
         for item in iter_articles(self.paths, max_mb=self.max_mb):
             if isinstance(item, QcError):
-                _error(item.describe())
+                error(item.describe())
                 self.errors += 1
             else:
                 yield item
@@ -249,7 +234,7 @@ def index_add(db: str, paths: tuple[str, ...], batch_size: int, verbose: bool, m
         try:
             added, skipped = ix.add(stream, batch_size=batch_size, on_commit=committed)
         except QcError as exc:
-            _fail(exc.describe())
+            fail(exc.describe())
     click.echo(f"added {added} articles, {skipped} already indexed")
     sys.exit(EXIT_ERROR if stream.errors else EXIT_CLEAN)
 
@@ -257,8 +242,8 @@ def index_add(db: str, paths: tuple[str, ...], batch_size: int, verbose: bool, m
 @index.command("query")
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--threshold", type=float, default=0.8, show_default=True, callback=_unit_interval)
-@click.option("--containment", type=float, default=0.8, show_default=True, callback=_unit_interval)
+@click.option("--threshold", type=float, default=0.8, show_default=True, callback=unit_interval)
+@click.option("--containment", type=float, default=0.8, show_default=True, callback=unit_interval)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_MAX_SIZE
 def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: float, fmt: str, max_article_size: float) -> None:
@@ -270,7 +255,7 @@ def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: 
         try:
             results = ix.query(articles, threshold, containment)
         except QcError as exc:
-            _fail(exc.describe())
+            fail(exc.describe())
     if fmt == "json":
         doc = {
             "version": 1,
@@ -295,7 +280,7 @@ def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: 
         click.echo(f"{n} of {len(articles)} articles match indexed ones")
     if stream.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FOUND if any(results) else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if any(results) else EXIT_CLEAN)
 
 
 @index.command("stats")
@@ -307,7 +292,7 @@ def index_stats(db: str, fmt: str) -> None:
         try:
             stats = ix.stats()
         except QcError as exc:
-            _fail(exc.describe())
+            fail(exc.describe())
     if fmt == "json":
         click.echo(json.dumps(stats, indent=2))
     else:
@@ -324,9 +309,9 @@ def index_check(db: str) -> None:
             problems = ix.check()
             articles = ix.stats()["articles"]
         except QcError as exc:
-            _fail(exc.describe())
+            fail(exc.describe())
     for problem in problems:
-        _error(f"{db}: {problem}")
+        error(f"{db}: {problem}")
     if problems:
         sys.exit(EXIT_ERROR)
     click.echo(f"{db}: ok ({articles} articles)")

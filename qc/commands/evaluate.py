@@ -33,7 +33,7 @@ def eval(paths: tuple[str, ...], fmt: str, scores: bool, peers: str, min_fires: 
 
         qc eval ../shared/data/mqm-wmt23-zhen/dev/articles.jsonl --select MT4
     """
-    from qc.cli import emit, fail, report_error, rule_selection
+    from qc.commands.common import emit, fail, report_error, rule_selection
     from qc.config import config_for
     from qc.evaluate import evaluate_paths, render_text
     from qc.progress import progress_bar

@@ -20,20 +20,10 @@ from typing import Any
 
 import click
 
+from qc.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, unit_interval
 from qc.errors import QcError
 
-EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 VERBS = {"duplicate": "duplicates", "copy": "copies", "story": "retells"}
-
-
-def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if not 0.0 < value <= 1.0:
-        raise click.BadParameter("must be in (0, 1]")
-    return value
-
-
-def _error(message: str) -> None:
-    click.echo(f"qc: error: {message}", err=True)
 
 
 def same_file(ref: str, path: str) -> bool:
@@ -97,9 +87,9 @@ def staged_findings(articles: Sequence[Any], threshold: float, containment: floa
               help="Index DB to check against (default: `index` in [tool.qc]).")
 @click.option("--no-index", is_flag=True, help="Only check the given articles against each other.")
 @click.option("--config", "config_path", type=click.Path(), help="Use this qc.toml or pyproject.toml.")
-@click.option("--threshold", type=float, default=0.8, show_default=True, callback=_unit_interval,
+@click.option("--threshold", type=float, default=0.8, show_default=True, callback=unit_interval,
               help="Jaccard similarity (word 5-gram shingles) at which two articles are copies.")
-@click.option("--containment", type=float, default=0.8, show_default=True, callback=_unit_interval,
+@click.option("--containment", type=float, default=0.8, show_default=True, callback=unit_interval,
               help="Share of the shorter article found in the other at which it is a copy.")
 @click.option("--tier", type=click.Choice(["copies", "all"]), default="all", show_default=True,
               help="Among the given articles: copies only, or copies and same-story retellings.")
@@ -114,14 +104,14 @@ def hook_dedup(paths: tuple[str, ...], index_path: str | None, no_index: bool, c
     try:
         config = config_for(list(paths), config_path)
     except QcError as exc:
-        _error(exc.describe())
+        error(exc.describe())
         sys.exit(EXIT_ERROR)
     db = None
     if not no_index:
         db = index_path or (config.resolve(config.index) if config.index else None)
         if db is None:
             where = str(config.source) if config.source else "pyproject.toml or qc.toml"
-            _error(f"{where}: no near-duplicate index configured; set `index = \"...\"` in [tool.qc], "
+            error(f"{where}: no near-duplicate index configured; set `index = \"...\"` in [tool.qc], "
                    "pass --index DB, or --no-index")
             sys.exit(EXIT_ERROR)
 
@@ -129,7 +119,7 @@ def hook_dedup(paths: tuple[str, ...], index_path: str | None, no_index: bool, c
     errors = 0
     for item in iter_articles(paths, max_mb=config.max_article_size):
         if isinstance(item, QcError):
-            _error(item.describe())
+            error(item.describe())
             errors += 1
         else:
             articles.append(item)
@@ -139,7 +129,7 @@ def hook_dedup(paths: tuple[str, ...], index_path: str | None, no_index: bool, c
         try:
             found = index_findings(articles, db, threshold, containment)
         except QcError as exc:
-            _error(exc.describe())
+            error(exc.describe())
             errors += 1
     for k, extra in enumerate(staged_findings(articles, threshold, containment, tier)):
         found[k].extend(extra)
@@ -155,7 +145,7 @@ def hook_dedup(paths: tuple[str, ...], index_path: str | None, no_index: bool, c
                    "if that is intended, commit with SKIP=qc-dedup")
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FOUND if flagged else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if flagged else EXIT_CLEAN)
 
 
 # The CLI's lazy group looks commands up by their command name.

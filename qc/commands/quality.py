@@ -38,10 +38,10 @@ def peers_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def run_scoring(paths: tuple[str, ...], opts: dict[str, Any], keep_text: bool, desc: str) -> tuple[list[Any], Any]:
-    from qc.cli import fail, report_error, rule_selection
+    from qc.commands.common import fail, report_error, rule_selection
     from qc.config import config_for
     from qc.progress import progress_bar
-    from qc.quality import score_paths
+    from qc.scoring import score_paths
 
     paths = paths or (".",)
     try:
@@ -77,8 +77,8 @@ def score(paths: tuple[str, ...], by_field: str | None, fmt: str, limit: int | N
     holds several translations of one story, agreement with them (--peers); see
     `qc.quality` for the formula.
     """
-    from qc.cli import emit
-    from qc.quality import group_by, rank
+    from qc.commands.common import emit
+    from qc.scoring import group_by, rank
 
     scored, result = run_scoring(paths, opts, keep_text=False, desc="score")
     if by_field:
@@ -148,7 +148,7 @@ def report_groups(scored: list[Any], paths: tuple[str, ...], exclude: list[str],
 def consensus_from_groups(scored: list[Any], result: Any, groups: list[dict[str, Any]]) -> None:
     """The consensus term over the report's own story clusters (what `--peers auto` would
     find), then metadata-story members re-sorted by the new scores."""
-    from qc.quality import add_consensus
+    from qc.scoring import add_consensus
 
     position = {s.ref: i for i, s in enumerate(scored)}
     stories = [[position[r] for r in g["members"]] for g in groups if g["kind"] == "story"]
@@ -169,7 +169,7 @@ def report(paths: tuple[str, ...], output_file: str, title: str, no_groups: bool
     """Write a self-contained HTML report: scores, sortable table, highlighted texts, groups, chart."""
     from pathlib import Path
 
-    from qc.cli import fail
+    from qc.commands.common import fail
     from qc.fix import atomic_write
     from qc.progress import progress_bar
     from qc.report.html import render

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar, overload
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+if TYPE_CHECKING:
+    from qc.finding import Finding
 
 T = TypeVar("T")
 
@@ -52,12 +56,43 @@ class lazy(Generic[T]):
         return value
 
 
+class PicklesWithoutViews:
+    """Pickles without the attributes its `lazy` views computed: the compiled-rules cache
+    pickles compiled rules, and some views (automata, RE2 regexes) cannot be pickled or
+    cost more to store than to rebuild. Each is computed again on first use."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        cls = type(self)
+        return {k: v for k, v in self.__dict__.items() if not isinstance(getattr(cls, k, None), lazy)}
+
+
+@dataclass
+class Scratch:
+    """What kinds work out for a document and keep for later: in a batch hook
+    (`RuleKind.prepare_batch`) for their `check`, or once for every rule of the kind."""
+
+    # calque (`order`): each rule's findings, found for the whole batch (keyed by the rule's matcher)
+    calque_findings: dict[object, list[Finding]] = field(default_factory=dict)
+    # article: (start, end) of the articles after a space that `settled` leaves open
+    unsettled_articles: list[tuple[int, int]] | None = None
+    # repetition: per phrase length, where a phrase repeats; the tokens and their spans
+    repeat_candidates: list[tuple[int, list[int]]] | None = None
+    tokens: list[str] | None = None
+    token_spans: Any = None
+    # pronoun: (start, end, word before) of every 's after a capitalised word
+    possessives: list[tuple[int, int, str]] | None = None
+    # collocation: per rule (its matcher), word -> (searched from, first occurrence or -1)
+    object_search: dict[object, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+
 class Document:
-    """Text plus metadata; views (lowercase copy, paragraphs, words) are computed once on demand."""
+    """Text plus metadata; views (lowercase copy, paragraphs, words) are computed once on
+    demand; `scratch` holds what kinds work out for it (see Scratch)."""
 
     def __init__(self, text: str, metadata: dict[str, Any] | None = None) -> None:
         self.text = text
         self.metadata = metadata or {}
+        self.scratch = Scratch()
 
     @lazy
     def lower(self) -> str:

@@ -19,9 +19,8 @@ from typing import Any, TypeVar
 import ahocorasick_rs
 
 from qc.finding import Finding
-from qc.lint.automaton import find_all
-from qc.lint.document import Batch, Document
-from qc.lint.kinds import RuleKind, batch_worth_numpy
+from qc.lint.document import Batch, Document, PicklesWithoutViews, lazy
+from qc.lint.kinds import RuleKind
 from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
 
@@ -42,35 +41,35 @@ def is_wordlike(trigger: str) -> bool:
 
 
 @dataclass
-class LiteralPass:
-    """An automaton of literals and triggers, and per phrase number what a hit of it does."""
+class LiteralPass(PicklesWithoutViews):
+    """The literals and triggers of every rule, and per phrase number what a hit of it does:
+    (matchers it triggers, calls: (whole word only?, matcher, payload))."""
 
-    automaton: ahocorasick_rs.AhoCorasick | None
-    # (matchers it triggers, calls: (whole word only?, collector slot or -1, matcher, payload))
-    entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]]
-    # (collector slot, payload) for a phrase only one collecting kind takes, else None
-    collected_only: list[tuple[int, Any] | None]
-    placeholder: str
-    phrases: list[str] = field(default_factory=list)
-    _bytes_automaton: Any = None
+    phrases: list[str]
+    entries: list[tuple[tuple[int, ...], tuple[tuple[bool, Any, Any], ...]]] = field(default_factory=list)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_bytes_automaton": None}  # (unpicklable; rebuilt when needed)
+    @lazy
+    def automaton(self) -> Any:
+        """The phrases as UTF-8, in one automaton: over bytes, it reads the text about twice
+        as fast as over str, and a hit costs no offset arithmetic. ahocorasick_rs (Rust)
+        reports every overlapping match as (phrase number, start, end), in the order of their
+        ends, the longer first when two end together."""
+        if not self.phrases:
+            return None
+        phrases = [p.encode("utf-8", "surrogatepass") for p in self.phrases]
+        return ahocorasick_rs.BytesAhoCorasick(phrases, implementation=ahocorasick_rs.Implementation.DFA)
 
     def hits_by_text(self, batch: Batch) -> list[list[tuple[int, int, int]]]:
-        """find_all's hits in each text of a batch, found in one search of all of them (as
-        UTF-8: an automaton over bytes does not turn every offset into a character offset as
-        the str one does, and reads the text about twice as fast). Offsets become character
-        offsets here, in arrays; a hit that runs into the newline joining two texts is in
-        neither (it would not be in either text alone)."""
+        """The hits (phrase number, start, end) in each text of a batch, found in one search of
+        all of them, the lowercase texts joined by newlines (Batch.lower_utf8). Offsets become
+        character offsets within each text, in arrays; a hit that runs into the newline
+        joining two texts is in neither (it would not be in either text alone)."""
         import numpy as np
 
-        if self.automaton is None:
+        automaton = self.automaton
+        if automaton is None:
             return [[] for _ in batch.docs]
-        if self._bytes_automaton is None:
-            phrases = [p.encode("utf-8", "surrogatepass") for p in self.phrases]
-            self._bytes_automaton = ahocorasick_rs.BytesAhoCorasick(phrases, implementation=ahocorasick_rs.Implementation.DFA)
-        found = self._bytes_automaton.find_matches_as_indexes(batch.lower_utf8, overlapping=True)
+        found = automaton.find_matches_as_indexes(batch.lower_utf8, overlapping=True)
         flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
         entry, start, end = flat[:, 0], batch.char_offsets(flat[:, 1]), batch.char_offsets(flat[:, 2])
         text_of, start = batch.localise(start)
@@ -107,12 +106,7 @@ class Linter:
                     self.scanned_triggers.append((index, scanned))
                 found = tuple(t for t in found if is_wordlike(t))
             self.automaton_triggers[index] = found
-        # Matchers that take their whole-word hits as one list per text (`collects_words`):
-        # the literal pass appends (start, end, payload) instead of making a call per hit.
-        self.collectors: list[int] = [i for i, m in enumerate(self.matchers) if m.collects_words]
-        # The literal pass of every matcher's literals, and of all but those a batch took over
-        # (see lint_many), built when first needed.
-        self.literal_passes: dict[frozenset[int], LiteralPass] = {}
+        self._literal_pass: LiteralPass | None = None
         # Matchers whose check() runs on every text (they name no trigger literals); literal-only
         # kinds keep RuleKind's empty check(), which is not worth a call per text.
         self.untriggered: list[int] = [
@@ -130,78 +124,53 @@ class Linter:
         self.scanned_in_text = [(i, t) for i, t in self.scanned_triggers if i not in self.trigger_regexes]
         self._prefilter_set: PrefilterSet | None = None
         # Matchers with a batch hook (`RuleKind.prepare_batch`).
-        self.batch_matchers = [i for i, m in enumerate(self.matchers) if type(m).prepare_batch is not RuleKind.prepare_batch]
+        self.batch_matchers = [m for m in self.matchers if type(m).prepare_batch is not RuleKind.prepare_batch]
 
-    def literal_pass_for(self, skipped: frozenset[int] = frozenset()) -> LiteralPass:
-        found = self.literal_passes.get(skipped)
-        if found is None:
-            found = self.literal_passes[skipped] = self.build_literal_pass(skipped)
-        return found
+    @property
+    def literal_pass(self) -> LiteralPass:
+        if self._literal_pass is None:
+            self._literal_pass = self.build_literal_pass()
+        return self._literal_pass
 
-    def build_literal_pass(self, skipped: frozenset[int]) -> LiteralPass:
-        """One automaton for every literal and trigger of every rule (but the `skipped` matchers').
-
-        ahocorasick_rs (Rust) reports every overlapping match as (phrase number, start, end),
-        in the order of their ends, the longer first when two end together; its DFA scans
-        the text about twice as fast as pyahocorasick did, and a hit costs no arithmetic.
-        """
+    def build_literal_pass(self) -> LiteralPass:
+        """One automaton for every literal and trigger of every rule."""
         by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
         for index, matcher in enumerate(self.matchers):
-            if index in skipped:
-                continue
             for phrase, payload in matcher.literals():
                 by_phrase[phrase].append((LITERAL, index, payload))
             for phrase, payload in matcher.word_literals():
                 by_phrase[phrase].append((WORD_LITERAL, index, payload))
             for trigger in self.automaton_triggers.get(index, ()):
                 by_phrase[trigger].append((TRIGGER, index, None))
+        by_phrase.pop("", None)  # matches nowhere (ahocorasick_rs refuses it)
         # Per phrase: the matchers it triggers, and what each hit does, in the order the rules
-        # were given: (whole word only?, collector slot or -1, matcher, payload).
-        slots = {index: slot for slot, index in enumerate(self.collectors)}
-        entries: list[tuple[tuple[int, ...], tuple[tuple[bool, int, Any, Any], ...]]] = []
-        # Per phrase that only one collecting kind takes (most name words): (its slot, payload),
-        # else None. Most hits are such words: the loop tests them first, with one lookup.
-        collected_only: list[tuple[int, Any] | None] = []
-        by_phrase.pop("", None)  # matches nowhere (pyahocorasick ignored it; ahocorasick_rs refuses it)
-        # (stands in for lone surrogates, see find_all: no phrase holds it)
-        placeholder = next(c for c in map(chr, range(32)) if not any(c in phrase for phrase in by_phrase))
-        if not by_phrase:
-            return LiteralPass(None, entries, collected_only, placeholder, [])
-        for values in by_phrase.values():
-            triggered = tuple(index for role, index, _ in values if role == TRIGGER)
-            calls = tuple(
-                (role == WORD_LITERAL, slots.get(index, -1) if role == WORD_LITERAL else -1, self.matchers[index], payload)
-                for role, index, payload in values
-                if role != TRIGGER
+        # were given: (whole word only?, matcher, payload).
+        entries = [
+            (
+                tuple(index for role, index, _ in values if role == TRIGGER),
+                tuple((role == WORD_LITERAL, self.matchers[index], payload) for role, index, payload in values if role != TRIGGER),
             )
-            # A phrase that only one collecting kind takes (most name words) skips the general loop.
-            if not triggered and len(calls) == 1 and calls[0][0] and calls[0][1] >= 0:
-                collected_only.append((calls[0][1], calls[0][3]))
-            else:
-                collected_only.append(None)
-            entries.append((triggered, calls))
-        automaton = ahocorasick_rs.AhoCorasick(list(by_phrase), implementation=ahocorasick_rs.Implementation.DFA)
-        return LiteralPass(automaton, entries, collected_only, placeholder, list(by_phrase))
+            for values in by_phrase.values()
+        ]
+        return LiteralPass(list(by_phrase), entries)
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:
-        return self.lint_document(Document(text, metadata))
+        return self.lint_many([text], [metadata])[0]
 
     def lint_many(self, texts: Sequence[str], metadata: Sequence[dict[str, Any] | None] | None = None) -> list[list[Finding]]:
-        """`lint` for each text, the same findings, faster for many texts: kinds with a
-        `prepare_batch` hook compute their costly views for the whole batch first. Memory
-        grows with the batch: callers cut a corpus into batches (see `batches`)."""
+        """The findings of each text. Kinds with a `prepare_batch` hook compute their costly
+        views for all the texts at once, and the literal pass searches them all in one go.
+        Memory grows with the batch: callers cut a corpus into batches (see `batches`)."""
         batch = Batch([Document(text, metadata[i] if metadata is not None else None) for i, text in enumerate(texts)])
-        # Matchers that found their literals themselves, for the whole batch, leave them out of
-        # each text's literal pass.
-        skipped = frozenset(i for i in self.batch_matchers if self.matchers[i].prepare_batch(batch))
-        if not batch_worth_numpy(doc.text for doc in batch.docs):
-            return [self.lint_document(doc, skipped) for doc in batch.docs]
-        hits = self.literal_pass_for(skipped).hits_by_text(batch)
-        return [self.lint_document(doc, skipped, found) for doc, found in zip(batch.docs, hits)]
+        if not batch.docs:
+            return []
+        for matcher in self.batch_matchers:
+            matcher.prepare_batch(batch)
+        hits = self.literal_pass.hits_by_text(batch)
+        return [self.lint_document(doc, found) for doc, found in zip(batch.docs, hits)]
 
-    def lint_document(self, doc: Document, skipped: frozenset[int] = frozenset(), hits: list[tuple[int, int, int]] | None = None) -> list[Finding]:
-        """The findings of one document; `skipped`: matchers whose literals a batch took over;
-        `hits`: the literal pass's automaton hits, when a batch found them (hits_by_text)."""
+    def lint_document(self, doc: Document, hits: list[tuple[int, int, int]]) -> list[Finding]:
+        """The findings of one document of a batch, given the literal pass's hits in it."""
         text = doc.text
         findings: list[Finding] = []
         to_check = set(self.untriggered)
@@ -216,9 +185,8 @@ class Linter:
                     if trigger in low:
                         to_check.add(index)
                         break
-        literal_pass = self.literal_pass_for(skipped)
-        if literal_pass.automaton is not None and text:
-            self.literal_pass(literal_pass, doc, findings, to_check, hits)
+        if hits:
+            self.take_hits(doc, hits, findings, to_check)
         if passed is not None:
             to_check -= self.prefilter_set().filtered - passed
         for index in sorted(to_check):
@@ -239,51 +207,27 @@ class Linter:
                     self.scanned_in_text.append((index, dict(self.scanned_triggers)[index]))
         return self._prefilter_set
 
-    def literal_pass(
-        self, literal_pass: LiteralPass, doc: Document, findings: list[Finding], to_check: set[int], hits: list[tuple[int, int, int]] | None = None
-    ) -> None:
-        """Every automaton hit (`hits`, or found here): trigger matchers, call on_literal, or collect whole words."""
-        assert literal_pass.automaton is not None
-        entries = literal_pass.entries
-        collected_only = literal_pass.collected_only
-        low = doc.lower
+    def take_hits(self, doc: Document, hits: list[tuple[int, int, int]], findings: list[Finding], to_check: set[int]) -> None:
+        """Every literal-pass hit: trigger matchers, and call on_literal (for a word literal,
+        only when the hit is a whole word)."""
+        entries = self.literal_pass.entries
         # padded[start] is the character before a hit, padded[end + 1] the one after; the
         # text's ends count as spaces.
-        padded = " " + low + " "
+        padded = " " + doc.lower + " "
         extend = findings.extend
-        collected: list[list[tuple[int, int, Any]]] = [[] for _ in self.collectors]
-        if hits is None:
-            hits = find_all(literal_pass.automaton, low, literal_pass.placeholder)
         for entry_index, start, end in hits:
-            word = collected_only[entry_index]
-            if word is not None:
-                # The common case, one collecting kind's word: is_word_char inlined, the
-                # character after first (a word inside a longer one usually goes on).
-                after = padded[end + 1]
-                if after.isalnum() or after == "_":
-                    continue
-                before = padded[start]
-                if not (before.isalnum() or before == "_"):
-                    collected[word[0]].append((start, end, word[1]))
-                continue
             triggered, calls = entries[entry_index]
             if triggered:
                 to_check.update(triggered)
             whole = None
-            for word_only, call_slot, matcher, call_payload in calls:
+            for word_only, matcher, payload in calls:
                 if word_only:
                     if whole is None:
                         before, after = padded[start], padded[end + 1]
                         whole = not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
                     if not whole:
                         continue
-                    if call_slot >= 0:
-                        collected[call_slot].append((start, end, call_payload))
-                        continue
-                extend(matcher.on_literal(doc, start, end, call_payload))
-        for slot, hits in enumerate(collected):
-            if hits:
-                extend(self.matchers[self.collectors[slot]].on_words(doc, hits))
+                extend(matcher.on_literal(doc, start, end, payload))
 
 
 # What `batches` puts in one batch: enough text that array operations over it are cheap per

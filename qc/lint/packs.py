@@ -13,12 +13,11 @@ import xxhash
 
 from qc import __version__
 from qc.errors import RulePackError
+from qc.lint import DEFAULT_RULES_DIR
 from qc.lint.kinds import load_kinds
 from qc.lint.rule import CATEGORIES, SEVERITIES, BadExample, FixSpec, GoodExample, Rule
 from qc.lint.yamlsource import LocatedYaml, load_located
 
-# The default packs ship inside the package (qc/rules is the project's rules/ folder).
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 # Folders inside a rules tree that hold data for kinds (gazetteers), not packs.
 DATA_DIR_NAME = "data"
 # A pack larger than this is refused: packs are hand-written data, not corpora.

@@ -164,7 +164,7 @@ def render(
     title: str = "qc report",
     rules: dict[str, Any] | None = None,
 ) -> str:
-    """The report page. `scored` are qc.quality.ScoredArticle with text and located findings.
+    """The report page. `scored` are qc.scoring.ScoredArticle with text and located findings.
 
     `groups`: [{"kind": "copy"|"story"|"metadata story", "label": str, "members": [ref, ...], "representative": ref?}]
     """

@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, TypeVar
 
 from qc.errors import RulePackError
 from qc.finding import Edit, Finding, Fix
-from qc.lint.document import Batch, Document
+from qc.lint.document import Batch, Document, PicklesWithoutViews
 from qc.lint.rule import Rule
 
 KINDS: dict[str, type[RuleKind]] = {}
-# Below this much text (and while numpy is not loaded), a batch hook leaves its work to the
-# per-text path: importing numpy costs 0.1-0.2 s, more than it saves a pre-commit hook.
-NUMPY_BATCH_CHARS = 300_000
-
-
-def batch_worth_numpy(texts: Iterable[str]) -> bool:
-    """Should a `prepare_batch` hook use numpy for these texts?"""
-    return "numpy" in sys.modules or sum(map(len, texts)) >= NUMPY_BATCH_CHARS
 K = TypeVar("K", bound="type[RuleKind]")
 
 
@@ -60,7 +51,7 @@ def interpolate(template: str, values: dict[str, Any]) -> str:
         return template
 
 
-class RuleKind:
+class RuleKind(PicklesWithoutViews):
     """A compiled rule of one kind.
 
     Literal kinds contribute phrases to the engine's shared Aho-Corasick automaton
@@ -70,12 +61,9 @@ class RuleKind:
     """
 
     kind_name: ClassVar[str] = ""
-    # True: the engine hands this kind its whole-word hits as one list per text (`on_words`)
-    # instead of one `on_literal` call per hit; for kinds whose words are common (name words).
-    collects_words: bool = False
     # JSON Schema for the kind's own parameters (everything in the rule that is not common).
     params_schema: ClassVar[dict[str, Any]] = {"type": "object"}
-    # Kinds that need heavy libraries or article-wide context set this to skip example isolation tricks.
+
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
 
@@ -93,11 +81,6 @@ class RuleKind:
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         return iter(())
 
-    def on_words(self, doc: Document, hits: list[tuple[int, int, Any]]) -> Iterator[Finding]:
-        """With `collects_words`: every whole-word hit (start, end, payload) of the text, in the
-        automaton's order (by end; the longer first when two end together), once, before `check`."""
-        return iter(())
-
     def triggers(self) -> Iterable[str] | None:
         """Literals (lowercase) of which one must occur for `check` to run; None: always run."""
         return None
@@ -105,15 +88,12 @@ class RuleKind:
     def check(self, doc: Document) -> Iterator[Finding]:
         return iter(())
 
-    def prepare_batch(self, batch: Batch) -> bool:
-        """Called with the documents of a `Linter.lint_many` batch, before any of them is
-        linted: a kind whose `check` needs a costly per-text view can compute it for the
-        whole batch at once (array operations over all the text instead of many small ones)
-        and store it on each document. True when it has also found what its literals and
-        word literals would have found, for every document: the engine then leaves them out
-        of the batch's literal passes (no `on_literal`, no `on_words` for this matcher).
-        The default does nothing."""
-        return False
+    def prepare_batch(self, batch: Batch) -> None:
+        """Called with the documents of a `Linter.lint_many` batch (`Linter.lint` lints a
+        batch of one), before any of them is linted: a kind whose `check` needs a costly
+        per-text view can compute it for the whole batch at once (array operations over all
+        the text instead of many small ones) and keep it in each document's `scratch`. The
+        default does nothing."""
 
     def prefilter(self) -> str | None:
         """An RE2 regex that matches somewhere in every text in which `check` can report a
@@ -134,8 +114,11 @@ class RuleKind:
         values: dict[str, Any] | None = None,
         edits: Iterable[Edit] | None = None,
         fix_message: str = "",
+        unsafe: bool = False,
     ) -> Finding:
-        """A finding for text[start:end]; message and fix message interpolate {match} and `values`."""
+        """A finding for text[start:end]; message and fix message interpolate {match} and `values`.
+        `unsafe`: this fix changes more than the rule's fixes usually do (punctuation around
+        the match, say), so it is never applied as safe whatever the rule says."""
         rule = self.rule
         span = doc.text[start:end]
         fields = {"match": span, **(values or {})}
@@ -144,7 +127,7 @@ class RuleKind:
             edit_tuple = tuple(edits)
             if edit_tuple:
                 message = interpolate(fix_message or rule.fix.message or "", fields)
-                fix = Fix(edit_tuple, rule.fix.applicability, message)
+                fix = Fix(edit_tuple, "unsafe" if unsafe else rule.fix.applicability, message)
         return Finding(
             rule=rule.id,
             name=rule.name,

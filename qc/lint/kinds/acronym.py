@@ -29,31 +29,17 @@ import ahocorasick_rs
 
 from qc.finding import Edit, Finding
 from qc.lint.automaton import find_all
-from qc.lint.document import Document, is_word_char
+from qc.lint.data import load_lines
+from qc.lint.document import Document, is_word_char, lazy
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.kinds.gazetteer import Entry, capitals_match, contained_in, load_entries
+from qc.lint.kinds.gazetteer import Entry, Spellings, capitals_match, contained_in, load_entries, load_spellings
 from qc.lint.prefilter import char
 
 PAREN_ACRONYM = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9&+\-]{1,9}|[^\W\da-z]{2,10})\)")
 TOKEN = re.compile(r"[\w'’\-]+|&|[^\w\s]")
 CONNECTORS = {"of", "for", "the", "and", "on", "in", "at", "to", "&", "de", "du", "des", "la", "le"}
 MAX_EXPANSION_WORDS = 12
-# After "the <ACRONYM>", a word that shows the acronym ends the noun phrase.
-PHRASE_ENDERS = {
-    "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "should", "may", "might", "must",
-    "can", "did", "does", "do", "said", "says", "say", "to", "in", "on", "at", "for", "with", "from", "by", "as",
-    "that", "which", "who", "whose", "of", "because", "since", "if", "than", "into", "over", "against", "after",
-    "before", "during", "under", "about", "also", "itself", "announced", "agreed", "warned", "called", "decided",
-}  # fmt: skip
 NEXT_WORD = re.compile(r"\s*(\S)?([a-z]+)?")
-
-
-def normal(text: str) -> str:
-    """Lowercase, one spelling: organisation/organization, co-operation/cooperation, defence/defense."""
-    text = text.lower().replace("’", "'").replace("co-operation", "cooperation").replace("-", " ")
-    text = re.sub(r"isation\b", "ization", text)
-    text = text.replace("defence", "defense").replace("labour", "labor").replace("programme", "program")
-    return " ".join(text.split())
 
 
 def is_acronym(text: str) -> bool:
@@ -78,6 +64,8 @@ class Acronym(RuleKind):
         "additionalProperties": False,
         "properties": {
             "data": {"type": "string", "minLength": 1},
+            "spellings": {"type": "string", "minLength": 1},
+            "phrase_enders": {"type": "string", "minLength": 1},
             "check": {"enum": ["mismatch", "foreign", "article"]},
         },
     }
@@ -86,6 +74,13 @@ class Acronym(RuleKind):
         super().__init__(rule)
         self.mode = rule.params["check"]
         self.entries = load_entries(self, rule.params["data"], "organisations")
+        # names compared in one spelling (organisation/organization ...: `spellings:`, data/spellings.yaml)
+        # After "the <ACRONYM>", a word that shows the acronym ends the noun phrase (`phrase_enders:`).
+        enders = rule.params.get("phrase_enders")
+        if enders is None and self.mode != "mismatch":
+            raise self.error(f"check: {self.mode} needs a `phrase_enders:` data file")
+        self.phrase_enders = load_lines(self, enders) if enders is not None else frozenset()
+        self.spelling = load_spellings(self, rule.params["spellings"]) if "spellings" in rule.params else Spellings({})
         self.english_acronyms: set[str] = set()
         self.by_form: dict[str, Known] = {}
         for entry in self.entries:
@@ -95,7 +90,7 @@ class Acronym(RuleKind):
             known = Known(entry, frozenset(english))
             for form in entry.forms:
                 if not is_acronym(form):
-                    self.by_form.setdefault(normal(form), known)
+                    self.by_form.setdefault(self.spelling.text(form), known)
         # foreign acronyms that are not also an English acronym of something else
         self.foreign: dict[str, list[tuple[str, Entry]]] = {}
         for entry in self.entries:
@@ -117,15 +112,15 @@ class Acronym(RuleKind):
 
 
         # `foreign` matches the acronyms as written, in one case-sensitive pass of its own
-        # (built on first use, never pickled): a hit must equal the acronym exactly, and the
-        # lowercase forms in the shared pass would stop inside every word holding "ce" or "omi".
+        # (`automaton`): a hit must equal the acronym exactly, and the lowercase forms in the
+        # shared pass would stop inside every word holding "ce" or "omi".
         self._acronyms: list[str] = sorted({acr for found in self.foreign.values() for acr, _ in found})
-        self._automaton: Any = None
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_automaton"] = None
-        return state
+    @lazy
+    def automaton(self) -> Any:
+        """The foreign acronyms as written (built on first use, and again after unpickling).
+        No acronym holds a control character: find_all's stand-in for a lone surrogate."""
+        return ahocorasick_rs.AhoCorasick(self._acronyms, implementation=ahocorasick_rs.Implementation.DFA)
 
     # -- engine hooks -----------------------------------------------------------------------
     def word_literals(self) -> Iterable[tuple[str, Any]]:
@@ -194,7 +189,7 @@ class Acronym(RuleKind):
         for i in range(len(words)):
             if i and not re.search(r"['’]s$", words[i - 1]):
                 break
-            candidate = self.by_form.get(normal(" ".join(words[i:])))
+            candidate = self.by_form.get(self.spelling.text(" ".join(words[i:])))
             if candidate is not None:
                 known = candidate
                 words = words[i:]
@@ -240,10 +235,7 @@ class Acronym(RuleKind):
     def foreign_acronyms(self, doc: Document) -> Iterator[Finding]:
         """Every whole-word occurrence of a foreign acronym as written, in text order (by
         end), each judged once with all acronyms of its lowercase form."""
-        automaton = self._automaton
-        if automaton is None:
-            # no acronym holds a control character: find_all's stand-in for a lone surrogate
-            automaton = self._automaton = ahocorasick_rs.AhoCorasick(self._acronyms, implementation=ahocorasick_rs.Implementation.DFA)
+        automaton = self.automaton
         low = doc.lower
         size = len(low)
         acronyms = self._acronyms
@@ -297,8 +289,7 @@ class Acronym(RuleKind):
             yield self.finding(doc, start, end, values, [Edit(start, end, replacement)])
             return
 
-    @staticmethod
-    def ends_phrase(text: str, end: int) -> bool:
+    def ends_phrase(self, text: str, end: int) -> bool:
         """After the acronym: punctuation, the end, or a verb or preposition."""
         rest = text[end : end + 30]
         if not rest.strip():
@@ -313,4 +304,4 @@ class Acronym(RuleKind):
         if m is None or m.group(1) is None:
             return True
         word = (m.group(1) + (m.group(2) or "")) if m.group(1).islower() else ""
-        return word in PHRASE_ENDERS
+        return word in self.phrase_enders

@@ -8,6 +8,8 @@
   A E F H I L M N O R S X start with a vowel sound;
 - ordinary words: the first letter, corrected by short lists of spellings whose
   sound differs (vowel letter, consonant sound: uni-, eu-, one; silent h: hour, honest).
+The lists (words, spellings, letter names, syllable onsets) come from the rule's `data:`
+file (data/article.yaml).
 
 Matched in the engine's literal pass ("a ", "an "); a capital "A" counts only at the
 start of a sentence (mid-sentence it is usually a label: "Group A", "Plan A").
@@ -20,30 +22,19 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
+from qc.lint.data import load_yaml, mapping, strings
 from qc.lint.document import Batch, Document
-from qc.lint.kinds import RuleKind, batch_worth_numpy, register
+from qc.lint.kinds import RuleKind, register
 
 NEXT_WORD = re.compile(r"[ \t]+[\"“‘'(\[]?([A-Za-z0-9][\w'’.-]*)")
-# Vowel letter, consonant sound ("a university", "a European", "a one-off").
-CONSONANT_SOUND = re.compile(
-    r"(?:uni(?!n|m|d|ll)|us[eau]|ut[iea]|uto|ura|ure(?!a)|uri|uro|uku|uga|ukr|uru|ubiq|unan|usur|eu|ewe|one(?![a-z])|once|ouija|uk\b|ufo)",
-    re.IGNORECASE,
-)
-# Consonant letter, vowel sound ("an hour", "an honest").
-VOWEL_SOUND = re.compile(r"(?:hour|honest|honou?r|heir)", re.IGNORECASE)
-# Names and words that the spelling rules above get wrong.
-SPECIAL = {"uber": "an", "uzbek": "an", "uzbekistan": "an", "urdu": "an", "ulster": "an", "umbrella": "an", "uyghur": "a", "uighur": "a", "unesco": "a", "unicef": "a", "uefa": "a", "once-in-a-generation": "a", "herb": None, "herbal": None, "historic": None, "historical": None, "hotel": None, "heroic": None}
-LETTER_VOWEL_SOUND = set("AEFHILMNORSX")
 # Compiled once: expected_article runs for every "a"/"an" the fast paths cannot settle.
 HEAD_SPLIT = re.compile(r"[-'’]")
 ASCII_LETTERS = re.compile(r"[A-Za-z]+")
 DIGITS = re.compile(r"[0-9][0-9,]*")
-# " a ", " an " as the engine's literals would find them in the lowercase text ("aN", "AN"
-# are never articles to `at`), each with the next characters that settle it: "a" before a
-# lowercase consonant other than h, "an" before a or i (at()'s fast path, taken earlier).
+# The spellings of an article after a space ("aN", "AN" are never articles to `at`), searched
+# by the batch hook (unsettled_in_batch).
 _CONSONANTS = frozenset("bcdfgjklmnpqrstvwxyz")
-SPACED = ((" a ", "a", _CONSONANTS), (" A ", "A", _CONSONANTS), (" an ", "an", frozenset("ai")), (" An ", "An", frozenset("ai")))
-ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "kl", "kr", "ph", "pl", "pr", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr"}
+SPACED = ((" a ", "a"), (" A ", "A"), (" an ", "an"), (" An ", "An"))
 VOWELS = set("AEIOU")
 # "a" before a capitalised word (a capital consonant other than H, then a lowercase letter)
 # is always right: no SPECIAL spelling, no silent h, not a letter read by its name, and
@@ -52,71 +43,112 @@ VOWELS = set("AEIOU")
 NAME_CONSONANTS = frozenset("BCDFGJKLMNPQRSTVWXYZ")
 LOWER_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz")
 A_OR_I = frozenset("ai")
+E_OR_O = frozenset("eo")
 A_DIGITS = frozenset("2345679")  # a number starting so is read with a consonant first
+LEADING_LETTERS = re.compile(r"[A-Za-z]{0,2}")
 
 
-def settled(article: str, first: str, second: str) -> bool:
-    """True when at() cannot report the article: decided from the next word's first two
-    characters (`first` starts the word when it is a letter), before the sentence test,
-    the regex and the spelling rules, for the commonest cases:
-    - "a" + lowercase consonant other than h, "an" + a or i (at()'s own fast path);
-    - "a" + capitalised consonant word (see NAME_CONSONANTS);
-    - "a" + h not followed by o or e (VOWEL_SOUND's hour, honest, honour, heir are), whose
-      other spellings are "a" or unsure (SPECIAL's herb, hotel ...);
-    - numbers read with a consonant first (2-7, 9: number_article), and "an" + 8;
-    - "an" + e not followed by u/w, or o not followed by n/u: a vowel sound, as the only
-      spellings CONSONANT_SOUND takes there are eu-, ewe, one, once, ouija (and no
-      SPECIAL word starts so)."""
-    if article == "a" or article == "A":
-        if first in _CONSONANTS or first in A_DIGITS:
-            return True
-        return second in LOWER_ASCII and (first in NAME_CONSONANTS or (first == "h" and second not in "oe"))
-    if article == "an" or article == "An":
-        if first in A_OR_I or first == "8":
-            return True
-        if second in LOWER_ASCII:
-            return (first == "e" and second not in "uw") or (first == "o" and second not in "nu")
-    return False
+class Sounds:
+    """What the rule's data file (data/article.yaml) knows of English sounds: whole words
+    whose article the spelling rules get wrong (`special`), spellings of a vowel letter
+    with a consonant sound and of a consonant letter with a vowel sound, the letters whose
+    names start with a vowel sound, and the consonant pairs that start a syllable."""
 
+    def __init__(self, special: dict[str, str | None], consonant_sound: list[str], vowel_sound: list[str], letters: str, onsets: list[str]) -> None:
+        self.special = special
+        self.consonant_sound = re.compile("(?:" + "|".join(consonant_sound) + ")", re.IGNORECASE)
+        self.vowel_sound = re.compile("(?:" + "|".join(vowel_sound) + ")", re.IGNORECASE)
+        self.letter_vowel_sound = frozenset(letters)
+        self.onsets = frozenset(onsets)
+        # Per article, the first two letters (lowercase) of every word the lists may give the
+        # other article: `settled` leaves those to the spelling rules. (A regex counts by the
+        # letters it starts with; one starting with fewer than two opens the whole letter.)
+        self.open: dict[str, set[str]] = {"a": set(), "an": set()}
+        for word, want in special.items():
+            if want is not None:
+                self.open["a" if want == "an" else "an"].add(word[:2])
+        for article, patterns in (("an", consonant_sound), ("a", vowel_sound)):
+            for pattern in patterns:
+                self.open[article].add(LEADING_LETTERS.match(pattern).group().lower())  # type: ignore[union-attr]
+        self.tables: dict[str, Any] = {}
 
-def expected_article(word: str) -> str | None:
-    """'a', 'an', or None when unsure."""
-    token = word.rstrip(".")
-    low = token.lower()
-    if low in SPECIAL:
-        return SPECIAL[low]
-    head = HEAD_SPLIT.split(low, maxsplit=1)[0]
-    if head in SPECIAL:
-        return SPECIAL[head]
-    if token[0].isdigit():
-        return number_article(token)
-    letters = ASCII_LETTERS.match(token)
-    if not letters:
-        return None
-    core = letters.group(0)
-    if len(core) == 1:
-        # A letter read by its name: "an F-16", "an X-ray", "a U-turn", "a B-52".
-        if len(token) > 1 and token[1] not in "-’'":
+    def is_open(self, article: str, first: str, second: str) -> bool:
+        pairs = self.open["an" if article in ("an", "An") else "a"]
+        return bool(pairs) and ((first + second).lower()[:2] in pairs or first.lower() in pairs or "" in pairs)
+
+    def settled(self, article: str, first: str, second: str) -> bool:
+        """True when at() cannot report the article: decided from the next word's first two
+        characters (`first` starts the word when it is a letter), before the sentence test,
+        the regex and the spelling rules, for the commonest cases, unless the data's lists
+        name words starting with those two letters (`is_open`):
+        - "a" + lowercase consonant other than h, "an" + a or i (at()'s own fast path);
+        - "a" + capitalised consonant word (see NAME_CONSONANTS);
+        - "a" + h and a lowercase letter;
+        - numbers read with a consonant first (2-7, 9: number_article), and "an" + 8;
+        - "an" + e or o and a lowercase letter."""
+        if article == "a" or article == "A":
+            if first in A_DIGITS:
+                return True
+            if first in _CONSONANTS:
+                return not self.is_open(article, first, second)
+            return second in LOWER_ASCII and (first in NAME_CONSONANTS or first == "h") and not self.is_open(article, first, second)
+        if article == "an" or article == "An":
+            if first == "8":
+                return True
+            if first in A_OR_I or (second in LOWER_ASCII and first in E_OR_O):
+                return not self.is_open(article, first, second)
+        return False
+
+    def table(self, article: str) -> Any:
+        """`settled(article, first, second)` for every pair of ASCII characters (first, second),
+        as a 128 x 128 boolean array; a non-ASCII character and code 127 (DEL) settle nothing.
+        Made on first use (16,384 calls of settled)."""
+        found = self.tables.get(article)
+        if found is None:
+            import numpy as np
+
+            chars = [chr(c) for c in range(127)] + [""]
+            found = self.tables[article] = np.array([[self.settled(article, a, b) for b in chars] for a in chars], dtype=bool)
+        return found
+
+    def expected_article(self, word: str) -> str | None:
+        """'a', 'an', or None when unsure."""
+        token = word.rstrip(".")
+        low = token.lower()
+        special = self.special
+        if low in special:
+            return special[low]
+        head = HEAD_SPLIT.split(low, maxsplit=1)[0]
+        if head in special:
+            return special[head]
+        if token[0].isdigit():
+            return number_article(token)
+        letters = ASCII_LETTERS.match(token)
+        if not letters:
             return None
-        return "an" if core.upper() in LETTER_VOWEL_SOUND else "a"
-    if core.isupper():
-        return acronym_article(core)
-    if core[1:] != core[1:].lower():  # (ASCII letters: any capital after the first)
-        return None  # iPhone, eBay, McDonald: leave alone
-    if VOWEL_SOUND.match(low):
-        return "an"
-    if low[0] in "aeiou":
-        return "a" if CONSONANT_SOUND.match(low) else "an"
-    return "a"
+        core = letters.group(0)
+        if len(core) == 1:
+            # A letter read by its name: "an F-16", "an X-ray", "a U-turn", "a B-52".
+            if len(token) > 1 and token[1] not in "-’'":
+                return None
+            return "an" if core.upper() in self.letter_vowel_sound else "a"
+        if core.isupper():
+            return self.acronym_article(core)
+        if core[1:] != core[1:].lower():  # (ASCII letters: any capital after the first)
+            return None  # iPhone, eBay, McDonald: leave alone
+        if self.vowel_sound.match(low):
+            return "an"
+        if low[0] in "aeiou":
+            return "a" if self.consonant_sound.match(low) else "an"
+        return "a"
 
-
-def acronym_article(core: str) -> str | None:
-    pronounceable = len(core) >= 4 and any(c in VOWELS for c in core[1:]) and (core[0] in VOWELS or core[1] in VOWELS or core[:2].lower() in ONSETS)
-    if pronounceable:
-        if core[0] == "U":
-            return "a"
-        return "an" if core[0] in VOWELS else "a"
-    return "an" if core[0] in LETTER_VOWEL_SOUND else "a"
+    def acronym_article(self, core: str) -> str | None:
+        pronounceable = len(core) >= 4 and any(c in VOWELS for c in core[1:]) and (core[0] in VOWELS or core[1] in VOWELS or core[:2].lower() in self.onsets)
+        if pronounceable:
+            if core[0] == "U":
+                return "a"
+            return "an" if core[0] in VOWELS else "a"
+        return "an" if core[0] in self.letter_vowel_sound else "a"
 
 
 def number_article(token: str) -> str:
@@ -135,7 +167,33 @@ def number_article(token: str) -> str:
 
 @register("article")
 class Article(RuleKind):
-    params_schema = {"type": "object", "additionalProperties": False, "properties": {}}
+    params_schema = {
+        "type": "object",
+        "required": ["data"],
+        "additionalProperties": False,
+        "properties": {"data": {"type": "string", "minLength": 1}},
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        source = rule.params["data"]
+        data = load_yaml(self, source)
+        special = mapping(self, data, "special", source)
+        if not all(isinstance(w, str) and w and v in ("a", "an", None) for w, v in special.items()):
+            raise self.error(f"data file {source}: 'special' maps lowercase words to a, an or null")
+        letters = data.get("letter_vowel_sound")
+        if not isinstance(letters, str):
+            raise self.error(f"data file {source}: 'letter_vowel_sound' must be a string of capital letters")
+        try:
+            self.sounds = Sounds(
+                {w.lower(): v for w, v in special.items()},
+                strings(self, data, "consonant_sound", source),
+                strings(self, data, "vowel_sound", source),
+                letters,
+                strings(self, data, "onsets", source),
+            )
+        except re.error as exc:
+            raise self.error(f"data file {source}: a regex does not compile: {exc}") from None
 
     def literals(self) -> Iterable[tuple[str, Any]]:
         # The character before the article is part of the literal, so that words ending
@@ -145,39 +203,25 @@ class Article(RuleKind):
             yield (before + "a ", "a")
             yield (before + "an ", "an")
 
-    def prepare_batch(self, batch: Batch) -> bool:
-        """The articles after a space that `settled` leaves open, in every text of a batch at
-        once (`unsettled_in_batch`), kept on each for check()."""
-        if not batch.docs or not batch_worth_numpy(batch.lows):
-            return False
-        for doc, found in zip(batch.docs, unsettled_in_batch(batch)):
-            doc.__dict__[UNSETTLED] = found
-        return False  # (the literals stay with the engine)
+    def prepare_batch(self, batch: Batch) -> None:
+        """The articles after a space that `settled` leaves open, in every text of the batch
+        at once (`unsettled_in_batch`), kept in each one's scratch for check()."""
+        for doc, found in zip(batch.docs, unsettled_in_batch(batch, self.sounds)):
+            doc.scratch.unsettled_articles = found
 
     def check(self, doc: Document) -> Iterator[Finding]:
         """An article at the very start of the text (the literals cannot see it), and every
-        article after a space: `str.find` for each spelling, and the next letter decides
-        the common cases ("a b...", "an a...") without a call."""
+        article after a space that the batch hook found open."""
         low = doc.lower[:3]
         if low.startswith("a "):
             yield from self.at(doc, 0, 2)
         elif low.startswith("an "):
             yield from self.at(doc, 0, 3)
-        unsettled = doc.__dict__.get(UNSETTLED)
-        if unsettled is not None:  # (a batch found them)
-            for start, end in unsettled:
-                yield from self.at(doc, start, end)
-            return
-        text = doc.text
-        for needle, article, quick in SPACED:
-            size = len(needle)
-            i = text.find(needle)
-            while i >= 0:
-                after = i + size
-                # the commonest case by a set test, the others settled() knows without a call of at()
-                if text[after : after + 1] not in quick and not settled(article, text[after : after + 1], text[after + 1 : after + 2]):
-                    yield from self.at(doc, i + 1, after)
-                i = text.find(needle, after - 1)
+        unsettled = doc.scratch.unsettled_articles
+        if unsettled is None:  # (a document no batch has seen)
+            unsettled = unsettled_in_batch(Batch([doc]), self.sounds)[0]
+        for start, end in unsettled:
+            yield from self.at(doc, start, end)
 
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         return self.at(doc, start + 1, end)
@@ -185,7 +229,7 @@ class Article(RuleKind):
     def at(self, doc: Document, start: int, end: int) -> Iterator[Finding]:
         text = doc.text
         article = text[start : end - 1]
-        if settled(article, text[end : end + 1], text[end + 1 : end + 2]):
+        if self.sounds.settled(article, text[end : end + 1], text[end + 1 : end + 2]):
             return
         if article[0] == "A" and not sentence_start(text, start):
             return
@@ -202,7 +246,7 @@ class Article(RuleKind):
             return
         if article in ("an", "An") and first in "ai":
             return
-        want = expected_article(word)
+        want = self.sounds.expected_article(word)
         if want is None or want == article.lower():
             return
         replacement = want if article[0] == "a" else want.capitalize()
@@ -216,12 +260,9 @@ class Article(RuleKind):
         )
 
 
-UNSETTLED = "_qc_unsettled_articles"
-
-
-def unsettled_in_batch(batch: Batch) -> list[list[tuple[int, int]]]:
+def unsettled_in_batch(batch: Batch, sounds: Sounds) -> list[list[tuple[int, int]]]:
     """For each text of the batch, the (start, end) that check() passes to at() for the
-    articles after a space, in check()'s order (by spelling as in SPACED, then by place):
+    articles after a space, by spelling as in SPACED, then by place:
     each spelling found by comparing code points over all the texts joined, and `settled`
     worked out from the next two characters by table lookups. The joining newline settles
     nothing, as the end of a text does not."""
@@ -245,35 +286,15 @@ def unsettled_in_batch(batch: Batch) -> list[list[tuple[int, int]]]:
         places[letter] = at[after == 32] - 1
         places[letter + "n"] = at[(after == ord("n")) & (char(at + 2) == 32)] - 1
     found: list[list[tuple[int, int]]] = [[] for _ in batch.docs]
-    for needle, article, _ in SPACED:
+    for needle, article in SPACED:
         size = len(needle)
         at = places[article]
         # (a non-ASCII character settles nothing, nor does DEL, 127)
-        at = at[~SETTLED_TABLES[article][np.minimum(char(at + size), 127), np.minimum(char(at + size + 1), 127)]]
+        at = at[~sounds.table(article)[np.minimum(char(at + size), 127), np.minimum(char(at + size + 1), 127)]]
         text_of, local = batch.localise(at)
         for index, start in zip(text_of.tolist(), local.tolist()):
             found[index].append((start + 1, start + size))
     return found
-
-
-def settled_table(article: str) -> Any:
-    """`settled(article, first, second)` for every pair of ASCII characters (first, second),
-    as a 128 x 128 boolean array; a non-ASCII character and code 127 (DEL) settle nothing."""
-    import numpy as np
-
-    chars = [chr(c) for c in range(127)] + [""]
-    return np.array([[settled(article, a, b) for b in chars] for a in chars], dtype=bool)
-
-
-class _SettledTables(dict):  # type: ignore[type-arg]
-    """article -> settled_table(article), each computed on first use (16,384 calls of settled)."""
-
-    def __missing__(self, article: str) -> Any:
-        table = self[article] = settled_table(article)
-        return table
-
-
-SETTLED_TABLES = _SettledTables()
 
 
 def sentence_start(text: str, pos: int) -> bool:

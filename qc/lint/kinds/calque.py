@@ -2,7 +2,8 @@
 
 `check: order` (the general detector). Every name and variant in the organisations
 gazetteer is indexed by its bag of content words (lowercase, one spelling for
-organisation/organization, co-operation/cooperation, defence/defense; function words
+organisation/organization, defence/defense ... from `spellings:`, data/spellings.yaml; names
+holding a word of `stop_words:` left out; function words
 of/from/the/for/on/and/in/at/to and possessive 's left out). The name words are literals
 of the engine's shared Aho-Corasick pass, so the detector costs nothing on texts without
 them. Runs of name words joined only by spaces and function words are candidate spans;
@@ -28,49 +29,24 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from qc.finding import Edit, Finding
-from qc.lint.document import Batch, Document, is_word_char
-from qc.lint.kinds import RuleKind, batch_worth_numpy, match_case, register
-from qc.lint.kinds.gazetteer import Entry, load_entries
+from qc.lint.document import Batch, Document, is_word_char, lazy
+from qc.lint.kinds import RuleKind, match_case, register
+from qc.lint.data import load_lines
+from qc.lint.kinds.gazetteer import Entry, Spellings, load_entries, load_spellings
 from qc.lint.prefilter import Unsupported, relax
 
 FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
 GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}\Z", re.IGNORECASE)
-SPELLINGS = [
-    ("organisation", "organization"), ("co-operation", "cooperation"), ("defence", "defense"),
-    ("labour", "labor"), ("programme", "program"), ("centre", "center"),
-]  # fmt: skip
 WORD = re.compile(r"[\w'’\-]+")
-# Words too common (or too foreign) to be worth a literal: each hit costs a callback.
-# A name holding one is left out of the index (its bag could never be completed).
-STOP_WORDS = {
-    "her", "his", "its", "just", "old", "new", "mit", "des", "der", "die", "das", "del", "los", "las", "wa",
-    "al", "el", "le", "la", "de", "du", "et", "und", "y", "e", "o", "i", "a", "an", "no", "not", "all",
-}  # fmt: skip
 MAX_SPAN_WORDS = 8
 # The only non-ASCII characters whose lowercase starts with an ASCII character (dotted
-# capital I, Kelvin sign); tests/test_scan_speed_invariance.py checks the list.
+# capital I, Kelvin sign); tests/test_engine.py checks the list.
 LOWER_TO_ASCII = ("\u0130", "\u212a")
 
 MIN_BLOCKS = 3
-BY_END = itemgetter(1, 0)  # (end, start): the engine's order of hits
-
-
-def norm_word(word: str) -> str:
-    word = word.lower().replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    for a, b in SPELLINGS:
-        if word == a or word.startswith(a):
-            word = b + word[len(a) :]
-    return word
-
-
-def content_words(form: str) -> list[str]:
-    return [norm_word(w) for w in WORD.findall(form) if w.lower() not in FUNCTION_WORDS]
 
 
 def blocks(order: list[int]) -> int:
@@ -112,6 +88,8 @@ class Calque(RuleKind):
         "additionalProperties": False,
         "properties": {
             "data": {"type": "string", "minLength": 1},
+            "spellings": {"type": "string", "minLength": 1},
+            "stop_words": {"type": "string", "minLength": 1},
             "check": {"enum": ["order", "office-role"]},
             "min_blocks": {"type": "integer", "minimum": 2, "maximum": 6},
             "short_forms": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -124,13 +102,14 @@ class Calque(RuleKind):
         super().__init__(rule)
         params = rule.params
         self.mode = params["check"]
-        # Name words are common ("state", "national"): one list per text, not a call per word.
-        self.collects_words = self.mode == "order"
         self.entries = load_entries(self, params["data"], "organisations")
+        if self.mode == "order" and ("spellings" not in params or "stop_words" not in params):
+            raise self.error("check: order needs `spellings:` and `stop_words:` data files")
+        self.spelling = load_spellings(self, params["spellings"]) if "spellings" in params else Spellings({})
+        # Words too common (or too foreign) to be worth a literal: each hit costs a callback.
+        # A name holding one is left out of the index (its bag could never be completed).
+        self.stop_words = load_lines(self, params["stop_words"]) if "stop_words" in params else frozenset()
         self.min_blocks = params.get("min_blocks", MIN_BLOCKS)
-        self.key = f"_calque_hits_{id(self)}"
-        self.batch_key = f"_calque_batch_{id(self)}"
-        self._batch_words: BatchWords | None = None
         # bag of content words -> forms
         self.index: dict[tuple[str, ...], list[Form]] = {}
         self.vocabulary: dict[str, str] = {}  # literal (lowercase, as written) -> normalised word
@@ -138,7 +117,7 @@ class Calque(RuleKind):
         # Only `order` uses the name index (office-role would carry it in the compiled-rules cache for nothing).
         for entry in self.entries if self.mode == "order" else ():
             for text in entry.forms:
-                words = content_words(text)
+                words = self.content_words(text)
                 if len(words) < 3:
                     continue  # two-word names have only one other order, and "B of A" is English
                 raws = [w for w in WORD.findall(text) if w.lower() not in FUNCTION_WORDS]
@@ -148,8 +127,8 @@ class Calque(RuleKind):
                 self.index.setdefault(tuple(sorted(words)), []).append(form)
                 for raw in raws:
                     low = raw.lower().replace("’", "'")
-                    for spelled in self.spellings(low):
-                        self.vocabulary[spelled] = norm_word(raw)
+                    for spelled in self.spelling.variants(low):
+                        self.vocabulary[spelled] = self.spelling.word(raw)
                         if len(raw) == 2:
                             self.upper_only.add(spelled)
         # Two-character words count only in capitals (UN, EU): looked up case-sensitively in
@@ -175,95 +154,48 @@ class Calque(RuleKind):
             except Unsupported:
                 pass
 
-    @staticmethod
-    def indexable(word: str) -> bool:
+    def indexable(self, word: str) -> bool:
         """Three letters or more and not a stop word, or a two-letter acronym (UN, EU, US)."""
         if len(word) == 2:
             return word.isupper() and word.isalpha()
-        return len(word) >= 3 and word.lower() not in STOP_WORDS
+        return len(word) >= 3 and word.lower() not in self.stop_words
 
-    @staticmethod
-    def spellings(low: str) -> set[str]:
-        out = {low}
-        for a, b in SPELLINGS:
-            for x, y in ((a, b), (b, a)):
-                if low.startswith(x):
-                    out.add(y + low[len(x) :])
-        if "'" in low:
-            out |= {s.replace("'", "’") for s in out}
-        return out
+    def content_words(self, form: str) -> list[str]:
+        return [self.spelling.word(w) for w in WORD.findall(form) if w.lower() not in FUNCTION_WORDS]
 
     # -- engine hooks -----------------------------------------------------------------------
-    def word_literals(self) -> Iterable[tuple[str, Any]]:
-        # Name words, reported by the engine as whole words only ("red" not inside "reduced").
-        if self.mode != "order":
-            return ()
+    def name_words(self) -> list[tuple[str, str]]:
+        """(word as written, lowercase; its one spelling) for the name words of three letters
+        or more; two-letter ones count only in capitals (`short_words`)."""
         return [(w, v) for w, v in self.vocabulary.items() if len(w) != 2]
 
     def triggers(self) -> Iterable[str] | None:
         if self.mode == "order":
-            return None  # check() runs on every text: it is cheap when on_words found few words
+            return None  # check() runs on every text: prepare_batch has found its findings
         return self.heads
 
     def prefilter(self) -> str | None:
         return self._prefilter
 
-    def prepare_batch(self, batch: Batch) -> bool:
-        """`order`, for a `Linter.lint_many` batch: its findings for every document at once
-        (`batch_findings`), kept on each for check(); the engine then leaves the name words
-        out of its literal pass, where they were nine hits in ten."""
-        if self.mode != "order" or not batch.docs or not batch_worth_numpy(batch.lows):
-            return False
+    def prepare_batch(self, batch: Batch) -> None:
+        """`order`: the findings of every document of the batch at once (`batch_findings`),
+        kept in each one's scratch for check()."""
+        if self.mode != "order":
+            return
         for doc, findings in zip(batch.docs, self.batch_findings(batch)):
-            doc.__dict__[self.batch_key] = findings
-        return True
-
-    def on_words(self, doc: Document, hits: list[tuple[int, int, Any]]) -> Iterator[Finding]:
-        # Remember where name words are; check() assembles them into spans. (Two-character
-        # words, matched in capitals only, are not literals: short_hits finds them.)
-        doc.__dict__[self.key] = hits
-        return iter(())
+            doc.scratch.calque_findings[self] = findings
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.mode == "office-role":
-            yield from self.office_role(doc)
-            return
-        prepared = doc.__dict__.pop(self.batch_key, None)
-        if prepared is not None:
-            yield from prepared  # (a batch found them: prepare_batch)
-            return
-        hits: list[tuple[int, int, str]] = doc.__dict__.pop(self.key, None) or []
-        if self.short_words:
-            short = self.short_hits(doc)
-            if short:
-                # The engine reports words by end, the longer first when two end together.
-                hits = sorted(hits + short, key=BY_END)
-        if len(hits) < 3:
-            return
-        # The automaton reports words in text order; join neighbours separated by a short gap
-        # of spaces and function words only.
-        text = doc.text
-        gap_match = GAP.match
-        run: list[tuple[int, int, str]] = []
-        prev_end = -100
-        for hit in hits:
-            start = hit[0]
-            if start < prev_end:
-                continue  # the same word again (a spelling variant)
-            # (one space, the commonest gap, is one GAP matches: no regex call for it)
-            if run and start - prev_end <= 16 and ((start == prev_end + 1 and text[prev_end] == " ") or gap_match(text, prev_end, start)):
-                run.append(hit)
-            else:
-                if len(run) >= 3:
-                    yield from self.check_run(doc, run)
-                run = [hit]
-            prev_end = hit[1]
-        if len(run) >= 3:
-            yield from self.check_run(doc, run)
+            return self.office_role(doc)
+        found = doc.scratch.calque_findings.pop(self, None)
+        if found is None:  # (a document no batch has seen)
+            found = self.batch_findings(Batch([doc]))[0]
+        return iter(found)
 
     def short_hits(self, doc: Document) -> list[Hit]:
-        """Whole-word hits of the two-character words written in capitals, as the engine's
-        word literals would report them once on_literal has dropped the lowercase ones.
+        """Whole-word hits of the two-character words written in capitals, for a document
+        that `batch_short_hits` cannot search by code points.
 
         The capitals are searched in the text itself. That equals searching the lowercase
         copy and keeping spans that are upper case, unless the text holds a non-ASCII
@@ -296,20 +228,20 @@ class Calque(RuleKind):
 
     # -- order, for a batch of documents ---------------------------------------------------
     def batch_findings(self, batch: Batch) -> list[list[Finding]]:
-        """check()'s findings for each document, with the hits found and chained into runs by
+        """The findings of each document, with the name words found and chained into runs by
         array operations over the whole batch rather than hit by hit in Python.
 
         The texts are joined by newlines. The name words are searched in the lowercase text
         as UTF-8 bytes (their offsets turned into character offsets), kept where they are
         whole words, merged with the two-letter capitals of `short_hits`, and cleared of
-        hits overlapping the one kept before, in the engine's order of hits. Neighbours in
-        one text are joined as check() joins them (one space; else the GAP regex, on the
-        few gaps of 2 to 16 characters); each run of three or more goes to check_run. The
-        same steps as check(), so the same findings, which a test checks.
+        hits overlapping the one kept before (the same word in another spelling), in the
+        automaton's order of hits (by end, the longer first). Neighbours in one text are
+        joined when only one space, or a gap the GAP regex takes (spaces and function words,
+        2 to 16 characters), lies between; each run of three or more goes to check_run.
         """
         import numpy as np
 
-        words = self.batch_words()
+        words = self.batch_words
         docs = batch.docs
         joined_text = batch.joined_text
         codes = batch.lower_codes
@@ -362,7 +294,7 @@ class Calque(RuleKind):
         if not self.short_words:
             return empty, empty, empty
         docs, joined_text, text_starts = batch.docs, batch.joined_text, batch.starts
-        ids = self.batch_words().ids
+        ids = self.batch_words.ids
         ascii_words = all(w.isascii() for w in self.short_words)
         own: list[int] = []
         if not ascii_words:
@@ -391,15 +323,10 @@ class Calque(RuleKind):
                 found.append((at, at + 2, np.full(at.size, ids[normal], dtype=np.int64)))
         return tuple(np.concatenate([part[k] for part in found]) if found else empty for k in range(3))  # type: ignore[return-value]
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The batch automaton cannot be pickled (the compiled-rules cache pickles rules);
-        # it is rebuilt when first needed.
-        return {**self.__dict__, "_batch_words": None}
-
+    @lazy
     def batch_words(self) -> BatchWords:
-        if self._batch_words is None:
-            self._batch_words = BatchWords(self.word_literals(), self.short_words)
-        return self._batch_words
+        """The name words' automaton (rebuilt after unpickling: it cannot be pickled)."""
+        return BatchWords(self.name_words(), self.short_words)
 
     def check_run(self, doc: Document, run: list[tuple[int, int, str]]) -> Iterator[Finding]:
         # A span may end only where a function word joins it to the rest of the run ("Council
@@ -447,7 +374,7 @@ class Calque(RuleKind):
 
         if fuzz.token_sort_ratio(" ".join(words), " ".join(form.words)) < 100:
             return None
-        right = form.entry.name if tuple(sorted(content_words(form.entry.name))) == tuple(sorted(words)) else form.text
+        right = form.entry.name if tuple(sorted(self.content_words(form.entry.name))) == tuple(sorted(words)) else form.text
         values = {"right": right, "name": form.entry.name}
         return self.finding(doc, start, end, values, [Edit(start, end, right)])
 
@@ -533,7 +460,7 @@ def word_codes(values: Any) -> Any:
 
 
 def drop_overlapping(start: Any, end: Any) -> Any:
-    """Which hits check() keeps (a boolean array): a hit starting before the end of the last
+    """Which hits batch_findings keeps (a boolean array): a hit starting before the end of the last
     hit kept is the same word again (a spelling variant) and is skipped. Hits come by end,
     so only a hit overlapping its predecessor can be skipped; those few are decided in
     order, against the last hit kept before them."""

@@ -57,7 +57,6 @@ class Collocation(RuleKind):
         # objects_possible(): each object's words as find_object compares them; where each
         # was found in a document is cached on it under `key`.
         self.object_words = tuple(tuple(w.rstrip("'’s") for w in obj) for obj in self.objects) if all(self.objects) else ()
-        self.key = f"_collocation_objects_{id(self)}"
         self.max_gap = params.get("max_gap", 2)
         self.exceptions = [e.lower() for e in params.get("exceptions", [])]
         self.object_not_subject = params.get("object_not_subject", False)
@@ -94,9 +93,9 @@ class Collocation(RuleKind):
         # word -> (from, its first occurrence at or after `from`, or -1), from an earlier hit:
         # still the answer for any end between `from` and that occurrence (hits come in text
         # order, so most calls reuse it).
-        seen: dict[str, tuple[int, int]] | None = doc.__dict__.get(self.key)
+        seen = doc.scratch.object_search.get(self)
         if seen is None:
-            seen = doc.__dict__[self.key] = {}
+            seen = doc.scratch.object_search[self] = {}
         lower = doc.lower
         for words in self.object_words:
             for word in words:

@@ -3,14 +3,16 @@
 Two checks, both behind cheap prefilters so that heavy libraries run on a few spans only:
 
 - paragraphs: a paragraph of `min_words`+ words with almost none of the commonest
-  English function words is passed to langdetect (made deterministic with
+  English function words (the rule's `data:` file, data/language-markers.yaml, lists them
+  and those of other languages) is passed to langdetect (made deterministic with
   `DetectorFactory.seed = 0`); it is flagged when the language is not English with
   probability >= `min_probability`.
 - phrases: inside English sentences, a run of two or more lowercase words that are
-  foreign function words (the list in `data/residue-function-words.txt`) or that
+  foreign function words (the rule's `data:` list, data/residue-function-words.txt) or that
   wordfreq knows in French, German, Spanish, Italian or Portuguese but hardly in
-  English. Runs inside names ("Place de la Concorde", "Le Monde") are skipped: a
-  name starts and ends with capitalised words.
+  English. Phrases English has borrowed (`borrowed:`, data/phrases-borrowed.txt) are
+  skipped, and so are runs inside names ("Place de la Concorde", "Le Monde"): a name
+  starts and ends with capitalised words.
 """
 
 from __future__ import annotations
@@ -18,77 +20,51 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from qc.finding import Finding
+from qc.lint.data import load_lines, load_yaml, strings
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "rules" / "en" / "data"
-DATA = DATA_DIR / "residue-function-words.txt"
-BORROWED = DATA_DIR / "phrases-borrowed.txt"
-EN_MARKERS = (" the ", " of ", " and ", " to ", " in ", " is ", " was ", " for ", " that ", " with ", " on ", " said ")
-THE, OF, AND, TO = EN_MARKERS[:4]
-# Function words of the commonest other Latin-script languages (French, German, Spanish, Italian, Portuguese, Dutch).
-OTHER_MARKERS = (" de ", " la ", " le ", " les ", " des ", " et ", " der ", " die ", " und ", " das ", " el ", " y ", " que ", " en ", " il ", " di ", " e ", " da ", " em ", " het ", " een ", " van ", " ist ", " est ",
-                 " ein ", " eine ", " hat ", " mit ", " nicht ", " sich ", " auf ", " im ", " am ", " zu ", " von ", " für ",
-                 " du ", " une ", " pour ", " dans ", " avec ", " sur ", " qui ", " los ", " las ", " del ", " por ", " con ", " para ", " una ")
+# The quick exit for a plainly English paragraph: two of these four.
+THE, OF, AND, TO = " the ", " of ", " and ", " to "
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 OTHER_LANGS = ("fr", "de", "es", "it", "pt")
 
 
-def read_list(path: Path) -> frozenset[str]:
-    words = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip().lower()
-        if line:
-            words.add(line)
-    return frozenset(words)
-
-
-@lru_cache(maxsize=1)
-def function_words() -> frozenset[str]:
-    return read_list(DATA)
-
-
-@lru_cache(maxsize=1)
-def function_word_regex() -> re.Pattern[str]:
-    words = sorted(function_words(), key=len, reverse=True)
+@lru_cache(maxsize=4)
+def function_word_regex(function_words: frozenset[str]) -> re.Pattern[str]:
+    words = sorted(function_words, key=len, reverse=True)
     return re.compile(r" (?:" + "|".join(re.escape(w) for w in words) + r")(?= )")
 
 
-@lru_cache(maxsize=1)
-def function_word_re2() -> Any:
+@lru_cache(maxsize=4)
+def function_word_re2(function_words: frozenset[str]) -> Any:
     """function_word_regex for RE2, whose DFA reads a text about four times as fast as
     Python's engine tries the alternation at every space. RE2 has no lookahead, so the
     space after the word is matched (see function_word_hits)."""
     import re2
 
-    words = sorted(function_words(), key=len, reverse=True)
+    words = sorted(function_words, key=len, reverse=True)
     return re2.compile(r" (?:" + "|".join(re.escape(w) for w in words) + r") ")
 
 
-def function_word_hits(low: str) -> Iterator[tuple[int, int]]:
+def function_word_hits(low: str, function_words: frozenset[str]) -> Iterator[tuple[int, int]]:
     """(start, end) of function_word_regex's matches: a function word with the space before.
     With RE2, each search starts again on the space after the word it found, as Python's
     lookahead leaves it to the next match."""
     try:
         low.encode("utf-8")  # RE2 reads UTF-8, which a lone surrogate has no place in
     except UnicodeEncodeError:
-        yield from ((m.start(), m.end()) for m in function_word_regex().finditer(low))
+        yield from ((m.start(), m.end()) for m in function_word_regex(function_words).finditer(low))
         return
-    search = function_word_re2().search
+    search = function_word_re2(function_words).search
     found = search(low)
     while found is not None:
         end = found.end() - 1  # (the space after the word)
         yield found.start(), end
         found = search(low, end)
-
-
-@lru_cache(maxsize=1)
-def borrowed_phrases() -> tuple[str, ...]:
-    return tuple(sorted(read_list(BORROWED), key=len, reverse=True))
 
 
 @lru_cache(maxsize=20000)
@@ -124,7 +100,10 @@ class ForeignLanguage(RuleKind):
             "scope": {"enum": ["paragraph", "phrase"]},
             "min_words": {"type": "integer", "minimum": 2},
             "min_probability": {"type": "number", "minimum": 0, "maximum": 1},
+            "data": {"type": "string", "minLength": 1},
+            "borrowed": {"type": "string", "minLength": 1},
         },
+        "required": ["data"],
     }
 
     def __init__(self, rule: Any) -> None:
@@ -133,12 +112,21 @@ class ForeignLanguage(RuleKind):
         self.scope = params.get("scope", "paragraph")
         self.min_words = params.get("min_words", 8 if self.scope == "paragraph" else 2)
         self.min_probability = params.get("min_probability", 0.95)
-        if self.scope == "phrase" and not DATA.exists():
-            raise self.error(f"missing data file {DATA.name}")
+        source = params["data"]
+        if self.scope == "paragraph":
+            # data: the marker words of English and of the other languages (data/language-markers.yaml)
+            markers = load_yaml(self, source)
+            self.english_markers = tuple(f" {w} " for w in strings(self, markers, "english", source))
+            self.other_markers = tuple(f" {w} " for w in strings(self, markers, "other", source))
+        else:
+            # data: foreign function words, one a line; borrowed: phrases English has borrowed
+            self.function_words = load_lines(self, source)
+            borrowed = params.get("borrowed")
+            self.borrowed_phrases = tuple(sorted(load_lines(self, borrowed), key=len, reverse=True)) if borrowed else ()
 
     def triggers(self):  # type: ignore[no-untyped-def]
         if self.scope == "phrase":
-            return tuple(f" {w} " for w in function_words())
+            return tuple(f" {w} " for w in self.function_words)
         return None
 
     def check(self, doc: Document) -> Iterator[Finding]:
@@ -166,10 +154,10 @@ class ForeignLanguage(RuleKind):
                 continue
             chunk = low[start:end]
             padded = f" {chunk} "
-            hits = sum(padded.count(m) for m in EN_MARKERS)
+            hits = sum(padded.count(m) for m in self.english_markers)
             if hits > words * 0.04:
                 continue
-            foreign = sum(padded.count(m) for m in OTHER_MARKERS)
+            foreign = sum(padded.count(m) for m in self.other_markers)
             if foreign < 2 and sum(1 for c in chunk if ord(c) > 127 and c.isalpha()) < 0.03 * len(chunk):
                 continue  # no sign of another language: a title, a list of names
             letters = sum(1 for c in chunk if c.isalpha())
@@ -183,7 +171,7 @@ class ForeignLanguage(RuleKind):
         # Tokenise only windows around the function words found by one regex pass.
         text = doc.text
         done = -1
-        for hit_start, hit_end in function_word_hits(doc.lower):
+        for hit_start, hit_end in function_word_hits(doc.lower, self.function_words):
             if hit_start < done:
                 continue
             lo = text.rfind("\n", 0, hit_start) + 1
@@ -195,7 +183,7 @@ class ForeignLanguage(RuleKind):
 
     def check_window(self, doc: Document, lo: int, hi: int) -> Iterator[Finding]:
         text = doc.text
-        fw = function_words()
+        fw = self.function_words
         tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, lo, hi)]
         i = 0
         n = len(tokens)
@@ -227,12 +215,11 @@ class ForeignLanguage(RuleKind):
                 continue  # the end of a name: Hôtel de ville, Jardin des plantes
             yield self.finding(doc, run[0][1], run[-1][2], {"language": "a foreign language"})
 
-    @staticmethod
-    def borrowed(doc: Document, start: int, end: int) -> bool:
+    def borrowed(self, doc: Document, start: int, end: int) -> bool:
         """Is the run (or all of it but a word at its edge) part of a phrase English has borrowed?"""
         window = doc.lower[max(0, start - 30) : end + 30]
         offset = start - max(0, start - 30)
-        for phrase in borrowed_phrases():
+        for phrase in self.borrowed_phrases:
             i = window.find(phrase)
             while i >= 0:
                 if i <= offset + 1 and i + len(phrase) >= offset + (end - start) - 1:

@@ -17,7 +17,10 @@ the engine's single Aho-Corasick pass. A rendering inside a correct name or vari
 
 "according to Russia. Cup Press Agency." is a possessive split by a stray full stop
 (据俄罗斯塔斯社): when the rendering follows "<its country>. " and ends the clause, the
-finding covers both and the (unsafe) fix writes "Russia’s TASS news agency".
+finding covers both and the (unsafe) fix writes "Russia’s TASS news agency", or just the
+real name when it or the rendering names the country already ("France. French Press
+Agency" -> "Agence France-Presse"). `demonyms:` names a data file of the other words for
+each country (data/demonyms.yaml).
 
 This module also holds the gazetteer loader that the `calque` and `acronym` kinds share.
 """
@@ -28,18 +31,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 
 from qc.errors import RulePackError
-from qc.finding import Edit, Finding, Fix
+from qc.finding import Edit, Finding
+from qc.lint.data import SAFE_LOADER, load_yaml, resolve_data_path
 from qc.lint.document import Document
-from qc.lint.kinds import RuleKind, interpolate, register
+from qc.lint.kinds import RuleKind, register
 
-# libyaml's safe loader when available: the gazetteers are large and load at startup.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -103,29 +104,7 @@ class Entry:
         return (self.name, *self.variants)
 
 
-# -- locating and loading data files -------------------------------------------------------
-def resolve_data_path(kind: RuleKind, relative: str) -> Path:
-    """A data file named relative to the folder of the rule's pack file.
-
-    Built-in packs are shown as rules/...; those resolve inside the installed package
-    (DEFAULT_RULES_DIR) unless the working directory has a pack file at that very path.
-    """
-    from qc.lint.packs import DEFAULT_RULES_DIR
-
-    rel = Path(relative)
-    if rel.is_absolute():
-        return rel
-    pack = kind.rule.pack
-    if pack is None:
-        return DEFAULT_RULES_DIR / "en" / rel
-    pack = Path(pack)
-    if pack.is_absolute():
-        return pack.parent / rel
-    if not pack.exists() and pack.parts and pack.parts[0] == "rules":
-        return DEFAULT_RULES_DIR.joinpath(*pack.parts[1:]).parent / rel
-    return pack.parent / rel
-
-
+# -- loading gazetteers ------------------------------------------------------------------------
 def load_entries(kind: RuleKind, relative: str, schema: str) -> tuple[Entry, ...]:
     """Entries of a gazetteer file; `schema` is "agencies" or "organisations". Cached per file version."""
     path = resolve_data_path(kind, relative)
@@ -134,6 +113,16 @@ def load_entries(kind: RuleKind, relative: str, schema: str) -> tuple[Entry, ...
     except OSError:
         raise kind.error(f"gazetteer data file not found: {relative} (looked at {path})") from None
     return _load_entries(str(path), stamp, schema)
+
+
+def load_demonyms(kind: RuleKind, relative: str | None) -> dict[str, tuple[str, ...]]:
+    """Country -> the other words naming it (data/demonyms.yaml); empty without a file."""
+    if relative is None:
+        return {}
+    data = load_yaml(kind, relative)
+    if not all(isinstance(words, list) and all(isinstance(w, str) and w for w in words) for words in data.values()):
+        raise kind.error(f"data file {relative}: each country must map to a list of words")
+    return {str(country): tuple(words) for country, words in data.items()}
 
 
 @lru_cache(maxsize=16)
@@ -191,6 +180,51 @@ def check_entries(data: Any, schema: dict[str, Any]) -> str | None:
             elif "string" in spec.get("type", ()) and not isinstance(value, str):
                 return f"{i}.{key}: must be a string ({raw['name']})"
     return None
+
+
+class Spellings:
+    """One spelling for name words written differently (data/spellings.yaml: the start of a
+    word -> its other spelling, "organisation" -> "organization"), shared by the kinds
+    that match organisation names."""
+
+    def __init__(self, pairs: dict[str, str]) -> None:
+        self.pairs = [(a.lower(), b.lower()) for a, b in pairs.items()]
+
+    def word(self, word: str) -> str:
+        """A word (lowercase, straight apostrophe) in the one spelling, its possessive 's left out."""
+        word = word.lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        return self.respelled(word)
+
+    def respelled(self, word: str) -> str:
+        for a, b in self.pairs:
+            if word.startswith(a):
+                word = b + word[len(a) :]
+        return word
+
+    def variants(self, low: str) -> set[str]:
+        """A lowercase word in every spelling (and with either apostrophe)."""
+        out = {low}
+        for a, b in self.pairs:
+            for x, y in ((a, b), (b, a)):
+                if low.startswith(x):
+                    out.add(y + low[len(x) :])
+        if "'" in low:
+            out |= {s.replace("'", "’") for s in out}
+        return out
+
+    def text(self, text: str) -> str:
+        """A name, lowercase, in the one spelling, hyphens as spaces, single-spaced."""
+        words = (self.respelled(w) for w in text.lower().replace("’", "'").split())
+        return " ".join(self.respelled(w) for w in " ".join(words).replace("-", " ").split())
+
+
+def load_spellings(kind: RuleKind, relative: str) -> Spellings:
+    data = load_yaml(kind, relative)
+    if not all(isinstance(a, str) and a and isinstance(b, str) and b for a, b in data.items()):
+        raise kind.error(f"data file {relative}: each word start must map to its other spelling")
+    return Spellings(data)
 
 
 # -- shared helpers ---------------------------------------------------------------------------
@@ -278,21 +312,6 @@ DEFAULT_CUES = [
 ]  # fmt: skip
 CUE_WINDOW = 30
 COUNTRY_WINDOW = 120
-DEMONYMS = {
-    "Russia": ["Russian"], "France": ["French"], "Germany": ["German"], "China": ["Chinese"], "Italy": ["Italian"],
-    "Spain": ["Spanish"], "Japan": ["Japanese"], "Turkey": ["Turkish", "Türkiye"], "South Korea": ["South Korean", "Korean"],
-    "Iran": ["Iranian"], "Vietnam": ["Vietnamese", "Viet Nam"], "Israel": ["Israeli"], "Brazil": ["Brazilian"],
-    "Ukraine": ["Ukrainian"], "Taiwan": ["Taiwanese"], "Saudi Arabia": ["Saudi"], "Poland": ["Polish"],
-    "North Korea": ["North Korean", "Korean"], "Mexico": ["Mexican"], "Austria": ["Austrian"], "Switzerland": ["Swiss"],
-    "Sweden": ["Swedish"], "Qatar": ["Qatari"], "Lebanon": ["Lebanese"], "Indonesia": ["Indonesian"], "Egypt": ["Egyptian"],
-    "Czech Republic": ["Czech"], "Cuba": ["Cuban"], "Canada": ["Canadian", "Quebec"], "Argentina": ["Argentine", "Argentinian"],
-    "Vatican City": ["Vatican"], "United Arab Emirates": ["Emirati", "UAE"], "Syria": ["Syrian"], "Singapore": ["Singaporean"],
-    "Portugal": ["Portuguese"], "Peru": ["Peruvian"], "Norway": ["Norwegian"], "Netherlands": ["Dutch"],
-    "Morocco": ["Moroccan"], "Malaysia": ["Malaysian"], "Kuwait": ["Kuwaiti"], "Kazakhstan": ["Kazakh"], "Jordan": ["Jordanian"],
-    "India": ["Indian"], "Hungary": ["Hungarian"], "Greece": ["Greek"], "Denmark": ["Danish"], "Colombia": ["Colombian"],
-    "Chile": ["Chilean"], "Belgium": ["Belgian"], "Belarus": ["Belarusian"], "Azerbaijan": ["Azerbaijani"],
-    "Armenia": ["Armenian"], "Algeria": ["Algerian"],
-}  # fmt: skip
 SENTENCE_END = re.compile(r"[.!?]\s|\n")
 AGENCY_WORDS = {"agency", "agence", "agencia", "agentur", "agenzia", "press", "presse", "prensa", "news", "novosti"}
 
@@ -317,6 +336,7 @@ class Gazetteer(RuleKind):
             "cues": STRINGS,
             "window": {"type": "integer", "minimum": 1, "maximum": 400},
             "require_country": {"type": "boolean"},
+            "demonyms": {"type": "string", "minLength": 1},
         },
     }
 
@@ -346,6 +366,7 @@ class Gazetteer(RuleKind):
         self.cue = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + r")\b")
         self.window = params.get("window", CUE_WINDOW)
         self.country_dot: dict[str, re.Pattern[str]] = {}
+        self.demonyms = load_demonyms(self, params.get("demonyms"))
 
     def word_literals(self) -> Iterable[tuple[str, Any]]:
         # The payload says whether every rendering of the phrase holds a capital: then a hit
@@ -397,7 +418,7 @@ class Gazetteer(RuleKind):
             return True
         patterns = self.country_words.get(entry.country)
         if patterns is None:
-            names = [entry.country, *DEMONYMS.get(entry.country, [])]
+            names = [entry.country, *self.demonyms.get(entry.country, ())]
             country = r"(?:" + "|".join(re.escape(n) for n in names) + r")(?:['’]s)?"
             cue = r"(?:" + self.cue.pattern[2:-2] + r")"
             before = re.compile(r"\b" + country + r"(?:\s+[\w-]+){0,3}?\s+" + cue + r"\s*,?\s*$", re.IGNORECASE)
@@ -422,22 +443,23 @@ class Gazetteer(RuleKind):
         right = self.replacement(found, entry)
         values = {"replacement": right, "name": entry.name, "country": entry.country or ""}
         split = self.country_split(doc, start, end, entry)
-        if split is not None:
-            # "Russia. Cup Press Agency." -> "Russia’s TASS news agency.": the full stop is a split
-            # possessive; the fix changes punctuation, so it is never safe.
-            begin = split
-            country = doc.text[begin : start].rstrip().rstrip(".")
-            agency = right if right.endswith("news agency") or entry.type != "agency" else f"{right} news agency"
-            new = f"{country}{apostrophe(doc)}s {agency}"
-            values["replacement"] = new
-            finding = self.finding(doc, begin, end, values, None)
-            rule_fix = self.rule.fix
-            if rule_fix is not None:
-                message = interpolate(rule_fix.message or "write “{replacement}”", {"match": doc.text[begin:end], **values})
-                finding.fix = Fix((Edit(begin, end, new),), "unsafe", message)
-            return finding
-        edits = [Edit(start, end, right)]
-        return self.finding(doc, start, end, values, edits)
+        if split is None:
+            return self.finding(doc, start, end, values, [Edit(start, end, right)])
+        # "Russia. Cup Press Agency." is a possessive split by a stray full stop: the finding
+        # covers the country too, which the fix joins to the name ("Russia’s TASS news
+        # agency"), or drops when the name or the rendering names the country already
+        # ("France. French Press Agency" -> "Agence France-Presse"). Either fix changes
+        # more than the rendering, so it is never safe.
+        country = doc.text[split:start].rstrip().rstrip(".")
+        new = right if self.names_country(found, entry) else f"{country}{apostrophe(doc)}s {right}"
+        values["replacement"] = new
+        return self.finding(doc, split, end, values, [Edit(split, end, new)], unsafe=True)
+
+    def names_country(self, found: str, entry: Entry) -> bool:
+        """Does the rendering or the real name already say the entry's country (or a word for it)?"""
+        assert entry.country is not None
+        words = "|".join(re.escape(w) for w in (entry.country, *self.demonyms.get(entry.country, ())))
+        return re.search(rf"\b(?:{words})\b", f"{found} {entry.name}", re.IGNORECASE) is not None
 
     def country_split(self, doc: Document, start: int, end: int, entry: Entry) -> int | None:
         """Start of "<Country>. " right before the rendering, when the rendering then ends the clause."""

@@ -4,7 +4,8 @@ MT that emits two alternative translations, or breaks a sentence, leaves a full 
 in the middle of a sentence: "knew about it. of what was going on." or, with a
 closing quote, "peace”. and development around the world". Abbreviations (etc.,
 e.g., U.S., a.m., vs.), ellipses, numbers and brand names in lowercase (iPhone,
-eBay) are skipped.
+eBay) are skipped; the abbreviations and file-name endings come from the rule's `data:`
+file (data/glued-fragment.yaml).
 
 `quote: false` checks a full stop right after a lowercase word; `quote: true` checks
 a closing quote mark followed by a full stop. The unsafe fix deletes the fragment
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
+from qc.lint.data import load_yaml, strings
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 from qc.lint.prefilter import relax
@@ -27,22 +29,24 @@ QUOTE_STOP = re.compile(r"[”\"’]\. (?=[a-z])")
 WORD_BEFORE = re.compile(r"[\w.&'’-]+$")
 NEXT_WORD = re.compile(r"[a-z][\w'’-]*")
 FRAGMENT_END = re.compile(r"[.!?](?=[\"”’)]?(?:\s|$))|\n")
-ABBREVIATIONS = {
-    "etc", "vs", "approx", "incl", "esp", "cf", "viz", "ca", "al", "ft", "oz", "lb", "lbs", "km", "mi", "min", "max", "sec", "hr", "hrs",
-    "mt", "mts", "st", "ave", "blvd", "rd", "no", "nos", "vol", "vols", "op", "cit", "ed", "eds", "trans", "pp", "para", "fig", "dept",
-    "est", "govt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
-    "thu", "thur", "thurs", "fri", "sat", "sun", "int", "intl", "corp", "inc", "ltd", "co", "bros", "assn", "univ", "jr", "sr", "pt", "tsp", "tbsp", "bn", "mn", "yr", "yrs",
-}
-SKIP_NEXT = {"com", "org", "net", "html", "php", "jpg", "pdf", "gov", "edu", "co", "uk", "txt", "js", "py", "exe"}
 
 
 @register("glued_fragment")
 class GluedFragment(RuleKind):
-    params_schema = {"type": "object", "additionalProperties": False, "properties": {"quote": {"type": "boolean"}}}
+    params_schema = {
+        "type": "object",
+        "required": ["data"],
+        "additionalProperties": False,
+        "properties": {"quote": {"type": "boolean"}, "data": {"type": "string", "minLength": 1}},
+    }
 
     def __init__(self, rule: Any) -> None:
         super().__init__(rule)
         self.quote = rule.params.get("quote", False)
+        source = rule.params["data"]
+        data = load_yaml(self, source)
+        self.abbreviations = frozenset(strings(self, data, "abbreviations", source))
+        self.file_endings = frozenset(strings(self, data, "file_endings", source))
 
     def triggers(self) -> Iterable[str] | None:
         return ("”. ", '". ', "’. ") if self.quote else (". ",)
@@ -67,10 +71,10 @@ class GluedFragment(RuleKind):
                 if before is None:
                     continue
                 word = before.group()
-                if "." in word or not word.isalpha() or not word.islower() or len(word) < 2 or word in ABBREVIATIONS:
+                if "." in word or not word.isalpha() or not word.islower() or len(word) < 2 or word in self.abbreviations:
                     continue
             nxt = NEXT_WORD.match(text, m.end())
-            if nxt is None or nxt.group() in SKIP_NEXT or any(c.isupper() for c in nxt.group()):
+            if nxt is None or nxt.group() in self.file_endings or any(c.isupper() for c in nxt.group()):
                 continue
             if not self.quote and nxt.group() == word.lower():
                 continue  # "statement. statement.": a repeated word, the repetition rule's finding

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
-from qc.lint.document import Document
+from qc.lint.document import Document, lazy
 from qc.lint.kinds import RuleKind, interpolate, register
 from qc.lint.prefilter import Unsupported, relax
 
@@ -114,33 +114,25 @@ class Pattern(RuleKind):
             flags |= FLAGS[name]
         self.flags = flags
         # Compiled now, so that a bad regex is reported at load time; the compiled-rules cache
-        # stores neither (see __getstate__): each is compiled again on first use, so a process
+        # stores neither (both are `lazy` views): each is compiled again on first use, so a process
         # pays only for the regexes its texts need (an untriggered rule, an `unless` no match needs).
-        self._regex: Any = compile_regex(self, rule.params["pattern"], flags)
-        self._unless: Any = compile_regex(self, rule.params["unless"], flags) if "unless" in rule.params else None
         self.has_unless = "unless" in rule.params
+        self.regex = compile_regex(self, rule.params["pattern"], flags)
+        if self.has_unless:
+            self.unless = compile_regex(self, rule.params["unless"], flags)
         self.target = rule.params.get("target")
-        if self.target and self.target not in self._regex.groupindex:
+        if self.target and self.target not in self.regex.groupindex:
             raise self.error(f"target group '{self.target}' is not a named group of the pattern")
         self._triggers = [t.lower() for t in rule.params.get("triggers", [])] or None
         self._prefilter = self.derive_prefilter()
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_regex"] = state["_unless"] = None
-        return state
-
-    @property
+    @lazy
     def regex(self) -> Any:
-        if self._regex is None:
-            self._regex = compile_regex(self, self.rule.params["pattern"], self.flags)
-        return self._regex
+        return compile_regex(self, self.rule.params["pattern"], self.flags)
 
-    @property
+    @lazy
     def unless(self) -> Any:
-        if self._unless is None and self.has_unless:
-            self._unless = compile_regex(self, self.rule.params["unless"], self.flags)
-        return self._unless
+        return compile_regex(self, self.rule.params["unless"], self.flags) if self.has_unless else None
 
     def triggers(self) -> Iterable[str] | None:
         return self._triggers

@@ -94,7 +94,7 @@ class Pronoun(RuleKind):
 def possessives(doc: Document) -> list[tuple[int, int, str]]:
     """(start, end, capitalised word right before) of every 's that follows such a word;
     computed once per document for every pronoun rule."""
-    cached = doc.__dict__.get("_qc_possessives")
+    cached = doc.scratch.possessives
     if cached is None:
         text = doc.text
         cached = []
@@ -102,5 +102,5 @@ def possessives(doc: Document) -> list[tuple[int, int, str]]:
             last = LAST_WORD.search(text, max(0, poss.start() - MAX_NAME), poss.start())
             if last is not None:
                 cached.append((poss.start(), poss.end(), last.group(1)))
-        doc.__dict__["_qc_possessives"] = cached
-    return cached  # type: ignore[no-any-return]
+        doc.scratch.possessives = cached
+    return cached

@@ -12,24 +12,21 @@ Two uses, chosen by parameters:
 The fix deletes the separators and the extra copies, so the punctuation that followed
 the last copy closes the sentence.
 
-Speed: tokens come from one `str.split` shared by every repetition rule; candidate
-positions are where token i equals token i+n (one pass with a last-seen dict finds them
-for every n at once, or array comparisons in a corpus run); spans and separators are
-looked at only for those candidates.
+Speed: candidate positions, where token i equals token i+n, come from array
+comparisons over a whole batch of texts (`batch_repeat_candidates`), shared by every
+repetition rule; tokens, spans and separators are looked at only for those candidates.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
 from qc.lint.document import Batch, Document
-from qc.lint.kinds import RuleKind, batch_worth_numpy, register
+from qc.lint.kinds import RuleKind, register
 
-NONSPACE = re.compile(r"\S+")  # the tokens of str.split(), as a regex (token_spans finds the same)
 # Punctuation a token may carry at its end, and what may stand between two copies.
 TRAILING = ".,;:!?…\"'”’)]»"
 LEADING = "\"'“‘([«"
@@ -72,18 +69,19 @@ class Repetition(RuleKind):
         self.across_commas = params.get("across_commas", False)
         self.skip_proper_names = params.get("skip_proper_names", True)
 
-    def prepare_batch(self, batch: Batch) -> bool:
-        if batch.docs and CANDIDATES not in batch.docs[0].__dict__:  # (another repetition rule's batch did it)
+    def prepare_batch(self, batch: Batch) -> None:
+        if batch.docs[0].scratch.repeat_candidates is None:  # (else another repetition rule's hook did it)
             batch_repeat_candidates(batch)
-        return False  # (no literals)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        found = [(n, starts) for n, starts in repeat_candidates(doc) if self.min_words <= n <= self.max_words]
+        scratch = doc.scratch
+        if scratch.repeat_candidates is None:  # (a document no batch has seen)
+            batch_repeat_candidates(Batch([doc]))
+        found = [(n, starts) for n, starts in scratch.repeat_candidates or () if self.min_words <= n <= self.max_words]
         if not found:
             return
-        toks = doc_tokens(doc)
-        # Only now (rare) locate the tokens: the same whitespace split, with offsets.
-        spans = token_spans(doc, toks)
+        toks, spans = scratch.tokens, scratch.token_spans
+        assert toks is not None and spans is not None  # (the batch hook sets both where it finds candidates)
         text = doc.text
         taken: list[tuple[int, int]] = []  # token ranges already reported or skipped
         hits: list[tuple[int, int, int]] = []  # (first token, n, copies)
@@ -159,69 +157,6 @@ class Repetition(RuleKind):
         return False
 
 
-# numpy compares token arrays ~10x faster than the pure-Python pass, but importing it costs
-# 0.1-0.2 s: worth it in a corpus run, not when a pre-commit hook checks one article.
-NUMPY_AFTER_TOKENS = 50_000
-_tokens_seen = 0
-
-
-def use_numpy(count: int) -> bool:
-    global _tokens_seen
-    _tokens_seen += count
-    return "numpy" in sys.modules or _tokens_seen > NUMPY_AFTER_TOKENS
-
-
-def equal_at_distance(toks: list[str]) -> dict[int, list[int]]:
-    """For n <= CANDIDATE_WORDS, the positions j with toks[j] == toks[j + n] (pure Python).
-
-    One pass with a dict of where each token was last seen gives every token's next
-    occurrence within CANDIDATE_WORDS; chaining those gives every pair at distance n.
-    """
-    last: dict[str, int] = {}
-    get = last.get
-    nearest: dict[int, int] = {}  # token position -> next position of the same token, when near
-    for i, tok in enumerate(toks):
-        j = get(tok)
-        if j is not None and i - j <= CANDIDATE_WORDS:
-            nearest[j] = i
-        last[tok] = i
-    by_distance: dict[int, list[int]] = {}
-    for j, i in nearest.items():
-        k: int | None = i
-        while k is not None and k - j <= CANDIDATE_WORDS:
-            by_distance.setdefault(k - j, []).append(j)
-            k = nearest.get(k)
-    return by_distance
-
-
-def repeats_numpy(toks: list[str]) -> list[tuple[int, list[int]]]:
-    """`repeat_candidates`' result, vectorised: for each n, the positions i where toks[i + k]
-    equals toks[i + n + k] for every k < n.
-
-    Tokens are compared by hash (one C-level pass, no dict), runs of equal hashes found by
-    `equal_runs`; the few survivors are compared as strings, so a hash collision can only
-    cost a comparison, never add a candidate.
-    """
-    import numpy as np
-
-    count = len(toks)
-    ids = np.fromiter(map(hash, toks), dtype=np.int64, count=count)
-    result = []
-    for n in range(1, CANDIDATE_WORDS + 1):
-        if count < 2 * n:
-            break
-        pairs = equal_runs(ids, n)
-        idx = [i for i in pairs.tolist() if toks[i : i + n] == toks[i + n : i + 2 * n]]
-        if idx:
-            result.append((n, idx))
-    return result
-
-
-CANDIDATES = "_qc_repeat_candidates"  # Document.__dict__ keys of the views shared by every repetition rule
-TOKENS = "_qc_tokens"
-SPANS = "_qc_token_spans"
-
-
 def equal_runs(keys: Any, n: int) -> Any:
     """The positions i where keys[i + k] == keys[i + n + k] for every k < n (an array): the
     positions j with equal keys at distance n come from one array comparison, and i starts
@@ -232,34 +167,6 @@ def equal_runs(keys: Any, n: int) -> Any:
         firsts = pairs[: pairs.size - n + 1]
         return firsts[pairs[n - 1 :] - firsts == n - 1]
     return pairs if n == 1 else pairs[:0]
-
-
-def repeat_candidates(doc: Document) -> list[tuple[int, list[int]]]:
-    """For each phrase length n <= CANDIDATE_WORDS, the positions i of the lowercased text's
-    whitespace tokens with toks[i:i+n] == toks[i+n:i+2n] (`doc_tokens`).
-
-    In pure Python, pairs of equal tokens at each distance come from `equal_at_distance`
-    and only those positions are compared phrase by phrase; once a corpus run has seen
-    enough text, `repeats_numpy` does the same with array operations, and a linter given
-    many texts at once (`Linter.lint_many`) has `batch_repeat_candidates` fill this in for
-    all of them. Cached on the document, so every repetition rule shares one computation
-    (and the start-up path needs no numpy).
-    """
-    cached = doc.__dict__.get(CANDIDATES)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    toks = doc_tokens(doc)
-    result = repeats_numpy(toks) if use_numpy(len(toks)) else repeats_python(toks)
-    doc.__dict__[CANDIDATES] = result
-    return result
-
-
-def doc_tokens(doc: Document) -> list[str]:
-    """The whitespace tokens of the lowercased text (`str.split()`), computed once."""
-    toks = doc.__dict__.get(TOKENS)
-    if toks is None:
-        toks = doc.__dict__[TOKENS] = doc.lower.split()
-    return toks  # type: ignore[no-any-return]
 
 
 # The characters str.split() splits at (str.isspace()); a test checks the list against
@@ -283,21 +190,21 @@ def space_table() -> Any:
 
 
 def batch_repeat_candidates(batch: Batch) -> None:
-    """`repeat_candidates` (and, where there are any, the token spans) of many documents at
-    once, stored on each: array operations over all their text together (Batch: the
-    lowercase texts joined by newlines, as code points), instead of a str.split, a hash
-    per token and a dozen small array operations per document.
+    """For each document of the batch and each phrase length n <= CANDIDATE_WORDS, the
+    positions i of its lowercase text's whitespace tokens (`str.split()`) with
+    toks[i:i+n] == toks[i+n:i+2n]; where there are any, the tokens and their spans too.
+    Kept in each document's scratch, for every repetition rule; found by array operations
+    over all the text together (Batch: the lowercase texts joined by newlines, as code points).
 
     Token bounds are where whitespace starts and stops. Each token gets a key from its
     length, first and last code points and the sum of its code points: equal tokens have
     equal keys, and two different tokens that share a key only cost a string comparison,
     because every candidate the keys propose is checked on the tokens themselves, as
-    `repeats_numpy` does after its hash comparison.
+    are checked on the tokens themselves.
     """
-    docs = batch.docs
-    if not docs or not batch_worth_numpy(batch.lows):
-        return  # a few short texts (a pre-commit hook's): repeat_candidates, without numpy, will do
     import numpy as np
+
+    docs = batch.docs
 
     codes = batch.lower_codes
     spaces = np.ones(codes.size + 2, dtype=bool)
@@ -324,37 +231,21 @@ def batch_repeat_candidates(batch: Batch) -> None:
         for index, i in zip(text_of[same].tolist(), pairs[same].tolist()):
             proposed.setdefault(index, []).append((n, i))
     for doc in docs:
-        doc.__dict__[CANDIDATES] = []
+        doc.scratch.repeat_candidates = []
     for index, found in proposed.items():
         doc = docs[index]
-        toks = doc_tokens(doc)
+        toks = doc.scratch.tokens = doc.lower.split()
         first = int(first_token[index])
         by_length: dict[int, list[int]] = {}
         for n, i in found:
             i -= first
             if toks[i : i + n] == toks[i + n : i + 2 * n]:
                 by_length.setdefault(n, []).append(i)
-        doc.__dict__[CANDIDATES] = sorted(by_length.items())
+        doc.scratch.repeat_candidates = sorted(by_length.items())
         if by_length:
             last = first + len(toks)
             offset = int(text_starts[index])
-            doc.__dict__[SPANS] = TokenSpans((starts[first:last] - offset).tolist(), (ends[first:last] - offset).tolist())
-
-
-def repeats_python(toks: list[str]) -> list[tuple[int, list[int]]]:
-    count = len(toks)
-    by_distance = equal_at_distance(toks)
-    result = []
-    for n in range(1, CANDIDATE_WORDS + 1):
-        if count < 2 * n:
-            break
-        size = count - 2 * n + 1
-        idx = sorted(i for i in by_distance.get(n, ()) if i < size)
-        if n > 1:
-            idx = [i for i in idx if toks[i : i + n] == toks[i + n : i + 2 * n]]
-        if idx:
-            result.append((n, idx))
-    return result
+            doc.scratch.token_spans = TokenSpans((starts[first:last] - offset).tolist(), (ends[first:last] - offset).tolist())
 
 
 class TokenSpans:
@@ -378,27 +269,6 @@ class TokenSpans:
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         return zip(self.starts, self.ends)
-
-
-def token_spans(doc: Document, toks: list[str]) -> TokenSpans:
-    """(start, end) of every whitespace token of the text, computed once per document (only
-    when a repetition candidate needs them; a batch fills them in from its own arrays).
-
-    Each token is found from the end of the one before: only whitespace lies between, and
-    a token holds none, so its first occurrence from there is the token itself (the
-    offsets NONSPACE.finditer gives, without a regex pass over the whole text)."""
-    spans = doc.__dict__.get(SPANS)
-    if spans is None:
-        starts, ends = [], []
-        find = doc.lower.find
-        pos = 0
-        for tok in toks:
-            start = find(tok, pos)
-            pos = start + len(tok)
-            starts.append(start)
-            ends.append(pos)
-        spans = doc.__dict__[SPANS] = TokenSpans(starts, ends)
-    return spans  # type: ignore[no-any-return]
 
 
 def lead_len(tok: str) -> int:

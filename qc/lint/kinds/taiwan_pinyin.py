@@ -8,43 +8,58 @@ ties it to Taiwan ("Xia Liyan, vice chairman of the Kuomintang", "KMT Vice Chair
 Xia Liyan"); then every mention in the article is flagged. Mainland officials who deal
 with Taiwan ("Song Tao, director of the Taiwan Affairs Office") are not. No fix: the
 right name has to be looked up.
+
+The surnames, the words that tie a name to Taiwan or to the mainland, and the title
+words of an appositive come from the rule's `data:` file (data/taiwan-pinyin.yaml).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from qc.finding import Finding
+from qc.lint.data import load_yaml, strings
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
-SURNAMES = (
-    "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie Song Tang Han Feng Deng "
-    "Cao Peng Zeng Xiao Tian Dong Yuan Pan Yu Jiang Cai Jia Ding Wei Xue Ye Yan Lu Du Su Xia Fan Fu Shen Qiu Zou Shi Lai Jin "
-    "Hou Bai Cui Kang Mao Qin Qian Gu Ren Shao Wan Hao Kong Long Wen Tan Lei Meng Qi Yin Niu Duan Lei Hong Zhuo Ke Tao Pang"
-).split()
 SYL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|e|i|o|u)"
-NAME = re.compile(rf"\b(?P<name>(?:{'|'.join(SURNAMES)}) [A-Z](?:{SYL}){{1,2}})\b(?!-)", re.ASCII)
 GIVEN = re.compile(rf"(?:{SYL}){{1,2}}")
-TAIWAN = r"(?:Kuomintang|KMT|Taiwan|Taiwanese|Taipei|Nationalist Party|DPP|Democratic Progressive Party|Legislative Yuan|Executive Yuan|Kaohsiung|Taichung|Tainan|Mainland Affairs Council|Straits Exchange Foundation)"
-MAINLAND = re.compile(r"Affairs Office|Work Office|CPC|Communist|mainland|Beijing|State Council|People's Republic|Xinhua", re.IGNORECASE)
-# An appositive: ", a senior adviser to the KMT", ", Vice Chairman of the Kuomintang" (not a new clause: ", Xia said ...").
-TITLE = r"(?:[a-z][a-z-]*|Vice|Chairman|Chairwoman|Chair|Director|President|Deputy|Secretary|Senior|Former|Head|Spokesman|Spokeswoman|Spokesperson|Mayor|Legislator|Minister|Premier|Honorary|Executive)"
-AFTER = re.compile(rf"(?:'s|’s)?,\s+{TITLE}\b[^,.;\n]{{0,80}}?\b{TAIWAN}\b[^,.;\n]{{0,40}}")
-BEFORE = re.compile(rf"\b{TAIWAN}(?:'s|’s)?(?:\s+[A-Za-z-]+){{0,4}}\s+$")
+
+
+def alternation(words: Iterable[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
 @register("taiwan_pinyin")
 class TaiwanPinyin(RuleKind):
-    params_schema = {"type": "object", "additionalProperties": False, "properties": {}}
+    params_schema = {
+        "type": "object",
+        "required": ["data"],
+        "additionalProperties": False,
+        "properties": {"data": {"type": "string", "minLength": 1}},
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        source = rule.params["data"]
+        data = load_yaml(self, source)
+        surnames, taiwan = strings(self, data, "surnames", source), alternation(strings(self, data, "taiwan", source))
+        self.trigger_words = tuple(w.lower() for w in strings(self, data, "triggers", source))
+        self.name = re.compile(rf"\b(?P<name>{alternation(surnames)} [A-Z](?:{SYL}){{1,2}})\b(?!-)", re.ASCII)
+        self.mainland = re.compile("|".join(re.escape(w) for w in strings(self, data, "mainland", source)), re.IGNORECASE)
+        # An appositive: ", a senior adviser to the KMT", ", Vice Chairman of the Kuomintang" (not a new clause: ", Xia said ...").
+        title = "(?:[a-z][a-z-]*|" + alternation(strings(self, data, "titles", source))[3:]
+        self.after = re.compile(rf"(?:'s|’s)?,\s+{title}\b[^,.;\n]{{0,80}}?\b{taiwan}\b[^,.;\n]{{0,40}}")
+        self.before = re.compile(rf"\b{taiwan}(?:'s|’s)?(?:\s+[A-Za-z-]+){{0,4}}\s+$")
 
     def triggers(self) -> Iterable[str] | None:
-        return ("taiwan", "kuomintang", "kmt", "taipei")
+        return self.trigger_words
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
-        mentions = [m for m in NAME.finditer(text) if GIVEN.fullmatch(m.group("name").split(" ")[1].lower())]
+        mentions = [m for m in self.name.finditer(text) if GIVEN.fullmatch(m.group("name").split(" ")[1].lower())]
         if not mentions:
             return
         taiwanese = set()
@@ -52,12 +67,12 @@ class TaiwanPinyin(RuleKind):
             name = m.group("name")
             if name in taiwanese:
                 continue
-            after = AFTER.match(text, m.end())
-            if after and not MAINLAND.search(after.group()):
+            after = self.after.match(text, m.end())
+            if after and not self.mainland.search(after.group()):
                 taiwanese.add(name)
                 continue
-            before = BEFORE.search(text, max(0, m.start() - 80), m.start())
-            if before and not MAINLAND.search(before.group()):
+            before = self.before.search(text, max(0, m.start() - 80), m.start())
+            if before and not self.mainland.search(before.group()):
                 taiwanese.add(name)
         for m in mentions:
             if m.group("name") in taiwanese:

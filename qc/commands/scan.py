@@ -1,0 +1,188 @@
+"""`qc scan`: check articles for MT artefacts, report, fix or diff.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config, rule-pack or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qc.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, emit, fail, report_error, rule_selection
+from qc.errors import QcError
+
+FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated; ALL for every rule).")
+@click.option("--extend-select", multiple=True, help="Codes to enable on top of the selection.")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
+@click.option("--no-default-rules", is_flag=True, help="Use only the packs given with --rules (and rule-paths).")
+@click.option("--trust-rules", is_flag=True, help="Trust user packs: run their regexes on Python's engine (lookaround allowed, no linear-time guarantee).")
+@click.option("--config", "config_path", type=click.Path(), help="Use this qc.toml or pyproject.toml.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="Include unsafe fixes in --fix and --diff.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; change nothing.")
+@click.option("--show-fixes", is_flag=True, help="Show each finding's proposed fix (text format).")
+@click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("--report-unused-suppressions", is_flag=True, help="Flag qc: ignore comments that silence nothing.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: number of cores; used only for large inputs).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
+@click.option("--no-quality", is_flag=True, help="Leave the per-article quality score out of --format json (faster).")
+@click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="dask: lint on a Dask cluster (see docs/dask.md).")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address or scheduler file (default: a local cluster).")
+def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
+    """Check articles (.txt, .md, .jsonl files or folders) for MT artefacts."""
+    from qc.config import config_for
+    from qc.finding import SEVERITY_RANK
+
+    paths = paths or (".",)
+    try:
+        config = config_for(list(paths), opts["config_path"])
+        if opts["max_article_size"] is not None:
+            config.max_article_size = opts["max_article_size"]
+        options = rule_selection(
+            opts,
+            fix=opts["fix"],
+            diff=opts["diff"],
+            unsafe_fixes=opts["unsafe_fixes"],
+            report_unused_suppressions=opts["report_unused_suppressions"],
+            trust_rules=opts["trust_rules"],
+            analysers=per_article_analysers(fmt == "json" and not opts["no_quality"]),
+        )
+        result, diffs, streamed = run_scan(paths, config, options, fmt, opts)
+    except QcError as exc:
+        fail(exc.describe())
+    if not opts["fix"]:
+        result.fixes_applied = 0
+    for error in result.errors:
+        report_error(error)
+    output = render_output(result, fmt, opts, diffs) if fmt != "jsonl" or opts["diff"] else ""
+    emit(output, opts["output_file"])
+    result.findings.extend(streamed)  # only severities matter from here on
+    sys.exit(exit_code(result, opts, config.fail_on, SEVERITY_RANK, bool(diffs)))
+
+
+def per_article_analysers(quality: bool) -> dict[str, Any]:
+    """The quality score goes into --format json's summary (qc.quality; wordfreq and
+    sentencepiece load only when it is asked for)."""
+    if not quality:
+        return {}
+    from qc.quality import quality_of
+
+    return {"quality": quality_of}
+
+
+def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
+    """Scan with progress bar, cache and workers; `--format jsonl` streams findings as they come."""
+    import json
+    import os
+
+    from qc.finding import Finding
+    from qc.progress import progress_bar
+    from qc.scan import file_changes, scan_paths, write_change
+
+    streamed: list[Finding] = []
+    stream_out = fmt == "jsonl" and not opts["diff"]
+    handle = open(opts["output_file"], "w", encoding="utf-8") if stream_out and opts["output_file"] else None
+
+    def write_findings(findings: list[Finding]) -> None:
+        lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings)
+        if handle is not None:
+            handle.write(lines)
+        else:
+            click.echo(lines, nl=False)
+        # Keep only what the exit code needs, so memory stays flat on huge inputs.
+        streamed.extend(Finding(f.rule, "", "", f.severity, "", 0, 0, "") for f in findings)
+
+    diffs: list[str] = []
+    errors: list[QcError] = []
+
+    def apply_file_fixes(outcomes: list[Any]) -> None:
+        """Write (or diff) each file as soon as it is done: a kill mid-run loses nothing written."""
+        for change in file_changes(outcomes):
+            if isinstance(change, QcError):
+                errors.append(change)
+            elif opts["diff"]:
+                diffs.append(change.diff())
+            else:
+                try:
+                    write_change(change)
+                except OSError as exc:
+                    errors.append(QcError(change.path, f"cannot write fixed file: {exc.strerror or exc}"))
+
+    jobs = opts["jobs"] or os.cpu_count() or 1
+    cache_root = None if opts["no_cache"] else (config.source.parent if config.source else Path.cwd())
+    if opts["scheduler"] is not None and opts["engine"] != "dask":
+        raise QcError("--scheduler", "needs --engine dask")
+    try:
+        with progress_bar(desc="scan", unit="article") as tick:
+            if opts["engine"] == "dask":
+                from qc.engines.dask import scan_with_dask
+
+                result, fixed = scan_with_dask(
+                    paths,
+                    config,
+                    options,
+                    opts["scheduler"],
+                    on_outcome=lambda _o: tick(),
+                    on_findings=write_findings if stream_out else None,
+                    keep_findings=not stream_out,
+                    on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
+                )
+            else:
+                result, fixed = scan_paths(
+                    paths,
+                    config,
+                    options,
+                    on_outcome=lambda _o: tick(),
+                    jobs=jobs,
+                    cache_root=cache_root,
+                    on_findings=write_findings if stream_out else None,
+                    keep_findings=not stream_out,
+                    on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
+                )
+    finally:
+        if handle is not None:
+            handle.close()
+    result.errors.extend(errors)
+    return result, diffs, streamed
+
+
+def render_output(result: Any, fmt: str, opts: dict[str, Any], diffs: list[str]) -> str:
+    if opts["diff"]:
+        return "".join(diffs)
+    if fmt == "text":
+        from qc.report import text
+
+        if opts["statistics"]:
+            return text.statistics(result) + "\n" if result.findings else ""
+        return text.render(result, show_fixes=opts["show_fixes"], colour=sys.stdout.isatty() and not opts["output_file"])
+    from qc.report import render
+
+    return render(fmt, result)
+
+
+def exit_code(result: Any, opts: dict[str, Any], config_fail_on: str, ranks: dict[str, int], has_diff: bool) -> int:
+    if result.errors and result.articles_scanned == 0:
+        return EXIT_ERROR
+    threshold = ranks[opts["fail_on"] or config_fail_on]
+    failing = any(ranks[f.severity] >= threshold for f in result.findings)
+    if opts["diff"]:
+        failing = has_diff
+    if result.errors:
+        return EXIT_ERROR if not opts["exit_zero"] else EXIT_CLEAN
+    if opts["exit_zero"]:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if failing else EXIT_CLEAN

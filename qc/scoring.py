@@ -1,0 +1,209 @@
+"""Scores over many articles: scan and score them, rank them, group them, and the consensus
+term that compares the translations of one story (the formula is in qc.quality; this module
+adds its C term).
+
+Above qc.scan: it runs scans (`score_paths`) and finds story groups with qc.dedup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qc.finding import Finding
+from qc.quality import Quality, quality_of
+
+CONSENSUS_WEIGHT = 1.9  # points per chrF point of agreement below the group mean
+CONSENSUS_MIN_AGREEMENT = 50.0  # mean chrF below this: not translations of one source
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+@dataclass
+class ScoredArticle:
+    ref: str
+    quality: Quality
+    findings: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None  # kept only when asked (the HTML report needs it)
+    located: list[Finding] | None = None  # findings with offsets into `text`
+
+
+def body_relative(finding: Finding, shift: int) -> Finding:
+    """A located finding with offsets moved back from the file to the article body."""
+    if not shift:
+        return finding
+    from dataclasses import replace
+
+    from qc.finding import Edit, Fix
+
+    moved = replace(finding, start=finding.start - shift, end=finding.end - shift)
+    if finding.fix is not None:
+        edits = tuple(Edit(e.start - shift, e.end - shift, e.replacement) for e in finding.fix.edits)
+        moved.fix = Fix(edits, finding.fix.applicability, finding.fix.message)
+    return moved
+
+
+def score_paths(
+    paths: Iterable[str],
+    config: Any = None,
+    options: Any = None,
+    on_article: Any = None,
+    keep_text: bool = False,
+    jobs: int = 1,
+    peers: str = "none",
+) -> tuple[list[ScoredArticle], Any]:
+    """Lint and score every article; returns (scored articles in input order, ScanResult).
+
+    `peers` finds other translations of each article's story for the consensus term:
+    "auto" (qc's story tier), a metadata field name, or "none" (single-article scores).
+
+    Runs through `qc.scan.scan_paths` (so `jobs` > 1 uses its process pool, with results in
+    input order). The ScanResult carries each article's quality under
+    `articles[ref]["quality"]`, so `qc.report.json_` puts it in `summary.articles[ref].quality`.
+    """
+    from dataclasses import replace as with_fields
+
+    from qc.config import Config
+    from qc.scan import ScanOptions, scan_paths
+
+    config = config or Config()
+    need_text = keep_text or peers != "none"
+    options = options or ScanOptions()
+    analysers = {**options.analysers, "quality": quality_of}
+    options = with_fields(options, analysers=analysers, keep_text=need_text, fix=False, diff=False)
+    scored: list[ScoredArticle] = []
+
+    def collect(outcome: Any) -> None:
+        article = outcome.article
+        shift = article.body_offset if article.kind != "jsonl" else 0
+        item = ScoredArticle(article.ref, outcome.analyses["quality"], len(outcome.findings), article.metadata)
+        if need_text:
+            item.text = article.text
+        if keep_text:
+            item.located = [body_relative(f, shift) for f in outcome.findings]
+        scored.append(item)
+        if on_article is not None:
+            on_article(outcome)
+
+    result, _ = scan_paths(paths, config, options, on_outcome=collect, jobs=jobs)
+    if peers != "none":
+        add_consensus(scored, peers, result)
+        if not keep_text:
+            for item in scored:
+                item.text = None
+    return scored, result
+
+
+def add_consensus(
+    scored: Sequence[ScoredArticle], peers: str, result: Any = None, groups: Sequence[Sequence[int]] | None = None
+) -> int:
+    """Add the consensus term to scored articles (texts kept) in place; returns the groups used.
+
+    `groups` (indices into `scored`) skips finding the groups again when the caller has
+    them. The ScanResult's per-article summary (`result.articles[ref]["quality"]`) is
+    updated too, so JSON output agrees with the ranking.
+    """
+    texts = [s.text or "" for s in scored]
+    if groups is None:
+        groups = story_groups(texts, [s.metadata for s in scored], peers, [s.findings for s in scored])
+    qualities, used = apply_consensus([s.quality for s in scored], texts, groups)
+    for item, quality in zip(scored, qualities):
+        if quality is not item.quality:
+            item.quality = quality
+            summary = getattr(result, "articles", None)
+            entry = summary.get(item.ref) if isinstance(summary, dict) else None
+            if isinstance(entry, dict) and "quality" in entry:
+                # a new dict: the results cache may hold the old one (single-article scores)
+                summary[item.ref] = {**entry, "quality": quality.to_dict()}
+    return used
+
+
+def rank(scored: Sequence[ScoredArticle]) -> list[ScoredArticle]:
+    """Worst first; ties by reference."""
+    return sorted(scored, key=lambda s: (s.quality.score, s.ref))
+
+
+def group_by(scored: Sequence[ScoredArticle], field_name: str) -> list[dict[str, Any]]:
+    """Mean score per value of a metadata field, worst first. Articles without the field go under None."""
+    groups: dict[Any, list[ScoredArticle]] = {}
+    for s in scored:
+        value = s.metadata.get(field_name)
+        key = value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+        groups.setdefault(key, []).append(s)
+    rows = []
+    for key, items in groups.items():
+        scores = [i.quality.score for i in items]
+        rows.append(
+            {
+                field_name: key,
+                "articles": len(items),
+                "mean": round(sum(scores) / len(scores), 2),
+                "min": min(scores),
+                "max": max(scores),
+                "findings": sum(i.findings for i in items),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["mean"], str(r[field_name])))
+
+
+# --------------------------------------------------------------------------- consensus
+
+def with_consensus(quality: Quality, agreement: float, gap: float, weight: float = CONSENSUS_WEIGHT) -> Quality:
+    """The quality with the consensus term C = weight × gap added (gap < 0 is a bonus)."""
+    from dataclasses import replace
+
+    penalties = {**quality.penalties, "consensus": weight * gap}
+    score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
+    return replace(quality, score=round(score, 1), penalties=penalties, agreement=agreement)
+
+
+def story_groups(
+    texts: Sequence[str],
+    metadata: Sequence[dict[str, Any]],
+    peers: str,
+    findings: Sequence[int] | None = None,
+) -> list[list[int]]:
+    """Indices of articles that tell one story, by qc's story tier ("auto"), by a metadata
+    field (its name), or none ("none")."""
+    if peers == "none":
+        return []
+    if peers == "auto":
+        from qc.corpus import Article
+        from qc.dedup import find_clusters
+
+        articles = [Article(str(i), text, dict(meta)) for i, (text, meta) in enumerate(zip(texts, metadata))]
+        counts = findings
+        clusters = find_clusters(articles, tier="stories", findings=(lambda i: counts[i]) if counts is not None else None)
+        return [sorted(m.index for m in c.members) for c in clusters]
+    by_value: dict[str, list[int]] = {}
+    for i, meta in enumerate(metadata):
+        value = meta.get(peers)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            by_value.setdefault(str(value), []).append(i)
+    return list(by_value.values())
+
+
+def apply_consensus(
+    qualities: Sequence[Quality],
+    texts: Sequence[str],
+    groups: Iterable[Sequence[int]],
+    weight: float = CONSENSUS_WEIGHT,
+    min_agreement: float = CONSENSUS_MIN_AGREEMENT,
+) -> tuple[list[Quality], int]:
+    """Qualities with the consensus term for members of translation groups; and how many groups it used."""
+    from qc.consensus import relative_disagreement
+
+    out = list(qualities)
+    used = 0
+    for group in groups:
+        members = sorted(group)
+        relative = relative_disagreement([texts[i] for i in members])
+        if relative is None or sum(a for a, _ in relative) / len(relative) < min_agreement:
+            continue
+        used += 1
+        for i, (agreement, gap) in zip(members, relative):
+            out[i] = with_consensus(out[i], agreement, gap, weight)
+    return out, used
