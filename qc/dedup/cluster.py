@@ -422,13 +422,23 @@ def _candidates_at_threshold(
     A candidate below the threshold is dropped once scored: a large corpus has millions.
     """
     chunk = story.PARALLEL_CHUNK
-    texts = ([articles[h].text for h in heads[start : start + chunk]] for start in range(0, len(heads), chunk))
+    texts = (_texts_of(articles, heads[start : start + chunk]) for start in range(0, len(heads), chunk))
     cands = story.candidate_pairs_from(story.fingerprint_chunks(texts, jobs if len(heads) >= story.PARALLEL_MIN_TEXTS else 1))
     if jobs > 1 and len(cands) >= story.PARALLEL_MIN_PAIRS:
         found = story.scored_pairs(cands, lambda u: articles[heads[u]].text, threshold, jobs)
         return {(a, b): s for a, b, s in found}
     scored = ((a, b, story.score_pair(feats[a], feats[b])) for a, b in cands.tolist())
     return {(a, b): s for a, b, s in scored if s.score >= threshold}
+
+
+def _texts_of(articles: Sequence[Article], indices: list[int]) -> list[str]:
+    """The texts of some articles, in the given order; an ArticleSource re-reads them
+    file by file (read_many), not one open and seek per article."""
+    read_many = getattr(articles, "read_many", None)
+    if read_many is None:
+        return [articles[i].text for i in indices]
+    got = {i: a.text for i, a in read_many(indices)}
+    return [got[i] for i in indices]
 
 
 FEATURE_CACHE = 1024  # units whose full story features are kept (LRU)
