@@ -296,11 +296,10 @@ def verify_chunk(
         contained = shared / smaller
     # float64 division of exact integers: the very values overlap() computes
     copy = (smaller > 0) & ((jaccard >= threshold) | ((smaller >= MIN_CONTAINED_SHINGLES) & (contained >= containment)))
-    edges: dict[tuple[int, int], Overlap] = {}
-    for k in np.flatnonzero(copy).tolist():
-        common, a, b = int(shared[k]), int(size_a[k]), int(size_b[k])
-        edges[(int(pairs[k, 0]), int(pairs[k, 1]))] = Overlap(common / (a + b - common), common / min(a, b), common / a, common / b)
-    return edges
+    kept = np.flatnonzero(copy)  # their sets are not empty
+    values = [jaccard[kept], contained[kept], shared[kept] / size_a[kept], shared[kept] / size_b[kept]]
+    keys = zip(pairs[kept, 0].tolist(), pairs[kept, 1].tolist())
+    return {key: Overlap(*row) for key, *row in zip(keys, *(v.tolist() for v in values))}
 
 
 def shared_counts(
