@@ -19,9 +19,11 @@ class Config:
     extend_select: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False  # apply `exclude` to paths named on the command line too (as ruff)
     rule_paths: list[str] = field(default_factory=list)
     fail_on: str = "warning"
     index: str | None = None  # near-duplicate index used by the dedup pre-commit hook
+    baseline: str | None = None  # findings file whose findings are not reported (qc.baseline)
     max_article_size: float = 20  # MB; larger articles (files or .jsonl records) are refused
     source: Path | None = None  # the file this came from
 
@@ -38,11 +40,25 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "extend-select": list,
     "per-file-ignores": dict,
     "exclude": list,
+    "force-exclude": bool,
     "rule-paths": list,
     "fail-on": str,
     "index": str,
+    "baseline": str,
     "max-article-size": (int, float),
 }
+
+
+CODE_LISTS = ("select", "ignore", "extend-select")
+
+
+def code_list(value: Any, key: str, path: Path | None) -> list[str]:
+    """Rule codes: a list of strings (or one string), upper-cased since codes are case-insensitive."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ConfigError(str(path), f"setting '{key}' must be a list of rule codes (strings)")
+    return [code.strip().upper() for code in value if code.strip()]
 
 
 def find_config(start: Path) -> Path | None:
@@ -101,6 +117,10 @@ def config_from_table(table: dict[str, Any], path: Path | None) -> Config:
             raise ConfigError(str(path), f"setting '{key}' must be a {names}")
         attr = key.replace("-", "_")
         assert attr in known
+        if key in CODE_LISTS:
+            value = code_list(value, key, path)
+        elif key == "per-file-ignores":
+            value = {str(pattern): code_list(codes, f"per-file-ignores '{pattern}'", path) for pattern, codes in value.items()}
         setattr(config, attr, value)
     if config.fail_on not in SEVERITY_RANK:
         raise ConfigError(str(path), f"fail-on must be one of {', '.join(SEVERITY_RANK)}")

@@ -61,7 +61,7 @@ def _step(h: np.ndarray, code: np.ndarray) -> np.ndarray:
 def char_ngrams(text: str) -> NgramProfile:
     """chrF's character n-grams of orders 1..6, whitespace removed (as sacrebleu counts them)."""
     chars = "".join(text.split())
-    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     hashes: list[np.ndarray] = []
     totals: list[int] = []
     h = np.zeros(len(codes), dtype=np.uint64)

@@ -75,11 +75,22 @@ def is_excluded(path: Path, exclude: Iterable[str]) -> bool:
     )
 
 
-def discover(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Path | InputError]:
-    """Article files under the given paths, in a stable order; errors for paths that yield nothing."""
+def excluded_with_parents(path: Path, exclude: Iterable[str]) -> bool:
+    """`path` or one of the folders above it (as written) matches an exclude pattern."""
+    exclude = tuple(exclude)
+    return any(is_excluded(p, exclude) for p in (path, *path.parents) if p.name)
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[str] = (), force_exclude: bool = False) -> Iterator[Path | InputError]:
+    """Article files under the given paths, in a stable order; errors for paths that yield nothing.
+
+    `exclude` applies to what a folder walk finds; with `force_exclude` (ruff's flag of that
+    name) also to files and folders named explicitly, which is how pre-commit passes them."""
     exclude = tuple(exclude)
     for raw in paths:
         path = Path(raw)
+        if force_exclude and exclude and excluded_with_parents(path, exclude):
+            continue
         if not path.exists():
             yield InputError(str(raw), "no such file or directory")
             continue
@@ -144,10 +155,27 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
                 meta = {}
             if not isinstance(meta, dict):
                 raise InputError(path, "front matter is not a mapping", 2)
+            normalise_ignore(meta, path, 2)
             return meta, end, line + 1
         pos = end
         line += 1
     raise InputError(path, "front matter opened with '---' is never closed", 1)
+
+
+IGNORE_KEY = "qc-ignore"
+
+
+def normalise_ignore(meta: dict[str, Any], path: str, line: int | None) -> None:
+    """`qc-ignore` may be one code (`MT501`, or `MT501, MT502`) or a list of codes; it becomes
+    a list. Any other type is an error: a silently dropped suppression would surprise."""
+    if IGNORE_KEY not in meta:
+        return
+    value = meta[IGNORE_KEY]
+    if isinstance(value, str):
+        value = [code for code in value.replace(",", " ").split() if code]
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise InputError(path, f"'{IGNORE_KEY}' must be a rule code or a list of rule codes, not {type(value).__name__}", line)
+    meta[IGNORE_KEY] = [code.strip().upper() for code in value if code.strip()]
 
 
 def megabytes(n: int) -> str:
@@ -249,12 +277,18 @@ def parse_record(raw: bytes, shown: str, line_no: int) -> Article | InputError:
     text = record.pop("text", None)
     if not isinstance(text, str):
         return InputError(shown, "record has no string 'text' field", line_no)
+    try:
+        normalise_ignore(record, shown, line_no)
+    except InputError as exc:
+        return exc
     return Article(shown, text, record, "jsonl", line_no, 0, line_no, False)
 
 
-def iter_articles(paths: Iterable[str | Path], exclude: Iterable[str] = (), max_mb: float = DEFAULT_MAX_ARTICLE_MB) -> Iterator[Article | InputError]:
+def iter_articles(
+    paths: Iterable[str | Path], exclude: Iterable[str] = (), max_mb: float = DEFAULT_MAX_ARTICLE_MB, force_exclude: bool = False
+) -> Iterator[Article | InputError]:
     """Every article (or load error) under the given paths, in a stable order."""
-    for item in discover(paths, exclude):
+    for item in discover(paths, exclude, force_exclude):
         if isinstance(item, InputError):
             yield item
         else:

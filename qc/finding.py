@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -9,6 +10,16 @@ Severity = Literal["error", "warning", "info"]
 Applicability = Literal["safe", "unsafe"]
 
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_lone_surrogates(text: str) -> str:
+    """A lone surrogate (legal in a .jsonl escape, impossible in UTF-8) as the six characters
+    `\\udXXX`: every output qc writes is then valid UTF-8, and a JSON output stays exact
+    (in JSON the escape is the same string; a raw surrogate can only sit inside a string)."""
+    if LONE_SURROGATE.search(text) is None:
+        return text
+    return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -96,6 +107,7 @@ class RuleInfo:
     message: str
     docs: str = ""
     fixable: bool = False
+    builtin: bool = False  # from qc's own packs, so documented in docs/rules.md (qc.report.links)
 
 
 @dataclass

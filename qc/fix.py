@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -82,17 +83,22 @@ def fix_text(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = Fal
     return FixOutcome(text, applied, rounds)
 
 
+DIFF_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def diff_lines(text: str) -> list[str]:
+    """Lines as patch and git apply see them: ended by \n only (a \r, form feed, NEL or
+    U+2028 is part of its line; str.splitlines would break lines there and the diff would
+    not apply)."""
+    return DIFF_LINE.findall(text)
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
     """A git-style unified diff; keeps each line's own ending so CRLF files diff faithfully."""
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
-    )
+    lines = difflib.unified_diff(diff_lines(before), diff_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}")
     out = []
     for line in lines:
-        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 
@@ -102,8 +108,11 @@ def current_umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers see old or new, never half."""
+def atomic_write(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
+    """Write via a temporary file in the same folder and rename: readers see old or new, never half.
+
+    The new file gets the old one's mode, and (with `like`, the old file's stat) its owner
+    and group: PermissionError when they cannot be kept (see `locked_rewrite`)."""
     folder = path.parent
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".qc-tmp", dir=folder)
@@ -111,9 +120,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if like is not None:
+                keep_owner(handle.fileno(), like)
+            # mkstemp makes 0600 files; a new file gets the mode a plain open() would give it.
+            # (After chown, which clears set-user-ID bits.)
+            os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~current_umask())
             os.fsync(handle.fileno())
-        # mkstemp makes 0600 files; a new file gets the mode a plain open() would give it.
-        os.chmod(tmp, mode if mode is not None else 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -121,6 +133,18 @@ def atomic_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+    fsync_folder(folder)
+
+
+def keep_owner(fd: int, like: os.stat_result) -> None:
+    """Give the file behind `fd` the owner and group of `like` (root can; anyone can keep
+    their own uid and choose among their groups); PermissionError otherwise."""
+    now = os.fstat(fd)
+    if (now.st_uid, now.st_gid) != (like.st_uid, like.st_gid):
+        os.fchown(fd, like.st_uid, like.st_gid)
+
+
+def fsync_folder(folder: Path) -> None:
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -131,3 +155,77 @@ def atomic_write(path: Path, data: bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def write_in_place(path: Path, data: bytes) -> None:
+    """Overwrite the file itself (same inode): what ruff and black do. Keeps hard links,
+    owner, group, mode and ACLs, without the rename's all-or-nothing guarantee."""
+    with open(path, "r+b") as handle:
+        handle.write(data)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def open_locked(path: Path) -> int:
+    """A descriptor of `path` holding an exclusive lock (flock), on the file that is at
+    `path` now: a rename by another run while we waited means locking the new file."""
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held, there = os.fstat(fd), os.stat(path)
+            if (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
+def read_fd(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def is_read_only(path: Path, st: os.stat_result) -> bool:
+    """No write bit at all (0444), which root could write anyway, or not writable by us."""
+    return not st.st_mode & 0o222 or not os.access(path, os.W_OK)
+
+
+def locked_rewrite(path: Path, expected: bytes, data: bytes) -> bool:
+    """Replace `expected` (the bytes that were scanned) by `data`, under an exclusive lock.
+
+    False when the file already holds `data` (another run wrote the same fix); InputError
+    when it holds anything else (changed since it was read) or is read-only; OSError when
+    the write fails. Owner, group and mode are kept. A file with one link is replaced
+    atomically (temporary file + rename); a file with several hard links, or whose owner
+    we cannot give a new file, is overwritten in place, as ruff and black do, so every link
+    sees the fix and the owner stays.
+    """
+    from qc.errors import InputError
+
+    fd = open_locked(path)
+    try:
+        st = os.fstat(fd)
+        current = read_fd(fd)
+        if current == data:
+            return False
+        if current != expected:
+            raise InputError(str(path), "file changed on disk while it was being scanned; not rewritten")
+        if is_read_only(path, st):
+            raise InputError(str(path), f"read-only file (mode {st.st_mode & 0o7777:04o}); not rewritten")
+        if st.st_nlink > 1:
+            write_in_place(path, data)
+            return True
+        try:
+            atomic_write(path, data, like=st)
+        except PermissionError:
+            write_in_place(path, data)  # we may write it but not give a new file its owner
+        return True
+    finally:
+        os.close(fd)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from qc.cache import ScanCache, file_digest
 from qc.config import Config
 from qc.corpus import Article, discover, display_path, load_file
-from qc.errors import InputError, QcError
+from qc.errors import ConfigError, InputError, QcError
 from qc.finding import Edit, Finding, Fix, ScanResult, finding_from_dict
 from qc.lint import DEFAULT_RULES_DIR
 from qc.suppress import apply_suppressions, line_starts, parse_suppressions
@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # the linter is imported only when some article is really lin
     from qc.lint.engine import Linter
     from qc.lint.rule import Rule
 
+# Codes qc emits itself (qc.lint.select.BUILTIN_CODES; here too so the cache path needs no linter import).
+BUILTIN_CODES = ("QC001", "QC002")
 
 class Summary(Protocol):
     """What an analyser returns: anything that says itself as a JSON-able dict."""
@@ -64,16 +66,42 @@ class ArticleOutcome:
     fixed_text: str | None = None  # new article text when fixes changed it
     fixes_applied: int = 0
     analyses: dict[str, Summary] = field(default_factory=dict)  # by analyser name (ScanOptions.analysers)
+    # With --fix: the findings of the text as it was, located in the file as it was; they
+    # are reported instead of `findings` when the fixed text could not be written.
+    unfixed_findings: list[Finding] | None = None
+
+
+def all_rules(config: Config, options: ScanOptions) -> list[Rule]:
+    """Every rule of the packs in use, before selection."""
+    from qc.lint.packs import default_rules, load_rules
+
+    extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
+    return load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
 
 
 def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
-    from qc.lint.packs import default_rules, load_rules
     from qc.lint.select import select_rules
 
-    extra = [config.resolve(p) for p in config.rule_paths] + list(options.rule_paths)
-    rules = load_rules(extra, options.trust_rules) if options.no_default_rules else default_rules(extra, options.trust_rules)
+    rules = all_rules(config, options)
+    check_selection(config, options, [*(r.id for r in rules), *BUILTIN_CODES])
     select = options.select if options.select is not None else config.select
     return select_rules(rules, select, [*config.extend_select, *options.extend_select], [*config.ignore, *options.ignore])
+
+
+def check_selection(config: Config, options: ScanOptions, known_ids: list[str]) -> None:
+    """Every code in the flags and the config must name a rule or a prefix of one (ConfigError)."""
+    from qc.lint.select import describe_unknown, unknown_codes
+
+    from_flags = [("--select", options.select or []), ("--extend-select", options.extend_select), ("--ignore", options.ignore)]
+    for flag, codes in from_flags:
+        for code in unknown_codes(codes, known_ids):
+            raise ConfigError(flag, describe_unknown(code, known_ids))
+    source = str(config.source) if config.source else "configuration"
+    from_config = [("select", config.select), ("extend-select", config.extend_select), ("ignore", config.ignore)]
+    from_config += [(f"per-file-ignores '{pattern}'", codes) for pattern, codes in config.per_file_ignores.items()]
+    for key, codes in from_config:
+        for code in unknown_codes(codes, known_ids):
+            raise ConfigError(source, f"{key}: {describe_unknown(code, known_ids)}")
 
 
 class Scanner:
@@ -85,12 +113,22 @@ class Scanner:
         self.options = options
         self.linter = Linter(rules)
         self._path_linters: dict[tuple[str, ...], Linter] = {}
+        self._all_ids: list[str] | None = None
+        # qc's own findings (QC001/QC002) are always on, unless ignored like a pack's rule.
+        from qc.lint.select import matches, normalise
+
+        ignore = normalise([*config.ignore, *options.ignore])
+        self.ignored_builtin = {code for code in BUILTIN_CODES if matches(code, ignore)}
 
     def linter_for(self, article: Article) -> Linter:
         """per-file-ignores and front-matter ignores need a linter without those rules."""
         from qc.lint.select import ignored_for_path, matches
 
         ignored = ignored_for_path(article.path, self.config.per_file_ignores)
+        if self.config.per_file_ignores and self.config.source is not None:
+            # Patterns are relative to the config file's folder too: a hook or a scan started
+            # elsewhere (pre-commit runs at the repository root) sees the same ignores.
+            ignored += ignored_for_path(relative_to_config(article.path, self.config), self.config.per_file_ignores)
         if not ignored:
             return self.linter
         key = tuple(sorted(ignored))
@@ -106,7 +144,20 @@ class Scanner:
     def suppressed(self, article: Article, text: str, findings: list[Finding]) -> list[Finding]:
         codes = article.metadata.get("qc-ignore") if isinstance(article.metadata.get("qc-ignore"), list) else None
         suppressions = parse_suppressions(text, codes)
-        return apply_suppressions(text, findings, suppressions, self.options.report_unused_suppressions)
+        kept = apply_suppressions(text, findings, suppressions, self.options.report_unused_suppressions, self.is_known_code)
+        if self.ignored_builtin:
+            kept = [f for f in kept if f.rule not in self.ignored_builtin]
+        return kept
+
+    def is_known_code(self, code: str) -> bool:
+        """A suppression's code names some rule of the packs (selected or not) or prefixes one."""
+        from qc.lint.select import is_known
+
+        if is_known(code, (r.id for r in self.rules)) or is_known(code, BUILTIN_CODES):
+            return True
+        if self._all_ids is None:  # rare: a code outside the selection; load every rule's id once
+            self._all_ids = [r.id for r in all_rules(self.config, self.options)]
+        return is_known(code, self._all_ids)
 
     def scan_articles(self, articles: list[Article]) -> list[ArticleOutcome]:
         """scan_article for each, with the first lint of all of them done together
@@ -138,22 +189,38 @@ class Scanner:
                 outcome.fixed_text = result.text
                 outcome.fixes_applied = result.applied
                 if self.options.fix:
+                    original = line_starts(article.text) if article.kind != "jsonl" else []
+                    outcome.unfixed_findings = [locate(f, article, article.text, original) for f in findings]
                     findings = self.lint_article_text(article, result.text)
                     outcome.findings = findings
         text = outcome.fixed_text if (self.options.fix and outcome.fixed_text is not None) else article.text
-        outcome.findings = [locate(f, article, text) for f in outcome.findings]
+        # Line starts once per article, not per finding: per finding made many findings quadratic.
+        starts = line_starts(text) if article.kind != "jsonl" and outcome.findings else []
+        outcome.findings = [locate(f, article, text, starts) for f in outcome.findings]
         return outcome
 
 
-def locate(finding: Finding, article: Article, text: str) -> Finding:
-    """Set path, line and column; shift offsets from the article body to the file (front matter)."""
+def relative_to_config(path: str, config: Config) -> str:
+    import os
+
+    assert config.source is not None
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), config.source.parent.resolve())).as_posix()
+    except ValueError:
+        return path
+
+
+def locate(finding: Finding, article: Article, text: str, starts: list[int] | None = None) -> Finding:
+    """Set path, line and column; shift offsets from the article body to the file (front matter).
+    `starts` is `line_starts(text)`, computed by the caller once for all of an article's findings."""
     shift = article.body_offset
     located = replace(finding, path=article.ref if article.kind == "jsonl" else article.path)
     if article.kind == "jsonl":
         located.line = located.end_line = article.record_line or 1
         located.column, located.end_column = finding.start + 1, finding.end + 1
         return located
-    starts = line_starts(text)
+    if starts is None:
+        starts = line_starts(text)
     for attr, offset in (("line", finding.start), ("end_line", finding.end)):
         idx = bisect.bisect_right(starts, offset) - 1
         setattr(located, attr, idx + article.body_line)
@@ -174,6 +241,7 @@ class FileChange:
     before: str
     after: str
     encoded: bytes
+    original: bytes = b""  # the file's bytes as scanned: written over only if still there
 
     def diff(self) -> str:
         from qc.fix import unified_diff
@@ -206,34 +274,34 @@ def rebuild_file(path: Path, group: list[ArticleOutcome]) -> FileChange:
             raise InputError(str(path), "file changed on disk while it was being scanned; not rewritten")
         after = before[: first.body_offset] + (group[0].fixed_text or "")
         encoded = (b"\xef\xbb\xbf" if had_bom else b"") + after.encode("utf-8")
-        return FileChange(str(path), before, after, encoded)
+        return FileChange(str(path), before, after, encoded, raw)
     lines = raw.splitlines(keepends=True)
     before = raw.decode("utf-8", errors="replace")
+    from qc.record_edit import replace_text
+
     for outcome in group:
         idx = (outcome.article.record_line or 1) - 1
         line = lines[idx]
-        ending = line[len(line.rstrip(b"\r\n")) :]
-        record = json.loads(line)
+        bom = b"\xef\xbb\xbf" if idx == 0 and line.startswith(b"\xef\xbb\xbf") else b""
+        body = line[len(bom) : len(line.rstrip(b"\r\n"))]
+        ending = line[len(bom) + len(body) :]
+        record = json.loads(body)
         if record.get("text") != outcome.article.text:
             raise InputError(str(path), "file changed on disk while it was being scanned; not rewritten", idx + 1)
-        record["text"] = outcome.fixed_text
-        lines[idx] = encode_record(record) + ending
+        # Only the text value's bytes change: numbers, key order, duplicates and escapes stay.
+        lines[idx] = bom + replace_text(body, outcome.article.text, outcome.fixed_text or "", str(path), idx + 1) + ending
     encoded = b"".join(lines)
-    return FileChange(str(path), before, encoded.decode("utf-8", errors="replace"), encoded)
+    return FileChange(str(path), before, encoded.decode("utf-8", errors="replace"), encoded, raw)
 
 
-def encode_record(record: dict[str, Any]) -> bytes:
-    """One JSON line; a record holding lone surrogates (legal in JSON escapes) stays escaped."""
-    try:
-        return json.dumps(record, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record, ensure_ascii=True).encode("ascii")
+def write_change(change: FileChange) -> bool:
+    """Write the fixed file; True when written, False when the file already holds exactly
+    these bytes (another run fixed it). Under an exclusive lock on the file, so two runs
+    fixing it at once do not both count the fix; a file that changed since it was read is
+    not overwritten (InputError). OSError when the write fails (nothing is then changed)."""
+    from qc.fix import locked_rewrite
 
-
-def write_change(change: FileChange) -> None:
-    from qc.fix import atomic_write
-
-    atomic_write(Path(change.path), change.encoded)
+    return locked_rewrite(Path(change.path), change.original, change.encoded)
 
 
 # Below this much input a process pool costs more (start-up, pickling) than it saves.
@@ -274,7 +342,7 @@ def item_chars(item: tuple[Any, ...]) -> int:
 
 def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) -> Iterator[tuple[Any, ...]]:
     """The run as a stream: errors, cached file results, and articles between begin/end markers."""
-    for item in discover(paths, config.exclude):
+    for item in discover(paths, config.exclude, config.force_exclude):
         if isinstance(item, QcError):
             yield ("error", item)
             continue
@@ -294,9 +362,9 @@ def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) ->
         yield ("end", item, digest)
 
 
-def input_bytes(paths: Iterable[str], exclude: Iterable[str]) -> int:
+def input_bytes(paths: Iterable[str], exclude: Iterable[str], force_exclude: bool = False) -> int:
     total = 0
-    for item in discover(paths, exclude):
+    for item in discover(paths, exclude, force_exclude):
         if isinstance(item, Path):
             try:
                 total += item.stat().st_size
@@ -314,7 +382,7 @@ def scan_paths(
     cache_root: Path | None = None,
     on_findings: Callable[[list[Finding]], None] | None = None,
     keep_findings: bool = True,
-    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None,
+    on_file_fixed: Callable[[list[ArticleOutcome]], dict[str, bool] | None] | None = None,
 ) -> tuple[ScanResult, list[ArticleOutcome]]:
     """Scan everything under `paths`; returns the result and the outcomes whose text a fix changed.
 
@@ -385,7 +453,7 @@ class LazyLint:
     def start(self, items: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         global _worker_scanner
         rules = self.rules()  # here first: a pack that fails must fail here, not in a worker's initializer
-        use_pool = self.jobs > 1 and input_bytes(self.paths, self.config.exclude) >= PARALLEL_MIN_BYTES
+        use_pool = self.jobs > 1 and input_bytes(self.paths, self.config.exclude, self.config.force_exclude) >= PARALLEL_MIN_BYTES
         from qc.lint.engine import batches
 
         if not use_pool:
@@ -430,7 +498,12 @@ class Sink:
     on_outcome: Callable[[ArticleOutcome], None] | None
     on_findings: Callable[[list[Finding]], None] | None
     keep_findings: bool
-    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None
+    # Receives a file's fixed articles once the file is done; returns the paths it did not
+    # write (their fixes do not count), each mapped to whether the file on disk holds the
+    # fixed text anyway (another run wrote it); if not, the findings are those of the text as it was.
+    on_file_fixed: Callable[[list[ArticleOutcome]], dict[str, bool] | None] | None = None
+    file_outcomes: list[ArticleOutcome] = field(default_factory=list)
+    file_findings_at: int = 0
 
     def add_findings(self, findings: list[Finding]) -> None:
         if self.keep_findings:
@@ -448,13 +521,16 @@ class Sink:
         elif kind == "begin":
             self.pending[str(item[1])] = {"findings": [], "errors": [], "articles": 0, "extras": {}}
             self.file_fixed: list[ArticleOutcome] = []
+            self.file_outcomes = []
+            self.file_findings_at = len(result.findings)
         elif kind == "end":
             entry = self.pending.pop(str(item[1]), None)
             if self.cache is not None and entry is not None and item[2] and not entry.get("uncacheable"):
                 self.cache.put(item[1], item[2], entry)
             if self.on_file_fixed is not None and self.file_fixed:
-                self.on_file_fixed(self.file_fixed)
+                self.not_written(self.on_file_fixed(self.file_fixed) or {})
             self.file_fixed = []
+            self.file_outcomes = []
         elif kind == "cached":
             hit = item[2]
             self.files.add(display_path(item[1]))
@@ -465,7 +541,26 @@ class Sink:
         elif kind == "outcome":
             self.collect_outcome(item[1])
 
+    def not_written(self, paths: dict[str, bool]) -> None:
+        """Fixes the run did not write do not count (a failed write must not read "Fixed N");
+        where the file still holds the old text, its findings are those of the old text."""
+        if not paths:
+            return
+        for outcome in self.file_outcomes:
+            if outcome.article.path in paths and outcome.fixed_text is not None:
+                self.result.fixes_applied -= outcome.fixes_applied
+                outcome.fixes_applied = 0
+        stale = {path for path, fixed_on_disk in paths.items() if not fixed_on_disk}
+        if self.keep_findings and stale:
+            self.result.findings[self.file_findings_at :] = [
+                f
+                for outcome in self.file_outcomes
+                for f in (outcome.unfixed_findings if outcome.article.path in stale and outcome.unfixed_findings is not None else outcome.findings)
+            ]
+
     def collect_outcome(self, outcome: ArticleOutcome) -> None:
+        if self.on_file_fixed is not None:
+            self.file_outcomes.append(outcome)
         self.files.add(outcome.article.path)
         self.result.articles_scanned += 1
         self.result.fixes_applied += outcome.fixes_applied

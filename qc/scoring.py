@@ -7,12 +7,14 @@ Above qc.scan: it runs scans (`score_paths`) and finds story groups with qc.dedu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from qc.finding import Finding
+from qc.config import Config
+from qc.finding import Edit, Finding, Fix, ScanResult
 from qc.quality import Quality, quality_of
+from qc.scan import ArticleOutcome, ScanOptions, scan_paths
 
 CONSENSUS_WEIGHT = 1.9  # points per chrF point of agreement below the group mean
 CONSENSUS_MIN_AGREEMENT = 50.0  # mean chrF below this: not translations of one source
@@ -35,10 +37,6 @@ def body_relative(finding: Finding, shift: int) -> Finding:
     """A located finding with offsets moved back from the file to the article body."""
     if not shift:
         return finding
-    from dataclasses import replace
-
-    from qc.finding import Edit, Fix
-
     moved = replace(finding, start=finding.start - shift, end=finding.end - shift)
     if finding.fix is not None:
         edits = tuple(Edit(e.start - shift, e.end - shift, e.replacement) for e in finding.fix.edits)
@@ -48,13 +46,13 @@ def body_relative(finding: Finding, shift: int) -> Finding:
 
 def score_paths(
     paths: Iterable[str],
-    config: Any = None,
-    options: Any = None,
-    on_article: Any = None,
+    config: Config | None = None,
+    options: ScanOptions | None = None,
+    on_article: Callable[[ArticleOutcome], None] | None = None,
     keep_text: bool = False,
     jobs: int = 1,
     peers: str = "none",
-) -> tuple[list[ScoredArticle], Any]:
+) -> tuple[list[ScoredArticle], ScanResult]:
     """Lint and score every article; returns (scored articles in input order, ScanResult).
 
     `peers` finds other translations of each article's story for the consensus term:
@@ -64,19 +62,14 @@ def score_paths(
     input order). The ScanResult carries each article's quality under
     `articles[ref]["quality"]`, so `qc.report.json_` puts it in `summary.articles[ref].quality`.
     """
-    from dataclasses import replace as with_fields
-
-    from qc.config import Config
-    from qc.scan import ScanOptions, scan_paths
-
     config = config or Config()
     need_text = keep_text or peers != "none"
     options = options or ScanOptions()
     analysers = {**options.analysers, "quality": quality_of}
-    options = with_fields(options, analysers=analysers, keep_text=need_text, fix=False, diff=False)
+    options = replace(options, analysers=analysers, keep_text=need_text, fix=False, diff=False)
     scored: list[ScoredArticle] = []
 
-    def collect(outcome: Any) -> None:
+    def collect(outcome: ArticleOutcome) -> None:
         article = outcome.article
         shift = article.body_offset if article.kind != "jsonl" else 0
         item = ScoredArticle(article.ref, outcome.analyses["quality"], len(outcome.findings), article.metadata)
@@ -151,10 +144,9 @@ def group_by(scored: Sequence[ScoredArticle], field_name: str) -> list[dict[str,
 
 # --------------------------------------------------------------------------- consensus
 
+
 def with_consensus(quality: Quality, agreement: float, gap: float, weight: float = CONSENSUS_WEIGHT) -> Quality:
     """The quality with the consensus term C = weight × gap added (gap < 0 is a bonus)."""
-    from dataclasses import replace
-
     penalties = {**quality.penalties, "consensus": weight * gap}
     score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
     return replace(quality, score=round(score, 1), penalties=penalties, agreement=agreement)

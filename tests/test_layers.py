@@ -9,9 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("importlinter")
+import importlinter  # noqa: F401  (a test dependency: CI must have it, not skip)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
@@ -71,3 +69,23 @@ def test_a_new_top_level_module_must_join_a_layer(tmp_path: Path) -> None:
     run = lint_imports(parent)
     assert run.returncode == 1
     assert "qc.stray" in run.stdout
+
+
+def test_the_library_never_prints_or_exits() -> None:
+    """Only the command line (qc/cli.py, qc/commands/) talks to the terminal and ends the
+    process; the library returns values and raises typed errors."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "qc").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "qc/cli.py" or rel.startswith("qc/commands/") or rel == "qc/__main__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else f"{getattr(func.value, 'id', '?')}.{func.attr}" if isinstance(func, ast.Attribute) else ""
+            if name in {"print", "exit", "quit", "sys.exit", "os._exit"}:
+                offenders.append(f"{rel}:{node.lineno}: {name}()")
+    assert offenders == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -120,7 +121,8 @@ def news(tmp_path_factory: pytest.TempPathFactory, clean_articles: list[Article]
     repo.write("pyproject.toml", '[tool.qc]\nindex = "news.qcindex"\nfail-on = "warning"\n')
     repo.write(".gitignore", "*.qcindex*\n")
     # Each subfolder with its own qc.toml tries one broken index setting.
-    repo.write("missing/qc.toml", 'index = "nowhere.qcindex"\n')
+    repo.write("missing/qc.toml", 'index = "nowhere/nowhere.qcindex"\n')  # a folder that is not there
+    repo.write("fresh/qc.toml", 'index = "fresh.qcindex"\n')  # a first run: no index yet
     repo.write("future/qc.toml", 'index = "future.qcindex"\n')
     for k, article in enumerate(clean_articles[:5]):
         repo.write(f"archive/a{k}.txt", article.text)
@@ -253,6 +255,68 @@ def test_invalid_utf8_fails_with_one_line(news: NewsRepo, hook: str) -> None:
 def test_missing_index_fails_with_one_line(news: NewsRepo) -> None:
     rel = news.write("missing/story.txt", CLEAN)
     assert_one_line_error(news.run("qc-dedup", rel), "nowhere.qcindex", "no such index")
+
+
+def test_first_run_creates_an_empty_index(news: NewsRepo) -> None:
+    """A fresh repository has no index yet: the hook creates an empty one, says so, and passes."""
+    rel = news.write("fresh/story.txt", CLEAN)
+    done = news.pre_commit("run", "qc-dedup", "--verbose", "--files", rel)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "created an empty one" in done.stdout + done.stderr
+    assert (news.path / "fresh" / "fresh.qcindex").is_file()
+    again = news.run("qc-dedup", rel)
+    assert again.returncode == 0 and "created" not in again.stdout + again.stderr
+
+
+def test_hooks_skip_excluded_files(news: NewsRepo) -> None:
+    """pre-commit names the staged files; the hooks pass --force-exclude so `exclude` holds."""
+    news.write("drafts/qc.toml", 'exclude = ["drafts"]\nindex = "../news.qcindex"\n')
+    rel = news.write("drafts/garbled.txt", GARBLED)
+    for hook in ("qc-scan", "qc-dedup"):
+        done = news.run(hook, rel)
+        assert done.returncode == 0, done.stdout + done.stderr
+    (news.path / "drafts" / "qc.toml").write_text('index = "../news.qcindex"\n', encoding="utf-8")
+    assert news.run("qc-scan", rel).returncode == 1  # not excluded: it fails
+
+
+def readme_block(lang: str, after: str) -> str:
+    """The first ```lang block of the README after the heading or sentence `after`."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(rf"```{lang}\n(.*?)```", text[text.index(after) :], re.S)
+    assert found is not None, f"no {lang} block after {after!r} in README.md"
+    return found.group(1)
+
+
+def test_readme_first_run_works_verbatim(news: NewsRepo, tmp_path: Path) -> None:
+    """The README's pre-commit config and first-run commands, run as written in a new
+    repository (only `repo:`/`rev:` point at this checkout, and the "write ... as above"
+    comment line writes the two files shown above it)."""
+    config = readme_block("yaml", "In the articles repository")
+    config = re.sub(r"(?m)^(\s*- repo: ).*$", rf"\g<1>{ROOT.as_posix()}", config)
+    config = re.sub(r"(?m)^(\s*rev: ).*$", rf"\g<1>{git(ROOT, 'rev-parse', 'HEAD')}", config)
+    (tmp_path / "config.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(readme_block("toml", "and `pyproject.toml` (or `qc.toml`"), encoding="utf-8")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "old.txt").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(GARBLED.replace("Cup Press Agency", "TASS").replace("The the", "The").replace("..", "."), encoding="utf-8")
+    script = readme_block("bash", "### First run in a new repository")
+    prepare = "cp ../config.yaml .pre-commit-config.yaml && cp ../pyproject.toml . && cp -r ../articles . && cp ../new.txt articles/"
+    script = "\n".join(prepare if line.startswith("# write") else line for line in script.splitlines())
+    env = {**news.env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    repo = tmp_path / "news"
+    assert git(repo, "log", "--format=%s") == "New article"
+    assert (repo / "articles.qcindex").is_file()
+    # A draft is excluded by the README's config; a garbled article elsewhere fails the commit.
+    for rel, passes in (("drafts/garbled.txt", True), ("articles/garbled.txt", False)):
+        (repo / rel).parent.mkdir(exist_ok=True)
+        (repo / rel).write_text(GARBLED, encoding="utf-8")
+        git(repo, "add", rel)
+        commit = subprocess.run(["git", "commit", "-m", rel], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+        assert (commit.returncode == 0) == passes, commit.stdout + commit.stderr
 
 
 def test_index_from_newer_qc_fails_with_one_line(news: NewsRepo) -> None:

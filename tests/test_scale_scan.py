@@ -112,11 +112,8 @@ def test_batches_of_any_size_give_the_same_result(corpus: Path, monkeypatch: pyt
     batches of one article, or of three (so that files straddle batches), changes nothing,
     with the default packs and with fixes."""
     import qc.lint.engine as engine
-    import qc.lint.kinds as kinds
 
     (corpus / "dup.txt").write_text("The the results came came in on on Monday. " * 30, encoding="utf-8")
-    # the batch path proper (numpy), even for this small corpus
-    monkeypatch.setattr(kinds, "NUMPY_BATCH_CHARS", 0)
     options = ScanOptions(diff=True, unsafe_fixes=True)
     whole, whole_fixed = scan_paths([str(corpus)], Config(), options)
     assert {"MT501", "MT701"} <= {f.rule for f in whole.findings}

@@ -216,7 +216,8 @@ def test_rules_listing_and_explain() -> None:
     listing = run_any("rules")
     assert listing.returncode == 0 and "MT501" in listing.stdout
     explain = run_any("rule", "MT501")
-    assert "duplicated-word" in explain.stdout and "Flagged:" in explain.stdout
+    assert explain.stdout.startswith("## MT501\n") and "duplicated-word" in explain.stdout
+    assert "Flagged (→ the text after the rule's fix):" in explain.stdout and "Not flagged:" in explain.stdout
     assert run_any("rule", "ZZ999").returncode == 2
 
 

@@ -35,7 +35,8 @@ def unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> f
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+    """Comma-separated codes, upper-cased: rule codes are case-insensitive."""
+    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
 
 
 def rule_selection(opts: dict[str, Any], **extra: Any) -> Any:
@@ -53,6 +54,9 @@ def rule_selection(opts: dict[str, Any], **extra: Any) -> Any:
 
 
 def emit(output: str, output_file: str | None) -> None:
+    from qc.finding import escape_lone_surrogates
+
+    output = escape_lone_surrogates(output)  # (from .jsonl escapes): no UTF-8 for them
     if output_file:
         from qc.fix import atomic_write
 

@@ -15,6 +15,7 @@ import click
 
 from qc.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, fail, unit_interval
 from qc.errors import QcError
+from qc.finding import escape_lone_surrogates
 
 
 
@@ -48,7 +49,8 @@ def render_clusters_text(clusters: Sequence[Any], articles: Any, total: int | No
               help="copies: near-verbatim copies; stories: the same story in other words; all: both.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--merge", "merge_dir", type=click.Path(file_okay=False), default=None,
-              help="Write one merged Markdown story per group into this folder (inputs are not changed).")
+              help="Write one merged Markdown story per group into this folder (inputs are not changed); it must be empty or new.")
+@click.option("--force", is_flag=True, help="Let --merge write into a non-empty folder (files of the same name are replaced; symbolic links are replaced, never followed).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for signatures (default: number of cores; used only for large inputs).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -56,12 +58,20 @@ def render_clusters_text(clusters: Sequence[Any], articles: Any, total: int | No
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786) or scheduler file (.json); default: a local cluster.")
 def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: str, fmt: str, merge_dir: str | None,
-          jobs: int | None, engine: str, scheduler: str | None) -> None:
+          jobs: int | None, engine: str, scheduler: str | None, force: bool) -> None:
     """Find near-copies and same-story groups among articles (.txt, .md, .jsonl, folders)."""
+    from pathlib import Path
+
+    from qc.dedup.merge import check_output_folder
     from qc.dedup.source import ArticleSource
 
     if scheduler is not None and engine != "dask":
         fail("--scheduler needs --engine dask")
+    if merge_dir is not None:
+        try:
+            check_output_folder(Path(merge_dir), force)  # before the work, not after
+        except QcError as exc:
+            fail(exc.describe())
     source = ArticleSource()  # holds where each article is; texts are re-read when needed
     errors = 0
 
@@ -75,7 +85,7 @@ def dedup(paths: tuple[str, ...], threshold: float, containment: float, tier: st
             clusters = _dedup_dask(source, source.read(paths, bad), scheduler, jobs, threshold, containment, tier)
         else:
             clusters = _dedup_local(source, source.read(paths, bad), paths, jobs, threshold, containment, tier)
-        _report(clusters, source, len(source), fmt, merge_dir)
+        _report(clusters, source, len(source), fmt, merge_dir, force)
     except QcError as exc:  # Dask unavailable, or an input changed between the passes
         fail(exc.describe())
     if errors:
@@ -153,17 +163,17 @@ def _dedup_dask(source: Any, first_pass: Iterator[Any], scheduler: str | None, j
         return find_clusters_dask(source, client, threshold=threshold, tier=tier, containment=containment, jobs=local_jobs)
 
 
-def _report(clusters: Sequence[Any], articles: Any, total: int, fmt: str, merge_dir: str | None) -> None:
+def _report(clusters: Sequence[Any], articles: Any, total: int, fmt: str, merge_dir: str | None, force: bool = False) -> None:
     if fmt == "json":
         doc = {"version": 1, "clusters": [c.to_json(articles) for c in clusters]}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(escape_lone_surrogates(json.dumps(doc, indent=2, ensure_ascii=False)))
     else:
         click.echo(render_clusters_text(clusters, articles, total), nl=False)
     if merge_dir is not None:
         from qc.dedup.merge import write_merged
 
         try:
-            written = write_merged(clusters, articles, merge_dir)
+            written = write_merged(clusters, articles, merge_dir, force)
         except OSError as exc:
             fail(f"{merge_dir}: cannot write merged stories: {exc.strerror or exc}")
         click.echo(f"wrote {len(written)} merged stories to {merge_dir}", err=True)
@@ -270,7 +280,7 @@ def index_query(db: str, paths: tuple[str, ...], threshold: float, containment: 
                 for a, ms in zip(articles, results)
             ],
         }
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(escape_lone_surrogates(json.dumps(doc, indent=2, ensure_ascii=False)))
     else:
         verbs = {"duplicate": "duplicates", "copy": "copies", "story": "retells"}
         for a, ms in zip(articles, results):

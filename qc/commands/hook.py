@@ -14,6 +14,7 @@ configuration error (one line each on stderr; the other articles are still check
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -87,6 +88,7 @@ def staged_findings(articles: Sequence[Any], threshold: float, containment: floa
               help="Index DB to check against (default: `index` in [tool.qc]).")
 @click.option("--no-index", is_flag=True, help="Only check the given articles against each other.")
 @click.option("--config", "config_path", type=click.Path(), help="Use this qc.toml or pyproject.toml.")
+@click.option("--force-exclude", is_flag=True, help="Skip staged files that `exclude` in the config matches.")
 @click.option("--threshold", type=float, default=0.8, show_default=True, callback=unit_interval,
               help="Jaccard similarity (word 5-gram shingles) at which two articles are copies.")
 @click.option("--containment", type=float, default=0.8, show_default=True, callback=unit_interval,
@@ -94,7 +96,7 @@ def staged_findings(articles: Sequence[Any], threshold: float, containment: floa
 @click.option("--tier", type=click.Choice(["copies", "all"]), default="all", show_default=True,
               help="Among the given articles: copies only, or copies and same-story retellings.")
 def hook_dedup(paths: tuple[str, ...], index_path: str | None, no_index: bool, config_path: str | None,
-               threshold: float, containment: float, tier: str) -> None:
+               force_exclude: bool, threshold: float, containment: float, tier: str) -> None:
     """Check staged articles against the near-duplicate index and each other (pre-commit hook)."""
     if not paths:
         sys.exit(EXIT_CLEAN)  # pre-commit passes no files when none of its type is staged
@@ -115,9 +117,23 @@ def hook_dedup(paths: tuple[str, ...], index_path: str | None, no_index: bool, c
                    "pass --index DB, or --no-index")
             sys.exit(EXIT_ERROR)
 
+    if db is not None and not os.path.lexists(db) and os.path.isdir(os.path.dirname(db) or "."):
+        # The first run in a fresh repository: an empty index, so the hook works from the
+        # first commit (staged articles are still checked against each other); say so.
+        from qc.dedup.index import Index
+
+        try:
+            Index(db, create=True).close()
+            click.echo(f"qc: note: {db}: no index yet, created an empty one; add the articles you "
+                       f"already have with `qc index add {db} FOLDER`", err=True)
+        except QcError as exc:
+            error(exc.describe())
+            sys.exit(EXIT_ERROR)
+
     articles = []
     errors = 0
-    for item in iter_articles(paths, max_mb=config.max_article_size):
+    exclude = config.exclude if (force_exclude or config.force_exclude) else ()
+    for item in iter_articles(paths, exclude, max_mb=config.max_article_size, force_exclude=True):
         if isinstance(item, QcError):
             error(item.describe())
             errors += 1

@@ -170,6 +170,7 @@ def report(paths: tuple[str, ...], output_file: str, title: str, no_groups: bool
     from pathlib import Path
 
     from qc.commands.common import fail
+    from qc.finding import escape_lone_surrogates
     from qc.fix import atomic_write
     from qc.progress import progress_bar
     from qc.report.html import render
@@ -186,7 +187,7 @@ def report(paths: tuple[str, ...], output_file: str, title: str, no_groups: bool
             consensus_from_groups(scored, result, groups)
     page = render(scored, groups, note, title=title, rules=result.rules)
     try:
-        atomic_write(Path(output_file), page.encode("utf-8"))
+        atomic_write(Path(output_file), escape_lone_surrogates(page).encode("utf-8"))
     except OSError as exc:
         fail(f"{output_file}: cannot write report: {exc.strerror or exc}")
     click.echo(f"wrote {output_file}: {len(scored)} articles, {sum(s.findings for s in scored)} findings, {len(groups)} groups", err=True)

@@ -15,7 +15,7 @@ from qc.errors import QcError
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context
 def rules(ctx: click.Context, rule_paths: tuple[str, ...], fmt: str) -> None:
-    """List the rules (id, name, severity, fixable). `qc rules test` runs their examples."""
+    """List the rules (id, fixable, severity, status, category, name). `qc rules test` runs their examples."""
     if ctx.invoked_subcommand is not None:
         return
     from qc.lint.packs import default_rules
@@ -27,12 +27,12 @@ def rules(ctx: click.Context, rule_paths: tuple[str, ...], fmt: str) -> None:
     if fmt == "json":
         import json
 
-        rows = [{"id": r.id, "name": r.name, "kind": r.kind, "category": r.category, "severity": r.severity, "fixable": r.fix.applicability if r.fix else None} for r in loaded]
+        rows = [{"id": r.id, "name": r.name, "kind": r.kind, "category": r.category, "severity": r.severity, "status": r.status or None, "fixable": r.fix.applicability if r.fix else None} for r in loaded]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for r in sorted(loaded, key=lambda r: r.id):
         fixable = {"safe": "[*]", "unsafe": "[~]"}.get(r.fix.applicability if r.fix else "", "   ")
-        click.echo(f"{r.id:<7} {fixable} {r.severity:<8} {r.category:<28} {r.name}")
+        click.echo(f"{r.id:<7} {fixable} {r.severity:<8} {r.status or '-':<8} {r.category:<28} {r.name}")
 
 
 @rules.command("test")
@@ -66,7 +66,8 @@ def rules_test(packs: tuple[str, ...], verbose: bool, trust_rules: bool) -> None
 @click.argument("rule_id")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(), help="Extra rule pack file or folder.")
 def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
-    """Explain one rule: message, docs and examples."""
+    """Explain one rule: its section of docs/rules.md (docs, fix, examples)."""
+    from qc.lint.docs import rule_section
     from qc.lint.packs import default_rules
 
     try:
@@ -76,18 +77,4 @@ def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
     found = loaded.get(rule_id.upper())
     if found is None:
         fail(f"no rule {rule_id}; `qc rules` lists them")
-    click.echo(f"{found.id} {found.name}  ({found.category}, {found.severity}, kind {found.kind})")
-    click.echo(f"pack: {found.where}")
-    click.echo(f"message: {found.message}")
-    if found.fix:
-        click.echo(f"fix: {found.fix.applicability}" + (f" — {found.fix.message}" if found.fix.message else ""))
-    if found.docs:
-        click.echo("\n" + found.docs)
-    if found.bad:
-        click.echo("\nFlagged:")
-        for bad in found.bad:
-            click.echo(f"  ✗ {bad.text}" + (f"\n    → {bad.fix}" if bad.fix is not None else ""))
-    if found.good:
-        click.echo("\nNot flagged:")
-        for good in found.good:
-            click.echo(f"  ✓ {good}")
+    click.echo(rule_section(found), nl=False)

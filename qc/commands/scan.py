@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -40,6 +40,9 @@ FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
 @click.option("--no-quality", is_flag=True, help="Leave the per-article quality score out of --format json (faster).")
 @click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None, help="Do not report the findings recorded in this baseline file (default: `baseline` in [tool.qc]).")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record every current finding in this baseline file and exit 0.")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` from the config to files named on the command line too (pre-commit names them).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="dask: lint on a Dask cluster (see docs/dask.md).")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address or scheduler file (default: a local cluster).")
 def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
@@ -50,6 +53,8 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     paths = paths or (".",)
     try:
         config = config_for(list(paths), opts["config_path"])
+        if opts["force_exclude"]:
+            config.force_exclude = True
         if opts["max_article_size"] is not None:
             config.max_article_size = opts["max_article_size"]
         options = rule_selection(
@@ -61,9 +66,16 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
             trust_rules=opts["trust_rules"],
             analysers=per_article_analysers(fmt == "json" and not opts["no_quality"]),
         )
+        opts["baseline"] = baseline_for(config, opts)
         result, diffs, streamed = run_scan(paths, config, options, fmt, opts)
     except QcError as exc:
         fail(exc.describe())
+    if opts["write_baseline"]:
+        write_baseline_file(result, opts["write_baseline"])
+    if opts["baseline"] is not None:
+        result.findings = opts["baseline"].take(result.findings)
+        if opts["baseline"].hidden:
+            click.echo(f"qc: {opts['baseline'].hidden} findings in the baseline not shown", err=True)
     if not opts["fix"]:
         result.fixes_applied = 0
     for error in result.errors:
@@ -72,6 +84,26 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     emit(output, opts["output_file"])
     result.findings.extend(streamed)  # only severities matter from here on
     sys.exit(exit_code(result, opts, config.fail_on, SEVERITY_RANK, bool(diffs)))
+
+
+def baseline_for(config: Any, opts: dict[str, Any]) -> Any:
+    """The baseline in use (--baseline, else `baseline` in the config), or None."""
+    from qc.baseline import load_baseline
+
+    if opts["write_baseline"]:
+        return None
+    path = opts["baseline_path"] or (config.resolve(config.baseline) if config.baseline else None)
+    return load_baseline(Path(path)) if path else None
+
+
+def write_baseline_file(result: Any, path: str) -> NoReturn:
+    from qc.baseline import baseline_document
+
+    for error in result.errors:
+        report_error(error)
+    emit(baseline_document(result.findings, Path(path)), path)
+    click.echo(f"qc: wrote {len(result.findings)} findings to the baseline {path}", err=True)
+    sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
 
 
 def per_article_analysers(quality: bool) -> dict[str, Any]:
@@ -89,16 +121,19 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
     import json
     import os
 
-    from qc.finding import Finding
+    from qc.finding import Finding, escape_lone_surrogates
     from qc.progress import progress_bar
     from qc.scan import file_changes, scan_paths, write_change
 
     streamed: list[Finding] = []
-    stream_out = fmt == "jsonl" and not opts["diff"]
+    stream_out = fmt == "jsonl" and not opts["diff"] and not opts["write_baseline"]
+    baseline = opts.get("baseline")
     handle = open(opts["output_file"], "w", encoding="utf-8") if stream_out and opts["output_file"] else None
 
     def write_findings(findings: list[Finding]) -> None:
-        lines = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings)
+        if baseline is not None:
+            findings = baseline.take(findings)
+        lines = escape_lone_surrogates("".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
         if handle is not None:
             handle.write(lines)
         else:
@@ -109,18 +144,28 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
     diffs: list[str] = []
     errors: list[QcError] = []
 
-    def apply_file_fixes(outcomes: list[Any]) -> None:
-        """Write (or diff) each file as soon as it is done: a kill mid-run loses nothing written."""
+    def apply_file_fixes(outcomes: list[Any]) -> dict[str, bool]:
+        """Write (or diff) each file as soon as it is done: a kill mid-run loses nothing written.
+        Returns the files not written (their fixes do not count as applied), each mapped to
+        whether it holds the fixed text anyway (another run wrote the same fix)."""
+        not_written: dict[str, bool] = {}
         for change in file_changes(outcomes):
             if isinstance(change, QcError):
                 errors.append(change)
+                not_written[str(change.path)] = False
             elif opts["diff"]:
                 diffs.append(change.diff())
             else:
                 try:
-                    write_change(change)
+                    if not write_change(change):
+                        not_written[change.path] = True
                 except OSError as exc:
                     errors.append(QcError(change.path, f"cannot write fixed file: {exc.strerror or exc}"))
+                    not_written[change.path] = False
+                except QcError as exc:
+                    errors.append(exc)
+                    not_written[change.path] = False
+        return not_written
 
     jobs = opts["jobs"] or os.cpu_count() or 1
     cache_root = None if opts["no_cache"] else (config.source.parent if config.source else Path.cwd())

@@ -8,13 +8,18 @@ pairwise scores and the choice of representative. Inputs are never modified.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 
 from qc.corpus import Article
+from qc.errors import QcError
+from qc.finding import escape_lone_surrogates
+from qc.fix import current_umask
 from qc.dedup.cluster import Cluster
 from qc.dedup.story import ALIGN_CHRF, align, split_sentences
 
@@ -85,17 +90,59 @@ def slug(ref: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-")[:60] or "article"
 
 
-def write_merged(clusters: Sequence[Cluster], articles: Sequence[Article], outdir: str | Path) -> list[Path]:
+def write_merged(clusters: Sequence[Cluster], articles: Sequence[Article], outdir: str | Path, force: bool = False) -> list[Path]:
     """One Markdown file per top-level cluster. A copy cluster whose members all belong to
-    a story cluster is merged inside that story, not written again."""
+    a story cluster is merged inside that story, not written again.
+
+    Safe output: a non-empty folder is refused unless `force`; every story is built before
+    anything is written; each file is written to a temporary file and renamed into place,
+    so a symbolic link planted in the folder is replaced, never followed; a failed run
+    removes the files it created. Lone surrogates (from .jsonl escapes) are written as `\\udXXX`.
+    """
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_output_folder(out, force)
     in_story = {m.index for c in clusters if c.kind == "story" for m in c.members}
-    written = []
+    planned: list[tuple[str, bytes]] = []
     for c in clusters:
         if c.kind == "copy" and all(m.index in in_story for m in c.members):
             continue
-        path = out / f"{c.id:04d}-{c.kind}-{slug(articles[c.representative].ref)}.md"
-        path.write_text(merge_cluster(c, articles), encoding="utf-8")
-        written.append(path)
+        name = f"{c.id:04d}-{c.kind}-{slug(articles[c.representative].ref)}.md"
+        planned.append((name, escape_lone_surrogates(merge_cluster(c, articles)).encode("utf-8")))
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    created: list[Path] = []
+    try:
+        for name, data in planned:
+            path = out / name
+            existed = os.path.lexists(path)
+            replace_entry(path, data)
+            written.append(path)
+            if not existed:
+                created.append(path)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
     return written
+
+
+def check_output_folder(out: Path, force: bool) -> None:
+    """QcError when `out` is not a folder, or holds anything and `force` is off."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise QcError(str(out), "--merge needs a folder; this is not one")
+    if not force and out.is_dir() and any(out.iterdir()):
+        raise QcError(str(out), "the --merge folder is not empty; choose an empty or new folder, or pass --force to write into it")
+
+
+def replace_entry(path: Path, data: bytes) -> None:
+    """Write a temporary file next to `path` and rename it onto `path`: the rename replaces
+    whatever entry is there (a symbolic link included) instead of writing through it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".qc-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -192,7 +192,7 @@ def plan_tasks(paths: list[str], config: Config, task_bytes: int = TASK_BYTES) -
 
     group: list[tuple[Any, ...]] = []
     size = 0
-    for item in discover(paths, config.exclude):
+    for item in discover(paths, config.exclude, config.force_exclude):
         if isinstance(item, QcError):
             if group:
                 yield ("task", group)
@@ -230,7 +230,7 @@ def scan_with_dask(
     on_outcome: Callable[[ArticleOutcome], None] | None = None,
     on_findings: Callable[[list[Finding]], None] | None = None,
     keep_findings: bool = True,
-    on_file_fixed: Callable[[list[ArticleOutcome]], None] | None = None,
+    on_file_fixed: Callable[[list[ArticleOutcome]], dict[str, bool] | None] | None = None,
     task_bytes: int = TASK_BYTES,
 ) -> tuple[ScanResult, list[ArticleOutcome]]:
     """`qc.scan.scan_paths` on a Dask cluster: at `scheduler` (an address or a scheduler

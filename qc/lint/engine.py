@@ -106,7 +106,6 @@ class Linter:
                     self.scanned_triggers.append((index, scanned))
                 found = tuple(t for t in found if is_wordlike(t))
             self.automaton_triggers[index] = found
-        self._literal_pass: LiteralPass | None = None
         # Matchers whose check() runs on every text (they name no trigger literals); literal-only
         # kinds keep RuleKind's empty check(), which is not worth a call per text.
         self.untriggered: list[int] = [
@@ -126,14 +125,9 @@ class Linter:
         # Matchers with a batch hook (`RuleKind.prepare_batch`).
         self.batch_matchers = [m for m in self.matchers if type(m).prepare_batch is not RuleKind.prepare_batch]
 
-    @property
+    @lazy
     def literal_pass(self) -> LiteralPass:
-        if self._literal_pass is None:
-            self._literal_pass = self.build_literal_pass()
-        return self._literal_pass
-
-    def build_literal_pass(self) -> LiteralPass:
-        """One automaton for every literal and trigger of every rule."""
+        """One automaton for every literal and trigger of every rule (built on first use)."""
         by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
         for index, matcher in enumerate(self.matchers):
             for phrase, payload in matcher.literals():

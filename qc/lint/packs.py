@@ -15,7 +15,7 @@ from qc import __version__
 from qc.errors import RulePackError
 from qc.lint import DEFAULT_RULES_DIR
 from qc.lint.kinds import load_kinds
-from qc.lint.rule import CATEGORIES, SEVERITIES, BadExample, FixSpec, GoodExample, Rule
+from qc.lint.rule import CATEGORIES, SEVERITIES, STATUSES, BadExample, FixSpec, GoodExample, Rule
 from qc.lint.yamlsource import LocatedYaml, load_located
 
 # Folders inside a rules tree that hold data for kinds (gazetteers), not packs.
@@ -23,7 +23,7 @@ DATA_DIR_NAME = "data"
 # A pack larger than this is refused: packs are hand-written data, not corpora.
 MAX_PACK_BYTES = 2_000_000
 
-COMMON_KEYS = {"id", "name", "kind", "category", "severity", "message", "fix", "docs", "examples"}
+COMMON_KEYS = {"id", "name", "kind", "category", "severity", "status", "message", "fix", "docs", "examples"}
 
 RULE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -35,6 +35,8 @@ RULE_SCHEMA: dict[str, Any] = {
         "category": {"enum": list(CATEGORIES)},
         "severity": {"enum": list(SEVERITIES)},
         "message": {"type": "string", "minLength": 1},
+        # Optional for a user's pack; the built-in packs carry both (tests/test_rule_docs.py).
+        "status": {"enum": list(STATUSES)},
         "docs": {"type": "string"},
         "fix": {
             "type": "object",
@@ -182,6 +184,7 @@ def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...], 
         params=params,
         fix=FixSpec(fix["applicability"], fix.get("replacement"), fix.get("message", "")) if fix else None,
         docs=raw.get("docs", "").strip(),
+        status=raw.get("status", ""),
         bad=[parse_bad(doc, item, pointer + ("examples", "bad", i)) for i, item in enumerate(examples.get("bad", []))],
         good=[GoodExample(t, doc.line_of(pointer + ("examples", "good", i))) for i, t in enumerate(examples.get("good", []))],
         pack=doc.path,

@@ -18,6 +18,8 @@ CATEGORIES = (
     "grammar",
 )
 SEVERITIES = ("error", "warning", "info")
+# stable: settled behaviour; preview: heuristic or little measured, may change (both run by default).
+STATUSES = ("stable", "preview")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Rule:
     params: dict[str, Any]
     fix: FixSpec | None = None
     docs: str = ""
+    status: str = ""  # one of STATUSES; "" when a user's pack does not say
     bad: list[BadExample] = field(default_factory=list)
     good: list[GoodExample] = field(default_factory=list)
     pack: Path | None = None
@@ -65,4 +68,7 @@ class Rule:
         return f"{self.pack}:{self.line}" if self.pack else self.id
 
     def info(self) -> RuleInfo:
-        return RuleInfo(self.id, self.name, self.category, self.severity, self.message, self.docs, self.fix is not None)
+        from qc.lint.packs import is_builtin  # the pack loader imports this module
+
+        builtin = self.source is not None and is_builtin(self.source)
+        return RuleInfo(self.id, self.name, self.category, self.severity, self.message, self.docs, self.fix is not None, builtin)

@@ -26,6 +26,7 @@ from urllib.parse import quote
 import qc
 from qc.finding import Finding, RuleInfo, ScanResult
 from qc.report.json_ import order_key, posix_path, split_ref
+from qc.report.links import is_absolute_url, rule_doc_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -105,15 +106,22 @@ def describe_rule(message: str) -> str:
 def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
     short = describe_rule(info.message) or info.name
     docs = info.docs.strip() or short
-    return {
+    descriptor: dict[str, Any] = {
         "id": info.id,
         "name": info.name,
         "shortDescription": {"text": short},
         "fullDescription": {"text": docs},
         "help": {"text": docs},
-        "defaultConfiguration": {"level": level(info.severity)},
-        "properties": {"category": info.category, "fixable": info.fixable, "tags": [info.category]},
     }
+    properties: dict[str, Any] = {"category": info.category, "fixable": info.fixable, "tags": [info.category]}
+    url = rule_doc_url(info)
+    if is_absolute_url(url):
+        descriptor["helpUri"] = url  # SARIF wants an absolute URI here
+    elif url:
+        properties["documentation"] = url  # relative to qc's repository: no valid helpUri
+    descriptor["defaultConfiguration"] = {"level": level(info.severity)}
+    descriptor["properties"] = properties
+    return descriptor
 
 
 def rule_table(result: ScanResult) -> list[RuleInfo]:

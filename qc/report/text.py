@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections import Counter
 
 from qc.finding import Finding, ScanResult
+from qc.report.links import hyperlink, is_absolute_url, rule_doc_url
 
 SEVERITY_COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
 
 
-def finding_line(f: Finding, colour: bool = False) -> str:
+def finding_line(f: Finding, colour: bool = False, doc_url: str = "") -> str:
+    """On a terminal (colour) the rule code links to its documentation when that has an
+    absolute URL, as ruff's codes do; files and pipes get plain text."""
     sev = f"[{f.severity}]"
     rule = f.rule
     if colour:
         sev = f"{SEVERITY_COLOURS.get(f.severity, '')}{sev}{RESET}"
         rule = f"{BOLD}{rule}{RESET}"
+        if is_absolute_url(doc_url):
+            rule = hyperlink(rule, doc_url)
     marker = ""
     if f.fix is not None:
         marker = " [*]" if f.fix.applicability == "safe" else " [unsafe fix]"
@@ -75,7 +80,8 @@ def summary_line(result: ScanResult, unsafe_shown: bool = False) -> str:
 def render(result: ScanResult, show_fixes: bool = False, colour: bool = False) -> str:
     lines = []
     for f in result.findings:
-        lines.append(finding_line(f, colour))
+        info = result.rules.get(f.rule)
+        lines.append(finding_line(f, colour, rule_doc_url(info) if colour and info else ""))
         if show_fixes and f.fix is not None:
             lines.append(fix_preview(f))
     lines.append(summary_line(result))

@@ -201,18 +201,34 @@ class Acronym(RuleKind):
             right = entry.acronym
             if acr in entry.foreign_acronyms:
                 values.update(right=right or entry.name, why=f"{acr} is a foreign-language acronym of the {entry.name}")
-                return self.finding(doc, start, end, values, [Edit(start, end, right)] if right else None)
+                return self.finding(doc, start, end, values, self.everywhere(doc, acr, right) if right else None)
             if acr not in known.english and right and not self.rotated(acr, words):
                 if acr in self.english_acronyms:
                     return None  # another body's acronym: probably a different, longer name
                 values.update(right=right, why=f"{acr} is not the acronym of the {entry.name}")
-                return self.finding(doc, start, end, values, [Edit(start, end, right)])
+                return self.finding(doc, start, end, values, self.everywhere(doc, acr, right))
         if self.rotated(acr, words):
             initials = self.initials(words)
             values.update(right=initials, why=f"the letters of {acr} are the initials of the name in another order ({initials}): the name or the acronym is translated in the wrong order")
-            edits = [Edit(start, end, initials)] if known is not None and known.entry.acronym == initials else None
+            edits = self.everywhere(doc, acr, initials) if known is not None and known.entry.acronym == initials else None
             return self.finding(doc, start, end, values, edits)
         return None
+
+    @staticmethod
+    def everywhere(doc: Document, acr: str, right: str) -> list[Edit]:
+        """Edits renaming the acronym at every whole-word occurrence in the text: a fix of the
+        one after the name alone would leave the article calling the body two things ("the
+        Communist Party of China (CPC) ... the CCP's decision"). All or none: the fix
+        resolver skips the whole fix when any of its edits clashes with another fix."""
+        text = doc.text
+        edits = []
+        at = text.find(acr)
+        while at >= 0:
+            end = at + len(acr)
+            if doc.word_bounded(at, end):
+                edits.append(Edit(at, end, right))
+            at = text.find(acr, end)
+        return edits
 
     @staticmethod
     def content_words(words: list[str]) -> list[str]:

@@ -269,12 +269,14 @@ def unsettled_in_batch(batch: Batch, sounds: Sounds) -> list[list[tuple[int, int
     import numpy as np
 
     codes = batch.text_codes
-    last = codes.size - 1
+    # The code points with 0 (which settles nothing and is no space) for the one place before
+    # the text and the few after it that the lookups below reach.
+    padded = np.zeros(codes.size + 7, dtype=np.uint32)
+    padded[1 : codes.size + 1] = codes
 
     def char(at: Any) -> Any:
-        """The code points at `at`; 0, which settles nothing and is no space, outside the text."""
-        inside = (at >= 0) & (at <= last)
-        return np.where(inside, codes[np.clip(at, 0, max(last, 0))], 0) if codes.size else np.zeros(at.size, dtype=np.uint32)
+        """The code points at `at` (from -1 to 5 places past the end)."""
+        return padded[at + 1]
 
     # Each spelling's places (needle starts), from the places of its letter "a" or "A"
     # that follow a space: far fewer than the spaces.

@@ -41,6 +41,8 @@ from qc.lint.prefilter import Unsupported, relax
 FUNCTION_WORDS = {"of", "from", "the", "for", "on", "and", "in", "at", "to", "&"}
 GAP = re.compile(r"(?:['’]s)?\s+(?:(?:of|from|the|for|on|and|in|at|to|&)\s+){0,3}\Z", re.IGNORECASE)
 WORD = re.compile(r"[\w'’\-]+")
+FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
+TO_PLACE = re.compile(r"[ \t]+to(?=[ \t]+[A-Z])")
 MAX_SPAN_WORDS = 8
 # The only non-ASCII characters whose lowercase starts with an ASCII character (dotted
 # capital I, Kelvin sign); tests/test_engine.py checks the list.
@@ -313,14 +315,19 @@ class Calque(RuleKind):
                 )
             )
         if len(own) < len(docs):
+            # Every two capitals A-Z in a row (as unsigned, c - 65 < 26) that make a whole word,
+            # then the listed ones among them, looked up by their two code points.
             text, padded = batch.text_codes, batch.padded_lower_codes
-            for word, normal in self.short_words.items():
-                first, second = (ord(c) for c in word.upper())
-                at = np.flatnonzero((text[:-1] == first) & (text[1:] == second))
-                at = at[~(word_codes(padded[at]) | word_codes(padded[at + 3]))]
-                if own:  # (their own call found theirs)
-                    at = at[~np.isin(batch.text_of(at), own)]
-                found.append((at, at + 2, np.full(at.size, ids[normal], dtype=np.int64)))
+            capital = (text - 65) < 26
+            at = np.flatnonzero(capital[:-1] & capital[1:])
+            at = at[~(word_codes(padded[at]) | word_codes(padded[at + 3]))]
+            if own:  # (their own call found theirs)
+                at = at[~np.isin(batch.text_of(at), own)]
+            pairs = (text[at].astype(np.int64) << 16) | text[at + 1]
+            listed = self.batch_words.capital_pairs
+            word = np.array([listed.get(pair, -1) for pair in pairs.tolist()], dtype=np.int64)
+            keep = word >= 0
+            found.append((at[keep], at[keep] + 2, word[keep]))
         return tuple(np.concatenate([part[k] for part in found]) if found else empty for k in range(3))  # type: ignore[return-value]
 
     @lazy
@@ -376,7 +383,20 @@ class Calque(RuleKind):
             return None
         right = form.entry.name if tuple(sorted(self.content_words(form.entry.name))) == tuple(sorted(words)) else form.text
         values = {"right": right, "name": form.entry.name}
-        return self.finding(doc, start, end, values, [Edit(start, end, right)])
+        return self.finding(doc, start, end, values, [self.rename(doc, span, right)])
+
+    @staticmethod
+    def rename(doc: Document, span: list[tuple[int, int, str]], right: str) -> Edit:
+        """The edit writing the name over the span. A name whose last word came in by "from"
+        took in the first half of a "from X to Y" pair ("the Organization of cooperation
+        from Shanghai to Samarkand"): the "to" left behind names where the body met, so
+        the edit writes "in" for it ("the Shanghai Cooperation Organization in Samarkand")."""
+        start, end = span[0][0], span[-1][1]
+        if len(span) > 1 and FROM.search(doc.text, span[-2][1], span[-1][0]):
+            dangling = TO_PLACE.match(doc.text, end)
+            if dangling is not None:
+                return Edit(start, dangling.end(), f"{right} in")
+        return Edit(start, end, right)
 
     @staticmethod
     def order(words: list[str], form_words: list[str]) -> list[int] | None:
@@ -418,6 +438,8 @@ class BatchWords:
         self.names: list[str] = sorted({v for _, v in pairs} | set(short_words.values()))
         self.ids = {name: i for i, name in enumerate(self.names)}
         self.word_of_pattern = np.array([self.ids[v] for _, v in pairs], dtype=np.int64)
+        # The ASCII two-letter words in capitals, by their two code points (ord(a) << 16 | ord(b)).
+        self.capital_pairs = {ord(w[0].upper()) << 16 | ord(w[1].upper()): self.ids[v] for w, v in short_words.items() if w.isascii()}
         self.automaton = (
             ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w, _ in pairs], implementation=ahocorasick_rs.Implementation.DFA)
             if pairs

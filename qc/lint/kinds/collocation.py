@@ -6,7 +6,8 @@ project" (carried out). A rule lists the `forms` to find (each with its replacem
 matched in the engine's literal pass) and the `objects` that must follow, with at
 most `max_gap` words in between (articles, possessives, adjectives). Without
 `objects` the form alone is enough. `exceptions` are longer phrases around the form
-that make it correct.
+that make it correct. `object_not_subject` names a data file of verbs (data/clause-verbs.txt)
+that show the object is the subject of a new clause instead.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
+from qc.lint.data import load_lines
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
 
 WORD = re.compile(r"[ \t]+([\w'’-]+)")
 # Words that cannot stand between the form and its object ("realized that the study ...").
 GAP_STOP = {"that", "what", "how", "why", "when", "whether", "if", "which", "who", "it", "this", "there"}
-# Words after the object that show it is the subject of a new clause ("realized the project would fail").
-CLAUSE_VERBS = {"would", "was", "is", "were", "are", "had", "has", "have", "could", "will", "might", "may", "must", "should", "did", "does", "can", "needed", "needs", "wasn't", "isn't", "won't", "wouldn't", "couldn't"}
 
 
 @register("collocation")
@@ -37,8 +37,9 @@ class Collocation(RuleKind):
             "objects": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "max_gap": {"type": "integer", "minimum": 0, "maximum": 4},
             "exceptions": {"type": "array", "items": {"type": "string", "minLength": 1}},
-            # Skip when the object is followed by a verb: it then starts a clause ("realized the project would fail").
-            "object_not_subject": {"type": "boolean"},
+            # Skip when the object is followed by one of the verbs listed in this data file: it
+            # then starts a clause ("realized the project would fail").
+            "object_not_subject": {"type": "string", "minLength": 1},
         },
     }
 
@@ -59,7 +60,8 @@ class Collocation(RuleKind):
         self.object_words = tuple(tuple(w.rstrip("'’s") for w in obj) for obj in self.objects) if all(self.objects) else ()
         self.max_gap = params.get("max_gap", 2)
         self.exceptions = [e.lower() for e in params.get("exceptions", [])]
-        self.object_not_subject = params.get("object_not_subject", False)
+        clause_verbs = params.get("object_not_subject")
+        self.clause_verbs = load_lines(self, clause_verbs) if clause_verbs else frozenset()
 
     def literals(self) -> Iterable[tuple[str, Any]]:
         return ((form, form) for form in self.forms)
@@ -127,7 +129,7 @@ class Collocation(RuleKind):
                 if skip + n <= len(words) and all(words[skip + k][0].rstrip("'’s") == w.rstrip("'’s") or words[skip + k][0] == w for k, w in enumerate(obj)):
                     last = words[skip + n - 1]
                     after = WORD.match(low, last[2])
-                    if self.object_not_subject and after is not None and after.group(1) in CLAUSE_VERBS:
+                    if after is not None and after.group(1) in self.clause_verbs:
                         return None
                     return doc.text[words[skip][1] : last[2]], last[2]
         return None

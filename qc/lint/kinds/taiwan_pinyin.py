@@ -24,8 +24,6 @@ from qc.lint.data import load_yaml, strings
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
-SYL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|e|i|o|u)"
-GIVEN = re.compile(rf"(?:{SYL}){{1,2}}")
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -47,7 +45,9 @@ class TaiwanPinyin(RuleKind):
         data = load_yaml(self, source)
         surnames, taiwan = strings(self, data, "surnames", source), alternation(strings(self, data, "taiwan", source))
         self.trigger_words = tuple(w.lower() for w in strings(self, data, "triggers", source))
-        self.name = re.compile(rf"\b(?P<name>{alternation(surnames)} [A-Z](?:{SYL}){{1,2}})\b(?!-)", re.ASCII)
+        syllable = alternation(strings(self, data, "initials", source)) + "?" + alternation(strings(self, data, "finals", source))
+        self.given = re.compile(rf"(?:{syllable}){{1,2}}")
+        self.name = re.compile(rf"\b(?P<name>{alternation(surnames)} [A-Z](?:{syllable}){{1,2}})\b(?!-)", re.ASCII)
         self.mainland = re.compile("|".join(re.escape(w) for w in strings(self, data, "mainland", source)), re.IGNORECASE)
         # An appositive: ", a senior adviser to the KMT", ", Vice Chairman of the Kuomintang" (not a new clause: ", Xia said ...").
         title = "(?:[a-z][a-z-]*|" + alternation(strings(self, data, "titles", source))[3:]
@@ -59,7 +59,7 @@ class TaiwanPinyin(RuleKind):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
-        mentions = [m for m in self.name.finditer(text) if GIVEN.fullmatch(m.group("name").split(" ")[1].lower())]
+        mentions = [m for m in self.name.finditer(text) if self.given.fullmatch(m.group("name").split(" ")[1].lower())]
         if not mentions:
             return
         taiwanese = set()

@@ -1,0 +1,172 @@
+"""Shared pieces of the name kinds (name_meaning, name_order, media_name, transliteration):
+reading their data tables, folding a word to a stem, and cutting a text into capitalised
+name spans. Registers no kind."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qc.errors import RulePackError
+
+# Words that join the words of one name ("Bank for International Settlements").
+FUNCTION_WORDS = frozenset("of the for and on in de &".split())
+# A word of a name: a letter, then letters, digits, apostrophes, hyphens.
+TOKEN = re.compile(r"[^\W\d_][\w'’-]*|&")
+SAME_NAME_GAP = re.compile(r"[ \t]+")
+BRITISH = ((r"tific$", "ce"), (r"isation", "ization"), (r"ise$", "ize"), (r"defence$", "defense"), (r"centre$", "center"), (r"labour$", "labor"), (r"programme$", "program"))
+SUFFIXES = ("izations", "ization", "ational", "ations", "ation", "ically", "ical", "ities", "ity", "ics", "ians", "ian", "ans", "ese", "ish", "ies", "ial", "al", "ic", "an", "es", "s", "y", "e", "o")
+MIN_STEM = 4
+
+
+def data_path(rule: Any, relative: str) -> Path:
+    """A data file named relative to the folder of the rule's pack file (built-in packs shown
+    as rules/... resolve inside the installed package)."""
+    from qc.lint.packs import DEFAULT_RULES_DIR
+
+    rel = Path(relative)
+    if rel.is_absolute():
+        return rel
+    pack = Path(rule.pack) if rule.pack is not None else None
+    if pack is None:
+        return DEFAULT_RULES_DIR / "en" / rel
+    if not pack.is_absolute() and not pack.exists() and pack.parts and pack.parts[0] == "rules":
+        return DEFAULT_RULES_DIR.joinpath(*pack.parts[1:]).parent / rel
+    return pack.parent / rel
+
+
+def stamped(rule: Any, relative: str) -> tuple[str, int]:
+    """(path, modification time) of a data file, for caches keyed by file version."""
+    path = data_path(rule, relative)
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        raise RulePackError(str(rule.pack) if rule.pack else None, f"rule {rule.id}: data file not found: {relative} (looked at {path})", rule.line or None) from None
+
+
+@lru_cache(maxsize=64)
+def read_tsv(path: str, stamp: int) -> tuple[dict[str, str], ...]:
+    """Rows of a tab-separated table: '#' lines are comments, the first other line the header."""
+    try:
+        lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(path, f"cannot read name table: {exc}") from None
+    if not lines:
+        return ()
+    header = lines[0].split("\t")
+    rows = []
+    for number, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
+        if len(cells) > len(header):
+            raise RulePackError(path, f"row {number} has {len(cells)} cells; the header has {len(header)}")
+        rows.append(dict(zip(header, cells + [""] * (len(header) - len(cells)))))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=16)
+def read_yaml(path: str, stamp: int) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulePackError(path, f"cannot read word classes: {exc}") from None
+    if not isinstance(data, dict):
+        raise RulePackError(path, "word classes: expected a mapping of lists")
+    return data
+
+
+@lru_cache(maxsize=16)
+def read_lines(path: str, stamp: int) -> tuple[str, ...]:
+    try:
+        return tuple(line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(path, f"cannot read word list: {exc}") from None
+
+
+def plain(word: str) -> str:
+    """Lowercase, without accents, apostrophes, hyphens or a possessive 's."""
+    word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.replace("-", "").replace("'", "")
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """Inflection and derivation folded: Meteorology ~ Meteorological, Organisation ~
+    Organizations, Agriculture ~ Agricultural (one suffix off, the stem kept >= 4 letters)."""
+    for pattern, replacement in BRITISH:
+        word = re.sub(pattern, replacement, word)
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=16)
+def demonym_table(path: str, stamp: int) -> dict[str, str]:
+    """plain demonym or country -> plain country ("mexican" -> "mexico")."""
+    table: dict[str, str] = {}
+    for row in read_tsv(path, stamp):
+        country = plain(row["country"].replace(" ", ""))
+        table[country] = country
+        for demonym in row.get("demonyms", "").split(","):
+            if demonym.strip():
+                table[plain(demonym.strip().replace(" ", ""))] = country
+    return table
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def function(self) -> bool:
+        return self.text.lower() in FUNCTION_WORDS
+
+    @property
+    def capital(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def name_spans(text: str) -> Iterator[list[Token]]:
+    """Runs of capitalised words, joined by function words and single spaces (no punctuation,
+    no line break): "the Organization of the Nations United for the Food". A run starts and
+    ends with a capitalised word that is not a function word."""
+    run: list[Token] = []
+    last_end = -1
+    for match in TOKEN.finditer(text):
+        token = Token(match.group(), match.start(), match.end())
+        joined = last_end >= 0 and SAME_NAME_GAP.fullmatch(text, last_end, token.start) is not None
+        if not (token.capital or token.function) or (run and not joined):
+            yield from trimmed(run)
+            run = []
+        if token.capital or token.function:
+            run.append(token)
+        last_end = token.end
+    yield from trimmed(run)
+
+
+def trimmed(run: list[Token]) -> Iterator[list[Token]]:
+    first = next((i for i, t in enumerate(run) if t.capital and not t.function), None)
+    if first is None:
+        return
+    last = max(i for i, t in enumerate(run) if t.capital and not t.function)
+    # A "the" just before the name goes with it, so that a fix can rewrite the whole phrase.
+    begin = first - 1 if first > 0 and run[first - 1].text.lower() == "the" else first
+    yield run[begin : last + 1]
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence (or line) holding text[start:end]."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end), text.find("? ", end), text.find("! ", end)) if i >= 0]
+    return (left + 1 if left >= 0 else 0), (min(right_candidates) if right_candidates else len(text))

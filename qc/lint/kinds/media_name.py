@@ -1,0 +1,211 @@
+"""`media_name`: a non-English outlet's name translated word by word.
+
+`check: table` — the word-by-word English renderings of outlets' names (data/names/
+media-literal.tsv, generated from the names and bilingual dictionaries: "The World" for Le
+Monde, "Morning Sun News" for the Asahi Shimbun). A rendering of two or more words besides
+the outlet-type word is flagged wherever it occurs as written; a shorter one ("The World",
+"The Country", "Morning Sun") only next to a press cue: a following "newspaper", "daily",
+"agency"..., a preceding "daily", "according to", "told". Renderings made only of words of
+English-language outlets' names (`english_outlets`: The Nation, The Press, The Times) are
+never flagged. The fix writes the outlet's name; when several outlets share the rendering
+(The World: Le Monde, El Mundo, Die Welt), the one whose country the sentence names, else none.
+
+`check: cue` — the structure alone, for outlets the table lacks: "the <Title-Case ordinary
+English words> newspaper/daily/channel/agency" ("the Country newspaper", "the Truth
+daily"). The words must be common English words (wordfreq), none a word of English-language
+outlets' names, a country, demonym, weekday or month. No fix: the outlet has to be looked up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, register
+from qc.lint.kinds._names import demonym_table, plain, read_lines, read_tsv, read_yaml, sentence_around, stamped
+
+TYPE_WORDS = ("Newspaper", "News", "Daily", "Journal", "Gazette", "Agency", "Paper", "Sheet", "Press Agency", "News Agency")
+CUE_AFTER = r"(?:news agency|newspaper|daily|weekly|paper|agency|channel|broadcaster|television|TV|radio|magazine|tabloid|reported|wrote|said|says|reports)"
+CUE_BEFORE = r"(?:daily|newspaper|weekly|agency|channel|broadcaster|magazine|tabloid|according to|told|quoted by|cited by|interview with|reported by|published by|(?:wrote|writes) in|said in)"
+STRUCTURE_CUES = r"(?:news agency|newspaper|daily|weekly|channel|agency|magazine|tabloid|broadcaster)"
+FOREIGN_ARTICLES = ("Le", "La", "Les", "L'", "El", "Die", "Der", "Das", "Il", "O", "De", "Al")
+CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split())
+# A common English word: wordfreq's Zipf frequency at least this (about once per 10^6 words).
+ORDINARY_ZIPF = 3.0
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Rendering:
+    text: str  # as the rendering is written, e.g. "The World", "Morning Sun News"
+    core: str  # without a leading "The" and trailing outlet-type words: "World", "Morning Sun"
+    outlets: tuple[Outlet, ...]
+
+    @property
+    def standalone(self) -> bool:
+        """Distinctive enough to flag without a press cue."""
+        return len(self.core.split()) >= 2 and self.core != self.text.removeprefix("The ")
+
+
+def core_of(text: str) -> str:
+    core = text.removeprefix("The ")
+    for word in sorted(TYPE_WORDS, key=len, reverse=True):
+        if core.endswith(" " + word):
+            core = core[: -len(word) - 1]
+            break
+    return core
+
+
+@lru_cache(maxsize=8)
+def renderings(table: tuple[str, int], outlets_words: tuple[str, int]) -> tuple[Rendering, ...]:
+    english = set(read_lines(*outlets_words))
+    grouped: dict[str, list[Outlet]] = defaultdict(list)
+    texts: dict[str, str] = {}
+    for row in read_tsv(*table):
+        text = row["literal"].strip()
+        core = core_of(text)
+        outlet = Outlet(row["name"].strip(), row["country"].strip())
+        if not core or all(w in english for w in core.split()):
+            continue  # "The Nation", "The Press": also the names of English-language outlets
+        if outlet not in grouped[core]:
+            grouped[core].append(outlet)
+        texts.setdefault(core, text)
+    return tuple(Rendering(texts[core], core, tuple(outlets)) for core, outlets in grouped.items())
+
+
+@lru_cache(maxsize=1 << 14)
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@register("media_name")
+class MediaName(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["check", "english_outlets"],
+        "additionalProperties": False,
+        "properties": {
+            "check": {"enum": ["table", "cue"]},
+            "table": {"type": "string", "minLength": 1},
+            "english_outlets": {"type": "string", "minLength": 1},
+            "demonyms": {"type": "string", "minLength": 1},
+            "structure": {"type": "string", "minLength": 1},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.mode = params["check"]
+        self.outlet_words = stamped(rule, params["english_outlets"])
+        self.demonyms = stamped(rule, params["demonyms"]) if "demonyms" in params else None
+        self.table = stamped(rule, params["table"]) if "table" in params else None
+        self.structure = stamped(rule, params["structure"]) if "structure" in params else None
+        if self.mode == "table":
+            if self.table is None:
+                raise self.error("check: table needs `table`")
+            self.compile_table()
+        elif self.demonyms is None or self.structure is None:
+            raise self.error("check: cue needs `demonyms` and `structure`")
+
+    def compile_table(self) -> None:
+        assert self.table is not None
+        self.renderings = {r.core: r for r in renderings(self.table, self.outlet_words)}
+        self.full = {r.text: r for r in renderings(self.table, self.outlet_words) if r.standalone}
+        # A full rendering flagged as written is also a cued core: both lead to the same outlets.
+        cores = "|".join(re.escape(c) for c in sorted(self.renderings, key=len, reverse=True))
+        fulls = "|".join(re.escape(c) for c in sorted(self.full, key=len, reverse=True)) or "(?!)"
+        # "the World newspaper", "French daily The World", "according to the Country"
+        # The rendering's own outlet-type word ("the Central Daily", "Anatolia Agency") is a
+        # press cue too, and belongs to the span.
+        types = "|".join(re.escape(t) for t in sorted(TYPE_WORDS, key=len, reverse=True))
+        self.cued = re.compile(
+            rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?\b(?P<core>{cores})"
+            rf"(?:(?P<type>\s+(?:{types}))\b)?\b(?!\s+[A-Z])(?:(?P<post>\s+{CUE_AFTER})\b)?"
+        )
+        self.standalone = re.compile(rf"(?P<the>\b[Tt]he\s+)?\b(?P<full>{fulls})\b(?![ -][A-Z])")
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if self.mode == "table":
+            yield from self.check_table(doc)
+        else:
+            yield from self.check_cue(doc)
+
+    # -- the table -----------------------------------------------------------------------
+    def check_table(self, doc: Document) -> Iterator[Finding]:
+        taken: list[tuple[int, int]] = []
+        for match in self.standalone.finditer(doc.text):
+            rendering = self.full[match.group("full")]
+            taken.append(match.span())
+            yield self.report(doc, match.start(), match.end(), match.group("the"), rendering, doc.text[match.start("full") : match.end("full")])
+        for match in self.cued.finditer(doc.text):
+            rendering = self.renderings[match.group("core")]
+            # Its own type word is a cue only as the rendering has it: "People's Daily" is an
+            # English name, the rendering of De Volkskrant is "People's Newspaper".
+            own_type = bool(match.group("type")) and match.group("core") + match.group("type").replace("\n", " ") == rendering.text.removeprefix("The ")
+            if not own_type and re.match(r"\s+[A-Z]", doc.text[match.end("core") : match.end("core") + 3]):
+                continue  # the name goes on: "People's Daily", "World Bank"
+            if not (match.group("pre") or match.group("post") or own_type) or any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            if not match.group("the") and rendering.text.startswith("The ") and not match.group("pre"):
+                continue  # "World newspaper" without "the" is ordinary English ("a World newspaper")
+            start = match.start("the") if match.group("the") else match.start("core")
+            end = match.end("type") if own_type else match.end("core")
+            yield self.report(doc, start, end, match.group("the"), rendering, match.group("core"))
+
+    def report(self, doc: Document, start: int, end: int, the: str | None, rendering: Rendering, core: str) -> Finding:
+        outlet = self.pick(doc, start, end, rendering)
+        edits = None
+        if outlet is not None:
+            keep_the = the and not outlet.name.startswith(FOREIGN_ARTICLES)
+            replacement = (the or "") + outlet.name if keep_the else outlet.name
+            if the and not keep_the and the[0].isupper() and outlet.name[0].islower():
+                replacement = outlet.name[0].upper() + outlet.name[1:]
+            edits = [Edit(start, end, replacement)]
+        name = outlet.name if outlet else " or ".join(o.name for o in rendering.outlets)
+        return self.finding(doc, start, end, {"name": name, "replacement": outlet.name if outlet else name}, edits)
+
+    def pick(self, doc: Document, start: int, end: int, rendering: Rendering) -> Outlet | None:
+        if len({o.name for o in rendering.outlets}) == 1:
+            return rendering.outlets[0]
+        left, right = sentence_around(doc.text, start, end)
+        sentence = doc.text[left:right]
+        demonyms = demonym_table(*self.demonyms) if self.demonyms else {}
+        words = {plain(w) for w in re.findall(r"[A-Z][\w'-]+", sentence)}
+        countries = {demonyms.get(w, w) for w in words}
+        hits = [o for o in rendering.outlets if plain(o.country.replace(" ", "")) in countries]
+        return hits[0] if len({o.name for o in hits}) == 1 else None
+
+    # -- the structural cue ----------------------------------------------------------------
+    def check_cue(self, doc: Document) -> Iterator[Finding]:
+        assert self.demonyms is not None and self.structure is not None
+        english = set(read_lines(*self.outlet_words))
+        demonyms = demonym_table(*self.demonyms)
+        heads = {str(h) for h in read_yaml(*self.structure).get("heads") or []}
+        pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,3}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
+        for match in pattern.finditer(doc.text):
+            if match.group("cue") == "daily" and not re.match(r"(?:'s|’s| [a-z])", doc.text[match.end() : match.end() + 3]):
+                continue  # "drowned in the Mediterranean daily": the adverb
+            words = match.group(1).split()
+            if all(self.ordinary(w, english, demonyms, heads) for w in words):
+                yield self.finding(doc, match.start(), match.end(), {"name": " ".join(words)})
+
+    @staticmethod
+    def ordinary(word: str, english: set[str], demonyms: dict[str, str], heads: set[str]) -> bool:
+        low = word.lower()
+        if word in english or word in heads or low in CALENDAR or plain(word) in demonyms:
+            return False
+        return zipf(low) >= ORDINARY_ZIPF

@@ -1,0 +1,339 @@
+"""`name_meaning`: an organisation's name translated word by word, recognised by its meaning.
+
+Each capitalised name span of the text ("the World Organization of Commerce", "Court Penal
+International") is read as a bag of stems: function words dropped, inflection and derivation
+folded (Meteorology ~ Meteorological, Mexican ~ Mexico), and each word that a bilingual
+dictionary links to a word of the gazetteer's names also read as that word (Commerce ~ Trade,
+Penal ~ Criminal). A bag that equals the bag of a known name, or differs from it by one generic
+word (National, Organization, ...), names that body. The span is flagged when its words are
+not in an order English uses for that name: the name itself or one of its variants, or one
+rotated around "of"/"for" ("Ministry of Foreign Affairs" for "Foreign Affairs Ministry"); a
+bag reached only through a dictionary translation is flagged in any order. The fix writes the
+canonical name.
+
+Parameters: `gazetteers` (tables with name, acronym, variants columns), `translations`
+(calque -> english word table), `demonyms`, `structure` (word classes: `generic`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, match_case, register
+from qc.lint.kinds._names import Token, demonym_table, name_spans, plain, read_tsv, read_yaml, stamped, stem
+
+MAX_CONTENT_WORDS = 9
+ROTATION_WORDS = ("of", "for", "on", "in")
+ADJECTIVE_ENDINGS = ("ic", "al", "an", "ian", "ese", "ish", "ary", "ive")
+# A bag that a generic word was taken from or added to must keep this many stems.
+MIN_LOOSE_STEMS = 3
+# Alternatives tried per span: enough for three translated words with two readings each.
+MAX_READINGS = 8
+
+
+@dataclass(frozen=True)
+class Body:
+    name: str
+    forms: tuple[tuple[str, ...], ...]  # stem sequences of every correct English form
+    joints: tuple[frozenset[int], ...]  # per form: content positions preceded by of/for/on/in
+    coordinated: bool  # the name itself holds "and" ("Food and Agriculture Organization")
+    country: str  # the body's country as the table gives it ("" for international bodies)
+    texts: tuple[str, ...] = ()  # the name and its variants as written
+
+
+@dataclass
+class Index:
+    exact: dict[tuple[str, ...], list[Body]]
+    loose: dict[tuple[str, ...], list[Body]]  # bags with one generic word left out
+    translations: dict[str, tuple[str, ...]]
+    generic: frozenset[str]
+    demonyms: dict[str, str]
+    adjectives: frozenset[str] = frozenset()  # stems of adjectives and demonyms
+    exceptions: frozenset[str] = frozenset()  # names right as written ("Bank Central Asia")
+
+    def fold(self, word: str) -> str:
+        flat = plain(word)
+        return stem(self.demonyms.get(flat, flat))
+
+
+def bag(stems: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return tuple(sorted(stems))
+
+
+@lru_cache(maxsize=8)
+def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str, int], demonyms: tuple[str, int], structure: tuple[str, int]) -> Index:
+    generic_words = read_yaml(*structure).get("generic") or []
+    index = Index(defaultdict(list), defaultdict(list), {}, frozenset(), demonym_table(*demonyms))
+    index.generic = frozenset(index.fold(w) for w in generic_words)
+    adjectives = [str(w) for w in read_yaml(*structure).get("adjectives") or []]
+    index.exceptions = frozenset(str(w) for w in read_yaml(*structure).get("exceptions") or [])
+    index.adjectives = frozenset(index.fold(w) for w in adjectives) | frozenset(stem(c) for c in index.demonyms.values())
+    links: dict[str, set[str]] = defaultdict(set)
+    for row in read_tsv(*translations):
+        links[index.fold(row["calque"])].add(index.fold(row["english"]))
+    index.translations = {k: tuple(sorted(v)) for k, v in links.items()}
+    seen: dict[str, Body] = {}
+    for table in gazetteers:
+        for row in read_tsv(*table):
+            name = row["name"].strip()
+            if not name or name in seen:
+                continue
+            texts = [name, *(v.strip() for v in row.get("variants", "").split(";") if v.strip())]
+            shaped = {content_stems(index, t): joints_of(t) for t in texts}
+            kept = [f for f in shaped if len(f) >= 2]
+            coordinated = any(t.text in ("and", "&") for t in tokens_of(" ".join(texts)))
+            body = seen[name] = Body(name, tuple(kept), tuple(shaped[f] for f in kept), coordinated, row.get("country", "").strip(), tuple(texts))
+            for form in body.forms:
+                key = bag(form)
+                index.exact[key].append(body)
+                for drop in set(form) & index.generic:
+                    if len(form) > MIN_LOOSE_STEMS:
+                        index.loose[bag(remove_one(form, drop))].append(body)
+    return index
+
+
+def remove_one(stems: tuple[str, ...], word: str) -> tuple[str, ...]:
+    out = list(stems)
+    out.remove(word)
+    return tuple(out)
+
+
+def content_stems(index: Index, text: str) -> tuple[str, ...]:
+    return tuple(index.fold(t.text) for t in tokens_of(text) if not t.function)
+
+
+def joints_of(text: str) -> frozenset[int]:
+    """Content-word positions of a name that follow "of", "for", "on" or "in"."""
+    joints, position, joined = set(), 0, False
+    for token in tokens_of(text):
+        if token.function:
+            joined = joined or token.text in ROTATION_WORDS
+            continue
+        if joined:
+            joints.add(position)
+        position += 1
+        joined = False
+    return frozenset(joints)
+
+
+def tokens_of(text: str) -> list[Token]:
+    from qc.lint.kinds._names import TOKEN
+
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def english_order(span: list[Token], stems: tuple[str, ...], form: tuple[str, ...], joints: frozenset[int]) -> bool:
+    """Is `stems` an order English uses for the name `form`: the form itself, two of its
+    modifiers swapped ("Republican National Convention"), or the form turned around an "of"
+    ("Ministry of Emergency Situations" ~ "Emergency Situations Ministry"), the "of" in the
+    span or in the form?"""
+    content = [i for i, t in enumerate(span) if not t.function]
+    if stems == form:
+        # "Party Democratic" is not "Party of Democrats": the form's "of" must be there too.
+        joined = any(t.text in ROTATION_WORDS for t in span[content[0] : content[-1] + 1])
+        return joined or not joints
+    # The head noun is the last word before the first "of" (or the last word): only words
+    # before it may swap; a head swapped with its modifier is Romance order ("Bank Central").
+    head = min(joints) - 1 if joints else len(form) - 1
+    for i in range(head - 1):
+        if stems == form[:i] + (form[i + 1], form[i]) + form[i + 2 :]:
+            return True
+    for cut in range(1, len(form)):
+        if stems == form[cut:] + form[:cut]:
+            between = span[content[len(form) - cut - 1] + 1 : content[len(form) - cut]]
+            if cut in joints or any(t.text in ROTATION_WORDS for t in between):
+                return True
+    return False
+
+
+def loose_order(stems: tuple[str, ...], form: tuple[str, ...]) -> bool:
+    """For bags that matched with one generic word more or less: the shared words in the
+    form's order or a rotation of it (weaker evidence, so a gentler test)."""
+    shorter, longer = (stems, form) if len(stems) < len(form) else (form, stems)
+    for drop in range(len(longer)):
+        cut_down = longer[:drop] + longer[drop + 1 :]
+        if sorted(cut_down) == sorted(shorter):
+            a, b = (shorter, cut_down) if shorter is stems else (cut_down, shorter)
+            return any(a == b[k:] + b[:k] for k in range(len(b)))
+    return True
+
+
+def judge(index: Index, part: list[Token]) -> str | None:
+    """None: not a known name; "": a known name in English order; else the canonical name."""
+    text = " ".join(t.text for t in part if t.text.lower() != "the")
+    if any(text in name or name in text for name in index.exceptions):
+        return ""
+    stems = tuple(index.fold(t.text) for t in part if not t.function)
+    coordinated = any(t.text in ("and", "&") for t in part)
+    for reading, translated in readings(index, stems):
+        for bodies, loose in ((index.exact.get(bag(reading)), False), (loosely(index, reading), True)):
+            # "the Liberal Party and Coalition" is two names, not one calqued name.
+            bodies = [b for b in bodies or () if b.coordinated or not coordinated]
+            if not bodies:
+                continue
+            if loose:
+                english = any(loose_order(reading, form) for body in bodies for form in body.forms if abs(len(form) - len(reading)) == 1)
+            else:
+                english = any(english_order(part, reading, form, joints) for body in bodies for form, joints in zip(body.forms, body.joints) if len(form) == len(reading))
+            if english:
+                if not translated or loose or len(reading) < 3:
+                    return ""
+            if len(reading) == 2 and reading[-1] not in index.adjectives and not adjective_shaped(part):
+                # Two nouns swapped ("Party Congress", "Congress Party") are both English; two
+                # words are a calque only with the adjective after the noun ("Nations United").
+                return ""
+            names = {body.name for body in bodies}
+            if len(names) > 1:
+                names = same_words(index, part, bodies) or names
+            if len(names) > 1:
+                # A generic entry ("National Statistics Office") before one country's body.
+                names = {b.name for b in bodies if not b.country and b.name in names} or names
+            if len(names) != 1:
+                return "?"
+            # A bag one generic word off names a national body only if the text says which
+            # country: "Supreme Court of Justice" is not Mexico's unless Mexico is mentioned.
+            name = names.pop()
+            body = next(b for b in bodies if b.name == name)
+            # A national body's name that adds words to the span's ("Mexican" to "National
+            # Institute of Statistics and Geography") needs its country named in the text.
+            adds_words = loose or bag(body.forms[0]) != bag(reading) if body.forms else loose
+            if body.country and adds_words and not names_country(index, reading, body.country):
+                return "@" + body.country + "@" + name
+            return closest_form(part, body)
+    return None
+
+def names_country(index: Index, stems: tuple[str, ...], country: str) -> bool:
+    """Do the name's own words say its country ("Mexican Social Security Institute")?"""
+    return stem(plain(country.replace(" ", ""))) in stems
+
+
+def closest_form(part: list[Token], body: Body) -> str:
+    """The body's name, or the variant made of exactly the span's words ("Institute National
+    of Statistics" -> "National Institute of Statistics", not "National Statistics Office")."""
+    words = sorted(plain(t.text) for t in part if not t.function)
+    for text in body.texts:
+        if sorted(plain(t.text) for t in tokens_of(text) if not t.function) == words:
+            return text
+    return body.name
+
+
+def same_words(index: Index, part: list[Token], bodies: list[Body]) -> set[str]:
+    """Among namesakes of one bag, the names made of exactly the span's words, in any order
+    ("Party Democratic": Democratic Party, not Democrat Party or Party of Democrats); failing
+    that, the names whose own words (not a variant's) are the span's, folded ("Program World
+    of Food": World Food Programme, not United Nations World Food Programme)."""
+    words = sorted(plain(t.text) for t in part if not t.function)
+    exact = {b.name for b in bodies if sorted(plain(t.text) for t in tokens_of(b.name) if not t.function) == words}
+    if exact:
+        return exact
+    stems = bag([index.fold(t.text) for t in part if not t.function])
+    return {b.name for b in bodies if bag(content_stems(index, b.name)) == stems}
+
+
+def adjective_shaped(part: list[Token]) -> bool:
+    """Does the last word end like an English adjective ("Civic", "Municipal", "Electoral")?"""
+    last = part[-1].text.lower()
+    return len(last) > 4 and last.endswith(ADJECTIVE_ENDINGS)
+
+
+def loosely(index: Index, stems: tuple[str, ...]) -> list[Any]:
+    found = list(index.loose.get(bag(stems), ())) if len(stems) >= MIN_LOOSE_STEMS else []
+    for drop in set(stems) & index.generic:
+        if len(stems) > MIN_LOOSE_STEMS:
+            key = bag(remove_one(stems, drop))
+            found.extend(index.exact.get(key, ()))
+    return found
+
+def readings(index: Index, stems: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """The stems as written, then with dictionary translations substituted."""
+    yield stems, False
+    options = [(s, *index.translations.get(s, ())) for s in stems]
+    if all(len(o) == 1 for o in options):
+        return
+    for count, combo in enumerate(product(*options)):
+        if count >= MAX_READINGS:
+            return
+        if combo != stems:
+            yield tuple(combo), True
+
+
+
+@register("name_meaning")
+class NameMeaning(RuleKind):
+    def mentions_country(self, doc: Document, country: str) -> bool:
+        """Does the text name the country or use its demonym?"""
+        index = build_index(*self.sources)
+        target = plain(country.replace(" ", ""))
+        words = {w for w, c in index.demonyms.items() if c == target} | {target}
+        return any(plain(t.text) in words for t in tokens_of(doc.text) if t.capital)
+
+    params_schema = {
+        "type": "object",
+        "required": ["gazetteers", "translations", "demonyms", "structure"],
+        "additionalProperties": False,
+        "properties": {
+            "gazetteers": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            "translations": {"type": "string", "minLength": 1},
+            "demonyms": {"type": "string", "minLength": 1},
+            "structure": {"type": "string", "minLength": 1},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.sources = (
+            tuple(stamped(rule, g) for g in params["gazetteers"]),
+            stamped(rule, params["translations"]),
+            stamped(rule, params["demonyms"]),
+            stamped(rule, params["structure"]),
+        )
+        build_index(*self.sources)  # a bad table is reported when the pack loads
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        index = build_index(*self.sources)
+        for span in name_spans(doc.text):
+            yield from self.check_span(doc, index, span)
+
+    def check_span(self, doc: Document, index: Index, span: list[Token]) -> Iterator[Finding]:
+        content = [i for i, t in enumerate(span) if not t.function]
+        # A part of the span begins and ends where a name can: at the span's ends or next to a
+        # joining word ("Norwegian Labour Party | and the | Norwegian Centre Party").
+        starts = {i for n, i in enumerate(content) if n == 0 or span[i - 1].function}
+        ends = {i for n, i in enumerate(content) if n == len(content) - 1 or span[i + 1].function}
+        covered: set[int] = set()
+        # Longest sub-spans first; a sub-span inside one already judged is left alone.
+        for length in range(min(len(content), MAX_CONTENT_WORDS), 1, -1):
+            for first in range(len(content) - length + 1):
+                picked = content[first : first + length]
+                if covered & set(picked) or picked[0] not in starts or picked[-1] not in ends:
+                    continue
+                part = span[picked[0] : picked[-1] + 1]
+                verdict = judge(index, part)
+                if verdict is None:
+                    continue
+                covered.update(range(picked[0], picked[-1] + 1))
+                if verdict:
+                    yield self.report(doc, span, picked[0], picked[-1], verdict)
+
+    def report(self, doc: Document, span: list[Token], first: int, last: int, name: str) -> Finding:
+        if name.startswith("@"):
+            _, country, name = name.split("@", 2)
+            if not self.mentions_country(doc, country):
+                name = "?"
+        start_token = first - 1 if first > 0 and span[first - 1].text.lower() == "the" else first
+        start, end = span[start_token].start, span[last].end
+        found = doc.text[start:end]
+        if name == "?":
+            return self.finding(doc, start, end, {"name": "a known body", "right": "its English name"})
+        article = span[start_token].text + " " if start_token < first else ""
+        replacement = article + name if article else name
+        edits = [Edit(start, end, match_case(found, replacement) if article else replacement)]
+        return self.finding(doc, start, end, {"name": name, "right": name}, edits)

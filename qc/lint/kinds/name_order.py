@@ -1,0 +1,145 @@
+"""`name_order`: Romance or Slavic word order inside a capitalised name.
+
+English puts a name's modifiers before its head noun ("Spanish Meteorological Agency",
+"International Criminal Court"); Spanish, French, Italian, Portuguese (and Russian for
+complements) put them after ("Agencia Española de Meteorología", "Cour pénale
+internationale"). Machine translation that renders such a name word by word leaves an
+institutional head noun followed by adjectives or demonyms inside a capitalised name:
+"Court Penal International", "Agency Colombian of Infrastructure", "Nations United". The
+kind needs no list of bodies: it works for names nobody has listed. The fix is the English
+order: the adjectives reversed before the head, a short "of X" complement left after it
+("Colombian Agency of Infrastructure"); when the complement is long or
+chained, the span is flagged without a fix. Names the gazetteer knows (`gazetteers`) are
+left to `name_meaning`, which can write their real English name.
+
+Parameters: `structure` (heads, adjectives, exceptions), `demonyms`, and optionally the
+`gazetteers`, `translations` of `name_meaning`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, register
+from qc.lint.kinds._names import Token, name_spans, plain, read_tsv, read_yaml, stamped
+from qc.lint.kinds.name_meaning import build_index, judge
+
+# A complement longer than this many words is not turned into a modifier: "of the Y of the Z"
+# chains need a person to decide what English compounds.
+MAX_COMPLEMENT_WORDS = 3
+
+
+@lru_cache(maxsize=8)
+def word_classes(structure: tuple[str, int], demonyms: tuple[str, int]) -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[str, ...], frozenset[str]]:
+    data = read_yaml(*structure)
+    heads = frozenset(str(w) for w in data.get("heads") or [])
+    adjectives = {plain(str(w)) for w in data.get("adjectives") or []}
+    for row in read_tsv(*demonyms):
+        adjectives.update(plain(d.strip()) for d in row.get("demonyms", "").split(",") if d.strip() and " " not in d.strip())
+    exceptions = frozenset(str(w) for w in data.get("exceptions") or [])
+    endings = tuple(str(e) for e in data.get("adjective_endings") or [])
+    nouns = {plain(str(w)) for w in data.get("not_adjectives") or []}
+    return heads, frozenset(adjectives - nouns), exceptions, endings, frozenset(nouns)
+
+
+def adjective(word: str, adjectives: frozenset[str], endings: tuple[str, ...], nouns: frozenset[str]) -> bool:
+    """A listed adjective or demonym, or a word shaped like an adjective that is no listed noun."""
+    flat = plain(word)
+    return flat in adjectives or (len(flat) > 5 and flat.endswith(endings) and flat not in nouns)
+
+
+@register("name_order")
+class NameOrder(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["structure", "demonyms"],
+        "additionalProperties": False,
+        "properties": {
+            "structure": {"type": "string", "minLength": 1},
+            "demonyms": {"type": "string", "minLength": 1},
+            "gazetteers": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "translations": {"type": "string", "minLength": 1},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.classes = (stamped(rule, params["structure"]), stamped(rule, params["demonyms"]))
+        word_classes(*self.classes)
+        self.known = None
+        if params.get("gazetteers"):
+            if "translations" not in params:
+                raise self.error("`gazetteers` needs `translations` too")
+            self.known = (
+                tuple(stamped(rule, g) for g in params["gazetteers"]),
+                stamped(rule, params["translations"]),
+                self.classes[1],
+                self.classes[0],
+            )
+            build_index(*self.known)
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        heads, adjectives, exceptions, endings, nouns = word_classes(*self.classes)
+        for span in name_spans(doc.text):
+            for at, token in enumerate(span):
+                if token.text in heads:
+                    finding = self.inverted(doc, span, at, adjectives, exceptions, (endings, nouns))
+                    if finding is not None:
+                        yield finding
+
+    def inverted(self, doc: Document, span: list[Token], at: int, adjectives: frozenset[str], exceptions: frozenset[str], shapes: tuple[tuple[str, ...], frozenset[str]]) -> Finding | None:
+        """A finding when span[at] (a head) is followed by adjectives and then the span's end
+        or a joining word; None otherwise."""
+        end = at + 1
+        while end < len(span) and span[end].capital and not span[end].function and adjective(span[end].text, adjectives, *shapes):
+            end += 1
+        if end == at + 1 or (end < len(span) and not span[end].function):
+            return None  # no adjective after the head, or the name goes on ("Bank Central Asia")
+        if at > 0 and not span[at - 1].function:
+            return None  # "Manchester United"-like: the head is itself a modifier of a name
+        name = " ".join(t.text for t in span[at:end])
+        if name in exceptions:
+            return None
+        complement = self.complement(span, end)
+        last = complement[-1] if complement else span[end - 1]
+        if self.known_name(span, at, last):
+            return None
+        first = span[at - 1] if at > 0 and span[at - 1].text.lower() == "the" else span[at]
+        start, stop = first.start, last.end
+        # English order: the adjectives reversed before the head; an "of" complement stays
+        # after it as written ("Bank Central of Ecuador" -> "Central Bank of Ecuador").
+        words = [t.text for t in reversed(span[at + 1 : end])] + [span[at].text]
+        tail = doc.text[span[end - 1].end : stop] if complement else ""
+        right = " ".join(words) + tail
+        edits = None
+        if complement is not None and len(complement) <= MAX_COMPLEMENT_WORDS:
+            article = first.text + " " if first is not span[at] else ""
+            edits = [Edit(start, stop, article + right)]
+        return self.finding(doc, start, stop, {"head": span[at].text, "right": right}, edits)
+
+    @staticmethod
+    def complement(span: list[Token], end: int) -> list[Token] | None:
+        """The capitalised words of an "of (the) X" complement after the adjectives: [] when
+        there is none, None when it is a chain ("of the Y of the Z", "for X and Y")."""
+        if end >= len(span) or span[end].text != "of":
+            return []
+        rest = span[end + 1 :]
+        while rest and rest[0].text.lower() == "the":
+            rest = rest[1:]
+        if not rest or any(t.function for t in rest):
+            return None
+        return rest
+
+    def known_name(self, span: list[Token], at: int, last: Token) -> bool:
+        if self.known is None:
+            return False
+        index = build_index(*self.known)
+        # Its own words, or the whole rest of the name ("Institute National of Statistics and
+        # Geography"): either known, and name_meaning reports it with the body's real name.
+        parts = (span[at : span.index(last) + 1], span[at:])
+        return any(judge(index, part) is not None for part in parts)

@@ -1,0 +1,86 @@
+"""`of_chain`: a Romance noun phrase rendered word by word as a chain of "of"-phrases.
+
+French, Spanish, Italian and Portuguese build compound nouns with de/di: "le projet de
+réforme des retraites", "el plan de protección de los datos". Rendered word by word this
+gives "the project of reform of the pensions", where English stacks the nouns in front:
+"the pension reform project". The cue is the shape "the N1 of N2 of the N3" with a bare
+N2 (no article, not a quantity: "the price of tens of thousands" is English; no capital:
+"the office of Speaker of the House") ending the noun phrase, which edited English almost never writes: an "N1 of N2" pair that is an
+English term ("the rule of law of the country", "the point of view of the government")
+is listed in the `data:` file (one "x of y" term a line) and left alone, and so are
+partitive heads ("the number of cases of the disease"). The fix stacks the nouns ("the
+pension reform project"); it is unsafe: English may want another head noun ("bill").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.data import load_lines
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, match_case, register
+
+CHAIN = re.compile(
+    r"\b(?P<det>the) (?P<n1>[a-z]{3,}) of (?P<n2>[a-z]{3,}) of the (?P<n3>[a-z]{3,})"
+    r"(?=[.,;:!?)]| (?:and|or|but|in|on|at|for|to|from|by|with|was|were|is|are|has|have|had|will|would|said|that|which|who)\b)",
+    re.IGNORECASE,
+)
+# Quantities, determiners and partitive heads: "the number of cases of the disease".
+NOT_NOUNS = {
+    "one", "some", "each", "any", "all", "many", "most", "both", "none", "either", "neither", "such", "which", "whom",
+    "what", "this", "that", "these", "those", "their", "his", "her", "its", "our", "your", "tens", "hundreds",
+    "thousands", "millions", "billions", "dozens", "scores", "lots", "several", "two", "three", "four", "five", "more",
+    "less", "much", "few", "half", "part", "course", "them", "him", "us", "you", "others",
+}  # fmt: skip
+PARTITIVE = {
+    "number", "majority", "minority", "part", "rest", "lot", "kind", "type", "sort", "series", "range", "variety",
+    "couple", "group", "pair", "member", "members", "percent", "share", "half", "third", "quarter", "amount", "level",
+    "rate", "price", "cost", "value", "total", "list", "top", "bottom", "end", "beginning", "middle", "side", "front",
+    "back", "heart", "edge", "case", "cases", "use", "lack", "loss", "name", "names", "story", "history", "size", "age",
+}  # fmt: skip
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@register("of_chain")
+class OfChain(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["data"],
+        "additionalProperties": False,
+        "properties": {"data": {"type": "string", "minLength": 1}, "status": {"enum": ["stable", "preview"]}},
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        self.terms = load_lines(self, rule.params["data"])
+
+    def prefilter(self) -> str | None:
+        return r"(?i)of [a-z]+ of the "
+
+    def triggers(self) -> Iterable[str] | None:
+        return None
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        for m in CHAIN.finditer(doc.text):
+            if any(m[g][0].isupper() for g in ("n1", "n2", "n3")):
+                continue  # a title or a name: "the office of Speaker of the House"
+            n1, n2, n3 = (m[g].lower() for g in ("n1", "n2", "n3"))
+            if n2 in NOT_NOUNS or n1 in PARTITIVE or n2.endswith("ing") or n2.endswith("ly"):
+                continue
+            if f"{n1} of {n2}" in self.terms or f"{n2} of the {n3}" in self.terms:
+                continue
+            # The finding starts at N1 (the article stays): a frame fixing the same words
+            # with a better head ("project of reform" -> "reform bill") then wins the tie.
+            start = m.start("n1")
+            replacement = match_case(m["n1"], f"{singular(n3)} {n2} {n1}")
+            yield self.finding(doc, start, m.end(), {"replacement": replacement}, [Edit(start, m.end(), replacement)])

@@ -1,0 +1,212 @@
+"""`transliteration`: a person's name spelled through the wrong language.
+
+`check: pinyin-table` — Korean, Japanese and Vietnamese names are written in Chinese
+characters in Chinese text (尹锡悦, 安倍晋三, 阮富仲); MT from Chinese reads them in
+Mandarin pinyin ("Yin Xiyue", "Anbei Jinsan", "Ruan Fuzhong") instead of writing the
+person's own name (Yoon Suk-yeol, Shinzo Abe, Nguyen Phu Trong). `table` lists such
+readings (built from CC-CEDICT and a curated list of current leaders); a reading is
+flagged when the text also names Korea, Japan or Vietnam (`origins`), since the same pinyin
+could be a Chinese person's name. The fix writes the English spelling.
+
+`check: pinyin-cue` — the same artefact for people no table lists: a name made only of
+pinyin syllables (`syllables`), right after a Korean/Japanese/Vietnamese cue and titles
+("South Korean President Yin Xiyue", "Japan's Foreign Minister Lin Fangzheng"). Korean,
+Japanese and Vietnamese romanisations almost never parse as pinyin (Yoon, Kishida, Nguyen,
+Moon, Park, Taro). No fix.
+
+`check: spelling-table` — Russian names in French or German transliteration (Poutine,
+Choïgou, Selenskyj, Lawrow), which MT copies from French or German sources; `table` maps
+them to the English spelling. Words that are ordinary English are not in the table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from qc.finding import Edit, Finding
+from qc.lint.document import Document
+from qc.lint.kinds import RuleKind, register
+from qc.lint.kinds._names import read_lines, read_tsv, stamped
+
+# Two or three capitalised words in a row: a name as MT writes it ("Anbei Jinsan", "Jin Zheng-en").
+NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’-][a-z]+)?(?: [A-Z][a-z]+(?:['’-][a-z]+)?){1,7}\b")
+# Before the country word: it is where the person works or goes, not where they are from.
+NOT_OF_ORIGIN = re.compile(r"(?:\b(?:to|in|from|with|and|at|for|against|visit|trip|envoy|Chinese|China's|China)\s+(?:the\s+)?|-)$")
+
+
+def key_of(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+@lru_cache(maxsize=8)
+def pinyin_readings(table: tuple[str, int]) -> dict[str, list[tuple[str, str]]]:
+    readings: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in read_tsv(*table):
+        entry = (row["name"].strip(), row["origin"].strip())
+        key = key_of(row["pinyin"])
+        if entry not in readings[key]:
+            readings[key].append(entry)
+    return dict(readings)
+
+
+@lru_cache(maxsize=8)
+def syllable_pattern(table: tuple[str, int]) -> re.Pattern[str]:
+    shaped = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouü][a-zü]*")
+    syllables = sorted({row["syllable"].strip() for row in read_tsv(*table) if shaped.fullmatch(row["syllable"].strip())}, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(syllables)}){{1,3}}")
+
+
+@lru_cache(maxsize=8)
+def spellings(table: tuple[str, int]) -> dict[str, str]:
+    return {row["spelling"].strip(): row["english"].strip() for row in read_tsv(*table) if row["spelling"].strip()}
+
+
+# Zipf frequency in English above which a word is English (or a name English uses), not pinyin:
+# for a two-syllable first word ("Mike", "Susan": 0 for "Anbei"), and for a last word, which
+# may be one pinyin syllable that English text uses for Chinese names ("Jian": 2.8; "Pence": 3.7).
+ENGLISH_ZIPF = 2.0
+ENGLISH_GIVEN_ZIPF = 3.3
+
+
+@lru_cache(maxsize=1 << 14)
+def english_word(word: str, threshold: float) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= threshold
+
+
+@register("transliteration")
+class Transliteration(RuleKind):
+    params_schema = {
+        "type": "object",
+        "required": ["check"],
+        "additionalProperties": False,
+        "properties": {
+            "check": {"enum": ["pinyin-table", "pinyin-cue", "pinyin-surname", "spelling-table"]},
+            # two-syllable Chinese surnames (Ouyang, Sima), for `pinyin-surname`
+            "surnames": {"type": "string", "minLength": 1},
+            "table": {"type": "string", "minLength": 1},
+            "syllables": {"type": "string", "minLength": 1},
+            # origin (as in the table) -> words that name it in a text
+            "origins": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}},
+            "exclude": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            # words between the country word and the name ("Foreign Minister", "actor")
+            "titles": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        },
+    }
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        params = rule.params
+        self.mode = params["check"]
+        self.origins: dict[str, list[str]] = params.get("origins") or {}
+        self.exclude = frozenset(params.get("exclude") or ())
+        titles = sorted(params.get("titles") or [], key=len, reverse=True)
+        self.title_words = "|".join(map(re.escape, titles))
+        self.title_re = rf"(?:(?:{self.title_words})\s+){{0,5}}" if titles else ""
+        need = {"pinyin-table": ("table", "origins"), "pinyin-cue": ("syllables", "origins", "table", "titles"), "pinyin-surname": ("syllables", "table", "titles", "surnames"), "spelling-table": ("table",)}[self.mode]
+        missing = [p for p in need if p not in params]
+        if missing:
+            raise self.error(f"check: {self.mode} needs {', '.join(missing)}")
+        self.table = stamped(rule, params["table"]) if "table" in params else None
+        self.syllables = stamped(rule, params["syllables"]) if "syllables" in params else None
+        self.surnames = stamped(rule, params["surnames"]) if "surnames" in params else None
+        origin_words = sorted({w for words in self.origins.values() for w in words}, key=len, reverse=True)
+        self.origin_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, origin_words))})\b") if origin_words else None
+        if self.mode == "spelling-table":
+            assert self.table is not None
+            words = sorted(set(spellings(self.table)) - self.exclude, key=len, reverse=True)
+            self.spelling_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b(?!['’-]\w)")
+        else:
+            assert self.table is not None
+            pinyin_readings(self.table)
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if self.mode == "spelling-table":
+            yield from self.check_spellings(doc)
+            return
+        if self.mode == "pinyin-surname":
+            yield from self.check_surnames(doc)
+            return
+        named = self.origins_named(doc.text)
+        if not named:
+            return
+        if self.mode == "pinyin-table":
+            yield from self.check_readings(doc, named)
+        else:
+            yield from self.check_cues(doc)
+
+    def origins_named(self, text: str) -> set[str]:
+        if self.origin_re is None:
+            return set()
+        found = {m.group() for m in self.origin_re.finditer(text)}
+        return {origin for origin, words in self.origins.items() if found.intersection(words)}
+
+    def check_readings(self, doc: Document, named: set[str]) -> Iterator[Finding]:
+        assert self.table is not None
+        readings = pinyin_readings(self.table)
+        for match in NAME_RUN.finditer(doc.text):
+            words = match.group().split(" ")
+            # The longest run of words that is a listed reading (two or three words).
+            for size in range(len(words), 1, -1):
+                for first in range(len(words) - size + 1):
+                    part = " ".join(words[first : first + size])
+                    people = list(readings.get(key_of(part), ()))
+                    # The person of a country the text names, when namesakes differ.
+                    people = [p for p in people if p[1] in named] or people
+                    if people:
+                        start = match.start() + len(" ".join(words[:first])) + (1 if first else 0)
+                        yield self.report(doc, start, start + len(part), people)
+                        break
+                else:
+                    continue
+                break
+
+    def report(self, doc: Document, start: int, end: int, people: list[tuple[str, str]]) -> Finding:
+        names = sorted({p[0] for p in people})
+        edits = [Edit(start, end, names[0])] if len(names) == 1 else None
+        return self.finding(doc, start, end, {"name": " or ".join(names), "origin": people[0][1]}, edits)
+
+    def check_cues(self, doc: Document) -> Iterator[Finding]:
+        assert self.syllables is not None and self.table is not None and self.origin_re is not None
+        pinyin = syllable_pattern(self.syllables)
+        listed = pinyin_readings(self.table)
+        cue = re.compile(rf"(?:{self.origin_re.pattern})(?:['’]s)?\s+(?:the\s+)?{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\b(?![ -][A-Z])")
+        for match in cue.finditer(doc.text):
+            name = match.group("name")
+            before = doc.text[max(0, match.start() - 40) : match.start()]
+            if NOT_OF_ORIGIN.search(before):
+                continue  # "Chinese Ambassador to Japan Wu Jianghao": a Chinese person
+            if key_of(name) in listed:
+                continue  # the table rule reports it, with a fix
+            if all(pinyin.fullmatch(part.lower()) for part in re.split(r"[ -]", name)):
+                yield self.finding(doc, match.start("name"), match.end("name"), {"name": name, "origin": "Korean, Japanese or Vietnamese"})
+
+    def check_surnames(self, doc: Document) -> Iterator[Finding]:
+        """A title, then a name whose first word is two or more pinyin syllables but no
+        Chinese two-syllable surname ("Prime Minister Anbei Jinsan", "President Makeluo Xi")."""
+        assert self.syllables is not None and self.surnames is not None and self.table is not None
+        one = syllable_pattern(self.syllables)
+        single = re.compile(one.pattern.replace("{1,3}", ""))
+        chinese = {w.lower() for w in read_lines(*self.surnames)}
+        listed = pinyin_readings(self.table)
+        titled = re.compile(rf"\b(?:{self.title_words})\s+{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)\b(?![ -][A-Z])")
+        for match in titled.finditer(doc.text):
+            family, given = (w.lower() for w in match.group("name").split(" "))
+            if family in chinese or key_of(match.group("name")) in listed:
+                continue
+            if english_word(family, ENGLISH_ZIPF) or english_word(given, ENGLISH_GIVEN_ZIPF):
+                continue  # "Mike Pence", "Susan Page": English names parse as pinyin too
+            if one.fullmatch(given) and one.fullmatch(family) and not single.fullmatch(family):
+                yield self.finding(doc, match.start("name"), match.end("name"), {"name": match.group("name"), "origin": "foreign"})
+
+    def check_spellings(self, doc: Document) -> Iterator[Finding]:
+        assert self.table is not None
+        table = spellings(self.table)
+        for match in self.spelling_re.finditer(doc.text):
+            right = table[match.group()]
+            yield self.finding(doc, match.start(), match.end(), {"name": right, "origin": "Russian"}, [Edit(match.start(), match.end(), right)])
