@@ -304,8 +304,10 @@ def write_change(change: FileChange) -> bool:
     return locked_rewrite(Path(change.path), change.original, change.encoded)
 
 
-# Below this much input a process pool costs more (start-up, pickling) than it saves.
-PARALLEL_MIN_BYTES = 2_000_000
+# Below this much input a process pool costs more (start-up, pickling) than it saves
+# (bench/parallel_jobs.py, docs/benchmarks.md: -j 2 took
+# 1.2-1.6x the wall time of -j 1 on 3.5 MB, and won on 28 MB, on the shared 2-core machine).
+PARALLEL_MIN_BYTES = 16_000_000
 PARALLEL_BATCH_CHARS = 250_000
 # Findings (and per-article extras) one file may hold in the cache; keeps memory flat on 1 GB inputs.
 MAX_CACHED_ITEMS = 50_000
