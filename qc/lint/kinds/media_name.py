@@ -33,7 +33,9 @@ from qc.lint.kinds._names import demonym_table, plain, read_lines, read_tsv, rea
 TYPE_WORDS = ("Newspaper", "News", "Daily", "Journal", "Gazette", "Agency", "Paper", "Sheet", "Press Agency", "News Agency")
 CUE_AFTER = r"(?:news agency|newspaper|daily|weekly|paper|agency|channel|broadcaster|television|TV|radio|magazine|tabloid|reported|wrote|said|says|reports)"
 CUE_BEFORE = r"(?:daily|newspaper|weekly|agency|channel|broadcaster|magazine|tabloid|according to|told|quoted by|cited by|interview with|reported by|published by|(?:wrote|writes) in|said in)"
-STRUCTURE_CUES = r"(?:news agency|newspaper|daily|weekly|channel|agency|magazine|tabloid|broadcaster)"
+# Lowercase after the name, or the outlet word of a literal rendering in title case (English
+# outlets' names end in Times, Post, Daily... but hardly ever in "Newspaper").
+STRUCTURE_CUES = r"(?:news agency|newspaper|daily|weekly|channel|agency|magazine|tabloid|broadcaster|Newspaper|News Service)"
 FOREIGN_ARTICLES = ("Le", "La", "Les", "L'", "El", "Die", "Der", "Das", "Il", "O", "De", "Al")
 CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split())
 # A common English word: wordfreq's Zipf frequency at least this (about once per 10^6 words).
@@ -195,7 +197,7 @@ class MediaName(RuleKind):
         english = set(read_lines(*self.outlet_words))
         demonyms = demonym_table(*self.demonyms)
         heads = {str(h) for h in read_yaml(*self.structure).get("heads") or []}
-        pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,3}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
+        pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,4}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
         listed = {r.core for r in renderings(self.table, self.outlet_words)} if self.table else set()
         for match in pattern.finditer(doc.text):
             if " ".join(match.group(1).split()) in listed:
