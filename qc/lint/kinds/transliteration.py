@@ -126,6 +126,12 @@ class Transliteration(RuleKind):
             assert self.table is not None
             pinyin_readings(self.table)
 
+    def triggers(self) -> Iterable[str] | None:
+        # A listed reading can only be found where its first word occurs.
+        if self.mode != "pinyin-table" or self.table is None:
+            return None
+        return sorted({re.split(r"[ '’-]", row["pinyin"].strip().lower())[0] for row in read_tsv(*self.table) if row["pinyin"].strip()})
+
     def word_literals(self) -> Iterable[tuple[str, Any]]:
         # The spellings go through the engine's one literal pass; case is checked on each hit.
         if self.mode != "spelling-table" or self.table is None:
