@@ -199,6 +199,16 @@ def load_file(path: Path, max_mb: float = DEFAULT_MAX_ARTICLE_MB) -> Iterator[Ar
     except OSError as exc:
         yield InputError(shown, f"cannot read: {exc.strerror or exc}")
         return
+    yield from articles_from_bytes(data, shown, suffix)
+
+
+def articles_from_bytes(data: bytes, shown: str, suffix: str, max_bytes: int | None = None) -> Iterator[Article | InputError]:
+    """The articles of a file's bytes, read already (a file, or standard input named `shown`)."""
+    if suffix == ".jsonl":
+        import io
+
+        yield from jsonl_records(io.BytesIO(data), shown, max_bytes or len(data) + 1)
+        return
     try:
         text, has_bom = decode(data, shown)
         if suffix in (".md", ".markdown"):
@@ -229,30 +239,37 @@ def load_jsonl(
         yield InputError(shown, f"cannot read: {exc.strerror or exc}")
         return
     with handle:
-        handle.seek(start)
-        line_no = first_line - 1
-        pos = start
-        while stop is None or pos < stop:
-            at = pos
-            raw = handle.readline(max_bytes + 1)
-            if not raw:
-                break
-            line_no += 1
-            pos += len(raw)
-            if len(raw) > max_bytes and not raw.endswith(b"\n"):
-                skipped = skip_rest_of_line(handle)
-                pos += skipped
-                size = len(raw) + skipped
-                yield InputError(shown, f"record is {megabytes(size)}, over the {megabytes(max_bytes)} limit; {LIMIT_HINT}", line_no)
-                continue
-            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            item = parse_record(raw, shown, line_no)
-            if isinstance(item, Article):
-                item.record_offset = at
-            yield item
+        yield from jsonl_records(handle, shown, max_bytes, start, stop, first_line)
+
+
+def jsonl_records(
+    handle: Any, shown: str, max_bytes: int, start: int = 0, stop: int | None = None, first_line: int = 1
+) -> Iterator[Article | InputError]:
+    """load_jsonl's reading of an open binary handle."""
+    handle.seek(start)
+    line_no = first_line - 1
+    pos = start
+    while stop is None or pos < stop:
+        at = pos
+        raw = handle.readline(max_bytes + 1)
+        if not raw:
+            break
+        line_no += 1
+        pos += len(raw)
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            skipped = skip_rest_of_line(handle)
+            pos += skipped
+            size = len(raw) + skipped
+            yield InputError(shown, f"record is {megabytes(size)}, over the {megabytes(max_bytes)} limit; {LIMIT_HINT}", line_no)
+            continue
+        if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        item = parse_record(raw, shown, line_no)
+        if isinstance(item, Article):
+            item.record_offset = at
+        yield item
 
 
 def skip_rest_of_line(handle: Any) -> int:

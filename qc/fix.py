@@ -102,6 +102,44 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(out)
 
 
+WORD_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def word_diff(path: str, before: str, after: str) -> str:
+    """Changes word by word, as `git diff --word-diff=plain` shows them: a news paragraph is
+    one long line, and a line diff hides a one-word fix in it. `[-old-]{+new+}` inside each
+    changed line, under `@@ -LINE +LINE @@` headers; unchanged lines are left out."""
+    old_lines, new_lines = diff_lines(before), diff_lines(after)
+    out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        out.append(f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@\n")
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            pairs = list(zip(old_lines[i1:i2], new_lines[j1:j2]))
+        else:
+            pairs = [("".join(old_lines[i1:i2]), "".join(new_lines[j1:j2]))]
+        for old, new in pairs:
+            line = words_changed(old, new)
+            out.append(line if line.endswith("\n") else line + "\n")
+    return "".join(out) if len(out) > 2 else ""
+
+
+def words_changed(old: str, new: str) -> str:
+    a, b = WORD_TOKEN.findall(old), WORD_TOKEN.findall(new)
+    pieces = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pieces.append("".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            pieces.append("[-" + "".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            pieces.append("{+" + "".join(b[j1:j2]) + "+}")
+    return "".join(pieces)
+
+
 def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

@@ -137,6 +137,7 @@ class Quality:
     penalties: dict[str, float] = field(default_factory=dict)
     run_on: float = 0.0  # share of words in sentences longer than RUN_ON_WORDS
     agreement: float | None = None  # % of the story group's majority anchors this version carries (qc.consensus.term), when any
+    errors: int = 0  # error-severity findings: an article with any is never "100 (clean)"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -146,6 +147,7 @@ class Quality:
             del d["agreement"]  # single-article scores keep the scan summary's shape
         else:
             d["agreement"] = round(self.agreement, 2)
+        del d["errors"]  # (the findings say it; the summary's shape stays)
         d["score"] = round(self.score, 1)
         d["penalties"] = {k: round(v, 2) for k, v in self.penalties.items()}
         return d
@@ -401,6 +403,7 @@ _TYPES = TypeTables()
 
 def quality_of(text: str, findings: Iterable[Finding], weights: Weights = DEFAULT_WEIGHTS) -> Quality:
     """The quality score of one article from its text and its findings (offsets into `text`)."""
+    findings = list(findings)
     w = weights
     token_list = tokens(text)
     n = len(token_list) - token_list.count(SENTENCE_BREAK)
@@ -426,4 +429,5 @@ def quality_of(text: str, findings: Iterable[Finding], weights: Weights = DEFAUL
         "run-on": w.run_on * run_on,
     }
     score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
-    return Quality(round(score, 1), n, density, untranslated, garble, plain, penalties, run_on)
+    errors = sum(1 for f in findings if f.severity == "error")
+    return Quality(round(score, 1), n, density, untranslated, garble, plain, penalties, run_on, errors=errors)

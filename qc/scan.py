@@ -243,29 +243,31 @@ class FileChange:
     encoded: bytes
     original: bytes = b""  # the file's bytes as scanned: written over only if still there
 
-    def diff(self) -> str:
-        from qc.fix import unified_diff
+    def diff(self, words: bool = False) -> str:
+        from qc.fix import unified_diff, word_diff
 
-        return unified_diff(self.path, self.before, self.after)
+        return (word_diff if words else unified_diff)(self.path, self.before, self.after)
 
 
-def file_changes(outcomes: Iterable[ArticleOutcome]) -> Iterator[FileChange | QcError]:
-    """Group fixed articles by file and build the new file contents (keeping BOM and newlines)."""
+def file_changes(outcomes: Iterable[ArticleOutcome], sources: dict[str, bytes] | None = None) -> Iterator[FileChange | QcError]:
+    """Group fixed articles by file and build the new file contents (keeping BOM and newlines).
+    `sources` holds the bytes of files that are not on disk (standard input), by name."""
     by_file: dict[str, list[ArticleOutcome]] = {}
     for outcome in outcomes:
         if outcome.fixed_text is not None:
             by_file.setdefault(outcome.article.path, []).append(outcome)
     for path, group in by_file.items():
         try:
-            yield rebuild_file(Path(path), group)
+            yield rebuild_file(Path(path), group, (sources or {}).get(path))
         except OSError as exc:
             yield InputError(path, f"cannot rewrite: {exc.strerror or exc}")
         except QcError as exc:
             yield exc
 
 
-def rebuild_file(path: Path, group: list[ArticleOutcome]) -> FileChange:
-    raw = path.read_bytes()
+def rebuild_file(path: Path, group: list[ArticleOutcome], raw: bytes | None = None) -> FileChange:
+    if raw is None:
+        raw = path.read_bytes()
     first = group[0].article
     if first.kind != "jsonl":
         had_bom = raw.startswith(b"\xef\xbb\xbf")
@@ -304,8 +306,10 @@ def write_change(change: FileChange) -> bool:
     return locked_rewrite(Path(change.path), change.original, change.encoded)
 
 
-# Below this much input a process pool costs more (start-up, pickling) than it saves.
-PARALLEL_MIN_BYTES = 2_000_000
+# Below this much input a process pool costs more (start-up, pickling) than it saves
+# (bench/parallel_jobs.py, docs/benchmarks.md: -j 2 took
+# 1.2-1.6x the wall time of -j 1 on 3.5 MB, and won on 28 MB, on the shared 2-core machine).
+PARALLEL_MIN_BYTES = 16_000_000
 PARALLEL_BATCH_CHARS = 250_000
 # Findings (and per-article extras) one file may hold in the cache; keeps memory flat on 1 GB inputs.
 MAX_CACHED_ITEMS = 50_000
@@ -340,8 +344,31 @@ def item_chars(item: tuple[Any, ...]) -> int:
     return len(item[1].text) if item[0] == "article" else 0
 
 
-def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None) -> Iterator[tuple[Any, ...]]:
+def stdin_items(stdin: tuple[str, bytes], config: Config) -> Iterator[tuple[Any, ...]]:
+    """Standard input (`qc scan -`) as one file named `stdin[0]` (--stdin-filename): its
+    suffix says how to read it, and the config's per-file-ignores and (with
+    --force-exclude) exclude apply to that name."""
+    from qc.corpus import articles_from_bytes, excluded_with_parents
+
+    name, data = stdin
+    if config.force_exclude and config.exclude and excluded_with_parents(Path(name), config.exclude):
+        return
+    max_bytes = int(config.max_article_size * 1_000_000)
+    suffix = Path(name).suffix.lower()
+    if suffix != ".jsonl" and len(data) > max_bytes:
+        yield ("error", InputError(name, f"article is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit; raise the limit with --max-article-size MB"))
+        return
+    yield ("begin", Path(name))
+    for loaded in articles_from_bytes(data, name, suffix, max_bytes):
+        yield ("error", loaded) if isinstance(loaded, QcError) else ("article", loaded)
+    yield ("end", Path(name), None)
+
+
+def work_items(paths: Iterable[str], config: Config, cache: ScanCache | None, stdin: tuple[str, bytes] | None = None) -> Iterator[tuple[Any, ...]]:
     """The run as a stream: errors, cached file results, and articles between begin/end markers."""
+    if stdin is not None:
+        yield from stdin_items(stdin, config)
+        return
     for item in discover(paths, config.exclude, config.force_exclude):
         if isinstance(item, QcError):
             yield ("error", item)
@@ -383,6 +410,7 @@ def scan_paths(
     on_findings: Callable[[list[Finding]], None] | None = None,
     keep_findings: bool = True,
     on_file_fixed: Callable[[list[ArticleOutcome]], dict[str, bool] | None] | None = None,
+    stdin: tuple[str, bytes] | None = None,
 ) -> tuple[ScanResult, list[ArticleOutcome]]:
     """Scan everything under `paths`; returns the result and the outcomes whose text a fix changed.
 
@@ -392,13 +420,14 @@ def scan_paths(
     and the rules themselves are loaded only when some file is not in the cache.
     `on_findings` sees each article's findings as they are produced (streaming output);
     with `keep_findings=False` the result does not hold them, so memory stays flat.
+    `stdin` is (name, bytes) of standard input, scanned instead of `paths` (never cached).
     `on_file_fixed` receives a file's fixed articles as soon as the file is done (so fixes
     are written as the run goes, not all at the end); they are then not returned.
     """
     paths = list(paths)
     fixing = options.fix or options.diff
     cache = None
-    if cache_root is not None and not fixing:
+    if cache_root is not None and not fixing and stdin is None:
         cache = ScanCache(cache_root, cache_settings(config, options), rule_folders(config, options))
     lint = LazyLint(paths, config, options, jobs)
     infos = cache.rule_infos() if cache is not None else None
@@ -415,7 +444,7 @@ def scan_paths(
     pending: dict[str, dict[str, Any]] = {}
     try:
         sink = Sink(result, outcomes, files, pending, cache, on_outcome, on_findings, keep_findings, on_file_fixed)
-        for item in lint.process(work_items(paths, config, cache)):
+        for item in lint.process(work_items(paths, config, cache, stdin)):
             sink.collect(item)
     finally:
         lint.close()
@@ -462,10 +491,22 @@ class LazyLint:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-        self.pool = context.Pool(self.jobs, _init_worker, (self.config, self.options))
         # Smaller batches than one process would take, so that the workers share the work evenly.
         chunks = batches(items, item_chars, max_chars=PARALLEL_BATCH_CHARS)
-        return itertools.chain.from_iterable(self.pool.imap(_process, chunks))
+        if context.get_start_method() != "fork":
+            self.pool = context.Pool(self.jobs, _init_worker, (self.config, self.options))
+            return itertools.chain.from_iterable(self.pool.imap(_process, chunks))
+        # The first batch is linted here, before the fork: it loads what linting needs
+        # lazily (word lists, language profiles, automata), and the forked workers share
+        # those pages instead of each loading its own (measured: the pool's start-up was
+        # ~1 s of CPU per worker, the loss of -j 2 on a loaded 2-core machine).
+        _worker_scanner = Scanner(rules, self.config, self.options)
+        first = next(chunks, None)
+        if first is None:
+            return iter(())
+        done = _process(first)
+        self.pool = context.Pool(self.jobs)
+        return itertools.chain(done, itertools.chain.from_iterable(self.pool.imap(_process, chunks)))
 
     def close(self) -> None:
         if self.pool is not None:

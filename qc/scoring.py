@@ -144,10 +144,17 @@ def group_by(scored: Sequence[ScoredArticle], field_name: str) -> list[dict[str,
 
 # --------------------------------------------------------------------------- consensus
 
+
 def with_consensus(quality: Quality, agreement: float, term: float) -> Quality:
-    """The quality with the consensus term C added (C < 0 is a bonus)."""
+    """The quality with the consensus term C added (C < 0 is a bonus).
+
+    The bonus may offset an article's text signals, but not the penalty of its findings
+    when some are errors: peers that agree do not undo an error, and "100 (clean)" needs
+    no errors."""
     penalties = {**quality.penalties, "consensus": term}
     score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
+    if quality.errors and term < 0:
+        score = min(score, 100.0 - quality.penalties.get("findings", 0.0))
     return replace(quality, score=round(score, 1), penalties=penalties, agreement=agreement)
 
 

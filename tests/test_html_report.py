@@ -106,3 +106,43 @@ def test_report_renders_in_headless_chromium(qc, tmp_path: Path) -> None:
     pic = run_chromium("--window-size=1200,1600", f"--screenshot={shot}", out.as_uri())
     assert pic.returncode == 0, pic.stderr[-2000:]
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+def test_deletion_hover_says_delete() -> None:
+    """A fix that deletes the span reads "delete “…”", not `fix (unsafe): ''`."""
+    text = "He said so. so. Then left."
+    gone = Finding("MT501", "dup", "duplication", "warning", "repeated", 10, 14, ". so", Fix((Edit(10, 14, ""),), "unsafe"))
+    html = highlight(text, [gone])
+    assert "fix (unsafe): delete “. so”" in html
+    assert "&#x27;&#x27;" not in html and "''" not in html
+
+
+def test_error_article_is_never_clean_through_the_consensus_bonus() -> None:
+    with_error = Q.quality_of(TEXT, findings())
+    assert with_error.errors == 1 and with_error.score < 100
+    lifted = S.with_consensus(with_error, agreement=90.0, term=-1000.0)
+    # peers that agree may offset the text signals, not the findings' penalty: never 100 (clean)
+    assert lifted.score == round(100.0 - with_error.penalties["findings"], 1) < 100.0
+    clean = Q.quality_of("A clean text.", [])
+    assert S.with_consensus(clean, agreement=90.0, term=-10.0).score == 100.0
+    worse = S.with_consensus(with_error, agreement=10.0, term=5.0)
+    assert worse.score < with_error.score  # a penalty still applies
+
+
+def test_articles_table_fits_1280_pixels(tmp_path: Path) -> None:
+    """Long refs and many metadata columns wrap or scroll inside the table: the page never
+    gets wider than a 1280 px window."""
+    if chromium() is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install -y chromium)")
+    long_ref = "wire/" + "very-long-folder-name-without-breaks-" * 6 + "story.jsonl:12"
+    meta = {f"field{k}": "value-" + "x" * 40 for k in range(6)}
+    items = [S.ScoredArticle(long_ref, Q.quality_of(TEXT, findings()), 3, meta, TEXT + " " + "y" * 300, findings())]
+    page = render(items, [], "", title="t")
+    probe = "<script>addEventListener('load',function(){document.body.setAttribute('data-width',document.documentElement.scrollWidth)})</script>"
+    out = tmp_path / "report.html"
+    out.write_text(page.replace("</body>", probe + "</body>"), encoding="utf-8")
+    dom = run_chromium("--window-size=1280,900", "--virtual-time-budget=2000", "--dump-dom", out.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    width = re.search(r'data-width="(\d+)"', dom.stdout)
+    assert width is not None, dom.stdout[:500]
+    assert int(width.group(1)) <= 1280

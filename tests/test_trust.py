@@ -472,3 +472,88 @@ def test_per_file_ignores_are_relative_to_the_config(tmp_path: Path) -> None:
     # scanned from inside wire/: the path is "a.txt" there, the pattern still applies
     assert run_qc("scan", "a.txt", cwd=tmp_path / "wire").returncode == 0
     assert run_qc("scan", "wire/a.txt", cwd=tmp_path).returncode == 0
+
+
+# --- 12. stdin, .jsonl locations, word diff ------------------------------------------------
+
+
+def run_stdin(data: bytes, *args: str, cwd: Path | None = None) -> tuple[int, bytes, str]:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    command = [sys.executable, "-m", "qc", "scan", "--no-default-rules", "--rules", TEST_PACK, "--no-cache", *args]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(command, input=data, cwd=cwd or ROOT, capture_output=True, env=env, timeout=300)
+    return done.returncode, done.stdout, done.stderr.decode("utf-8")
+
+
+def test_scan_reads_stdin(tmp_path: Path) -> None:
+    code, out, err = run_stdin(FIXABLE.encode(), "-")
+    assert code == 1, err
+    assert out.decode().splitlines()[:2] == ["-:1:1: TT501 [warning] “It” is repeated [*]", "-:1:11: TT701 [warning] use an before economic [*]"]
+    code, out, err = run_stdin(FIXABLE.encode(), "-", "--stdin-filename", "wire/a.txt", "--diff")
+    assert code == 1 and out.decode().startswith("--- a/wire/a.txt\n+++ b/wire/a.txt\n")
+    # --fix: the fixed text on stdout (as ruff), the report on stderr; nothing is written.
+    code, out, err = run_stdin(FIXABLE.encode(), "-", "--stdin-filename", "a.txt", "--fix", cwd=tmp_path)
+    assert code == 0 and out == FIXED.encode() and "Fixed 2" in err
+    assert list(tmp_path.iterdir()) == []
+    # the name's suffix says how to read it; per-file-ignores apply to the name
+    code, out, err = run_stdin(b'{"text": "It was a economic matter."}\n', "-", "--stdin-filename", "feed.jsonl", "--format", "json")
+    assert code == 1 and json.loads(out)["findings"][0]["path"] == "feed.jsonl:1"
+    (tmp_path / "qc.toml").write_text('exclude = ["drafts"]\n[per-file-ignores]\n"wire/*" = ["TT"]\n', encoding="utf-8")
+    assert run_stdin(FIXABLE.encode(), "-", "--stdin-filename", "wire/a.txt", cwd=tmp_path)[0] == 0
+    assert run_stdin(FIXABLE.encode(), "-", "--stdin-filename", "drafts/a.txt", "--force-exclude", cwd=tmp_path)[0] == 0
+    assert run_stdin(FIXABLE.encode(), "-", "--stdin-filename", "drafts/a.txt", cwd=tmp_path)[0] == 1
+
+
+def test_jsonl_locations_are_file_line_column(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "fine"}\n\n{"id": 3, "text": "Then it was a economic matter."}\n', encoding="utf-8")
+    result = run_qc("scan", "feed.jsonl", cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == "feed.jsonl:3:13: TT701 [warning] use an before economic [*]"
+
+
+def test_word_diff_shows_the_changed_words(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Title\n\n" + "A long paragraph goes on. " * 5 + FIXABLE, encoding="utf-8")
+    result = run_qc("scan", "a.txt", "--word-diff", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "--- a/a.txt\n+++ b/a.txt\n@@ -3,1 +3,1 @@\n"
+        + "A long paragraph goes on. " * 5
+        + "It [-it -]was [-a-]{+an+} economic matter.\n"
+    )
+    assert path.read_text(encoding="utf-8").endswith(FIXABLE)  # changes nothing
+
+
+def test_repetition_taken_ranges_match_a_plain_scan() -> None:
+    """The repetition kind's bookkeeping of taken ranges is a bisection (it was a scan of
+    every range per candidate: N repeats cost N²); same answers as the plain scan."""
+    import random
+
+    from qc.lint.kinds.repetition import TakenRanges
+
+    rng = random.Random(7)
+    taken, plain = TakenRanges(), []
+    for _ in range(3000):
+        start = rng.randrange(0, 5000)
+        end = start + rng.randrange(1, 12)
+        assert taken.covers(start) == any(a <= start < b for a, b in plain)
+        overlapping = any(start < b and a < end for a, b in plain)
+        assert taken.overlaps(start, end) == overlapping
+        if not overlapping:
+            taken.add(start, end)
+            plain.append((start, end))
+            if rng.random() < 0.2:
+                taken.remove(start, end)
+                plain.pop()
+
+
+def test_many_repeats_in_one_article_are_all_found(tmp_path: Path) -> None:
+    path = tmp_path / "d.txt"
+    path.write_text("The agency said it it was a economic matter. " * 3000, encoding="utf-8")
+    data = json.loads(run_any("scan", "--no-cache", "-j1", "--select", "MT501", "--format", "json", str(path)).stdout)
+    assert len(data["findings"]) == 3000

@@ -30,6 +30,7 @@ FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True, help="Include unsafe fixes in --fix and --diff.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; change nothing.")
+@click.option("--word-diff", is_flag=True, help="Like --diff, word by word ([-old-]{+new+}, as git diff --word-diff): for long paragraph lines.")
 @click.option("--show-fixes", is_flag=True, help="Show each finding's proposed fix (text format).")
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1.")
@@ -42,6 +43,7 @@ FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 @click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None, help="Do not report the findings recorded in this baseline file (default: `baseline` in [tool.qc]).")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None, help="Record every current finding in this baseline file and exit 0.")
+@click.option("--stdin-filename", default=None, metavar="PATH", help="With `-` as the path: the name standard input stands for (its suffix says how to read it; config, ignores and exclude apply to it).")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` from the config to files named on the command line too (pre-commit names them).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="dask: lint on a Dask cluster (see docs/dask.md).")
 @click.option("--peers", default="auto", show_default=True, metavar="auto|none|FIELD",
@@ -54,12 +56,15 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     from qc.finding import SEVERITY_RANK
 
     paths = paths or (".",)
+    opts["stdin"] = read_stdin(paths, opts)
     try:
-        config = config_for(list(paths), opts["config_path"])
+        config = config_for([opts["stdin"][0]] if opts["stdin"] else list(paths), opts["config_path"])
         if opts["force_exclude"]:
             config.force_exclude = True
         if opts["max_article_size"] is not None:
             config.max_article_size = opts["max_article_size"]
+        if opts["word_diff"]:
+            opts["diff"] = True
         options = rule_selection(
             opts,
             fix=opts["fix"],
@@ -84,9 +89,28 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
     for error in result.errors:
         report_error(error)
     output = render_output(result, fmt, opts, diffs) if fmt != "jsonl" or opts["diff"] else ""
+    if opts["stdin"] and opts["fix"]:
+        # As ruff does: the fixed text on standard output, the report on standard error.
+        click.echo(output, nl=False, err=True)
+        sys.stdout.buffer.write(opts.get("stdin_fixed") or opts["stdin"][1])
+        sys.stdout.flush()
+        output = ""
     emit(output, opts["output_file"])
     result.findings.extend(streamed)  # only severities matter from here on
     sys.exit(exit_code(result, opts, config.fail_on, SEVERITY_RANK, bool(diffs)))
+
+
+def read_stdin(paths: tuple[str, ...], opts: dict[str, Any]) -> tuple[str, bytes] | None:
+    """(name, bytes) of standard input for `qc scan -`, else None."""
+    if "-" not in paths:
+        if opts["stdin_filename"]:
+            fail("--stdin-filename needs `-` as the path")
+        return None
+    if paths != ("-",):
+        fail("`-` (standard input) cannot be mixed with other paths")
+    if opts["engine"] != "local":
+        fail("standard input is scanned with --engine local only")
+    return (opts["stdin_filename"] or "-", sys.stdin.buffer.read())
 
 
 def baseline_for(config: Any, opts: dict[str, Any]) -> Any:
@@ -152,12 +176,15 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
         Returns the files not written (their fixes do not count as applied), each mapped to
         whether it holds the fixed text anyway (another run wrote the same fix)."""
         not_written: dict[str, bool] = {}
-        for change in file_changes(outcomes):
+        stdin = opts.get("stdin")
+        for change in file_changes(outcomes, {stdin[0]: stdin[1]} if stdin else None):
             if isinstance(change, QcError):
                 errors.append(change)
                 not_written[str(change.path)] = False
             elif opts["diff"]:
-                diffs.append(change.diff())
+                diffs.append(change.diff(words=opts["word_diff"]))
+            elif stdin:
+                opts["stdin_fixed"] = change.encoded  # printed, not written
             else:
                 try:
                     if not write_change(change):
@@ -200,6 +227,7 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
                     on_findings=write_findings if stream_out else None,
                     keep_findings=not stream_out,
                     on_file_fixed=apply_file_fixes if (opts["fix"] or opts["diff"]) else None,
+                    stdin=opts.get("stdin"),
                 )
         if opts["peers"] != "none" and not (opts["fix"] or opts["diff"]):
             # consensus rules: findings from story groups of 3+ versions (not fixed by --fix)

@@ -29,7 +29,9 @@ h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:34px}
 .card b{display:block;font-size:24px}
 .card span{color:var(--muted);font-size:13px}
 table{border-collapse:collapse;width:100%;background:#fff}
+.table-wrap{max-width:100%;overflow-x:auto}
 th,td{border-bottom:1px solid #e5e5e5;padding:5px 8px;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
 th{background:#f0f0ee;position:sticky;top:0;cursor:pointer;user-select:none;white-space:nowrap}
 th.sorted-asc::after{content:" \\25B2"}th.sorted-desc::after{content:" \\25BC"}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -38,7 +40,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 article{background:#fff;border:1px solid #ddd;border-radius:8px;padding:12px 18px;margin:16px 0}
 article h3{margin:0 0 6px;font-size:16px;word-break:break-all}
 .meta{color:var(--muted);font-size:13px}
-.text{white-space:pre-wrap;font-family:Georgia,serif;font-size:15px;line-height:1.6;margin-top:8px}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:Georgia,serif;font-size:15px;line-height:1.6;margin-top:8px}
 mark{position:relative;border-radius:3px;padding:0 1px;cursor:help}
 mark.error{background:#f5b7b1;border-bottom:2px solid var(--bad)}
 mark.warning{background:#fde3a7;border-bottom:2px solid var(--warn)}
@@ -121,7 +123,9 @@ def highlight(text: str, findings: Sequence[Finding]) -> str:
         fixed = fix_preview(text, f)
         tip = f"<b>{escape(f.rule)}</b> {escape(f.name)} ({escape(f.severity)})<br>{escape(f.message)}"
         if fixed is not None:
-            tip += f"<br>fix ({escape(f.fix.applicability)}): {escape(repr(fixed)) if not fixed.strip() else escape(fixed)}"  # type: ignore[union-attr]
+            # A deletion reads "delete “…”", not an empty quoted string.
+            shown = escape(fixed) if fixed.strip() else f"delete “{escape(text[min(f.start, f.fix.start) : max(f.end, f.fix.end)])}”"  # type: ignore[union-attr]
+            tip += f"<br>fix ({escape(f.fix.applicability)}): {shown}"  # type: ignore[union-attr]
         cls = f.severity + (" point" if f.end == f.start else "")
         out.append(f'<mark class="{cls}" tabindex="0" data-rule="{escape(f.rule)}">{escape(text[f.start:f.end])}<span class="tip">{tip}</span></mark>')
         if fixed is not None:
@@ -195,7 +199,7 @@ def render(
         "<h2 id=\"distribution\">Score distribution</h2>",
         histogram_svg(scores),
         '<h2 id="articles">Articles</h2>',
-        '<table class="sortable" id="article-table"><thead><tr>',
+        '<div class="table-wrap"><table class="sortable" id="article-table"><thead><tr>',
         '<th class="num">score</th><th>article</th>'
         + "".join(f"<th>{escape(c)}</th>" for c in meta_cols)
         + '<th class="num">findings</th><th class="num">error</th><th class="num">warning</th><th class="num">info</th><th class="num">words</th><th class="num">garble %</th>',
@@ -215,7 +219,7 @@ def render(
             f'<td class="num">{q.words}</td><td class="num" data-sort="{q.garble}">{100 * q.garble:.2f}</td>',
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out.append('<h2 id="groups">Near-duplicate and story groups</h2>')
     if groups_note:
         out.append(f'<p class="note">{escape(groups_note)}</p>')

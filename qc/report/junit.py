@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from itertools import groupby
 
 from qc.finding import Finding, ScanResult
 from qc.report.json_ import order_key, split_ref
@@ -40,18 +39,25 @@ def clean(s: str) -> str:
 
 
 def describe(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}"
+    from qc.report.text import location
+
+    return f"{location(f)}: {f.rule} {f.message}"
 
 
 def to_element(result: ScanResult) -> ET.Element:
     findings = sorted(result.findings, key=order_key)
     cases: list[ET.Element] = []
-    for path, group in groupby(findings, key=lambda f: f.path):
-        file = split_ref(path)[0]
-        case = ET.Element("testcase", {"classname": clean(path), "name": clean(path), "file": clean(file)})
-        for f in group:
-            failure = ET.SubElement(case, "failure", {"message": clean(f.message), "type": clean(f.rule)})
-            failure.text = clean(describe(f))
+    # One testcase per finding (JUnit allows one failure per case), so `tests` counts the
+    # cases and `failures` the failed ones, and readers that show a case's first failure
+    # only lose nothing.
+    for f in findings:
+        file = split_ref(f.path)[0]
+        attrs = {"classname": clean(f.path), "name": clean(f"{f.rule} {f.line}:{f.column}"), "file": clean(file)}
+        if f.line > 0:
+            attrs["line"] = str(f.line)
+        case = ET.Element("testcase", attrs)
+        failure = ET.SubElement(case, "failure", {"message": clean(f.message), "type": clean(f.rule)})
+        failure.text = clean(describe(f))
         cases.append(case)
     for e in result.errors:
         text = e.describe() if hasattr(e, "describe") else str(e)
@@ -64,8 +70,8 @@ def to_element(result: ScanResult) -> ET.Element:
         cases.append(case)
     counts = {
         "tests": str(len(cases)),
-        "failures": str(len(findings)),
-        "errors": str(len(result.errors)),
+        "failures": str(sum(1 for c in cases if c.find("failure") is not None)),
+        "errors": str(sum(1 for c in cases if c.find("error") is not None)),
     }
     root = ET.Element("testsuites", {"name": "qc", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "qc", **counts, "skipped": "0"})

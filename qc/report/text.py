@@ -25,7 +25,17 @@ def finding_line(f: Finding, colour: bool = False, doc_url: str = "") -> str:
     marker = ""
     if f.fix is not None:
         marker = " [*]" if f.fix.applicability == "safe" else " [unsafe fix]"
-    return f"{f.path}:{f.line}:{f.column}: {rule} {sev} {f.message}{marker}"
+    return f"{location(f)}: {rule} {sev} {f.message}{marker}"
+
+
+def location(f: Finding) -> str:
+    """`file:LINE:COL`, the form editors and terminals turn into links. For a .jsonl record
+    (path `file.jsonl:LINE`) LINE is the record's line in the file and COL the column
+    within its decoded text value."""
+    from qc.report.json_ import split_ref
+
+    file, record = split_ref(f.path)
+    return f"{file}:{f.line}:{f.column}" if record is not None else f"{f.path}:{f.line}:{f.column}"
 
 
 def fix_preview(f: Finding) -> str:

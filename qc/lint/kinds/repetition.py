@@ -19,6 +19,7 @@ repetition rule; tokens, spans and separators are looked at only for those candi
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -83,12 +84,12 @@ class Repetition(RuleKind):
         toks, spans = scratch.tokens, scratch.token_spans
         assert toks is not None and spans is not None  # (the batch hook sets both where it finds candidates)
         text = doc.text
-        taken: list[tuple[int, int]] = []  # token ranges already reported or skipped
+        taken = TakenRanges()  # token ranges already reported or skipped
         hits: list[tuple[int, int, int]] = []  # (first token, n, copies)
         for n, starts in found:
             last_end = -1
             for i in starts:
-                if i < last_end or any(a <= i < b for a, b in taken):
+                if i < last_end or taken.covers(i):
                     continue
                 if not any(c.isalnum() for c in toks[i]):
                     continue  # ". . ." is an ellipsis, not a repeated word
@@ -96,14 +97,14 @@ class Repetition(RuleKind):
                 if copies < self.min_copies:
                     continue
                 end_tok = i + copies * n
-                if any(i < b and a < end_tok for a, b in taken):
+                if taken.overlaps(i, end_tok):
                     continue
-                taken.append((i, end_tok))
+                taken.add(i, end_tok)
                 last_end = end_tok
                 if copies > self.max_copies:
                     continue  # a loop: another rule's business, and none of its parts are doubles
                 if self.is_allowed(toks, text, spans, i, n):
-                    taken.pop()
+                    taken.remove(i, end_tok)
                     continue
                 hits.append((i, n, copies))
         for i, n, copies in sorted(hits):
@@ -281,3 +282,32 @@ def word_end(toks: list[str], spans: TokenSpans, k: int) -> int:
     tok = toks[k]
     stripped = tok.rstrip(TRAILING)
     return spans[k][1] - (len(tok) - len(stripped)) if stripped else spans[k][1]
+
+
+class TakenRanges:
+    """Disjoint token ranges [start, end), sorted, so that a test is a bisection: a scan
+    over a list of them per candidate made an article with N repeats cost N² (issue 20)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def covers(self, i: int) -> bool:
+        k = bisect.bisect_right(self.starts, i) - 1
+        return k >= 0 and i < self.ends[k]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some range meets [start, end): the one starting last before `end` is the only
+        candidate, the ranges being disjoint and sorted."""
+        k = bisect.bisect_left(self.starts, end) - 1
+        return k >= 0 and self.ends[k] > start
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_left(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+
+    def remove(self, start: int, end: int) -> None:
+        k = bisect.bisect_left(self.starts, start)
+        assert self.starts[k] == start and self.ends[k] == end
+        del self.starts[k], self.ends[k]
