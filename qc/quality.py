@@ -136,12 +136,8 @@ class Quality:
     plainness: float  # mean Zipf frequency of word tokens (clipped below at ZIPF_FLOOR)
     penalties: dict[str, float] = field(default_factory=dict)
     run_on: float = 0.0  # share of words in sentences longer than RUN_ON_WORDS
-<<<<<<< HEAD
-    agreement: float | None = None  # mean chrF against peer translations (qc.consensus), when any
-    errors: int = 0  # error-severity findings: an article with any is never "100 (clean)"
-=======
     agreement: float | None = None  # % of the story group's majority anchors this version carries (qc.consensus.term), when any
->>>>>>> main
+    errors: int = 0  # error-severity findings: an article with any is never "100 (clean)"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
