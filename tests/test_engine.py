@@ -180,3 +180,48 @@ def test_linear_engine_matches_named_groups_and_offsets(tmp_path: Path) -> None:
     (finding,) = Linter([rule]).lint("😀 CAFÉ 42!")
     assert (finding.start, finding.end, finding.text) == (7, 9, "42")
     assert finding.fix is not None and finding.fix.edits[0].replacement == "#42"
+
+
+# -- knowledge as data: the lists a kind uses come from the rule's data files -------------
+SMALL_NUMBER_PACK = """
+rules:
+  - id: XX301
+    name: small-number
+    kind: small_number
+    data: {data}
+    category: grammar
+    severity: info
+    message: "write {{word}}"
+    fix: {{applicability: unsafe}}
+"""
+
+
+def test_a_word_added_to_a_data_file_changes_the_rule_without_python(tmp_path: Path) -> None:
+    """small_number's units come from its data file: a unit added there keeps the figure."""
+    data = (Path(__file__).resolve().parent.parent / "rules" / "en" / "data" / "small-number.yaml").read_text(encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "numbers.yaml").write_text(data, encoding="utf-8")
+    linter = Linter(load_rules([write_pack(tmp_path, SMALL_NUMBER_PACK.format(data="data/numbers.yaml"))]))
+    assert [f.text for f in linter.lint("They bought 3 bottles of water.")] == ["3"]
+    (tmp_path / "data" / "numbers.yaml").write_text(data.replace("units: [\n", "units: [\n  bottles,\n"), encoding="utf-8")
+    linter = Linter(load_rules([write_pack(tmp_path, SMALL_NUMBER_PACK.format(data="data/numbers.yaml"))]))
+    assert linter.lint("They bought 3 bottles of water.") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "data file not found"),
+        ("words: [", "cannot read data file"),
+        ("- a list\n", "must hold a mapping"),
+        ("words: {1: one}\nunits: [km]\nbefore: [May]\n", "must name the figures 1 to 9"),
+        ("words: {1: one, 2: two, 3: three, 4: four, 5: five, 6: six, 7: seven, 8: eight, 9: nine}\nunits: km\nbefore: []\n", "'units' must be a list"),
+    ],
+)
+def test_bad_data_file_is_a_clear_error(tmp_path: Path, content: str | None, reason: str) -> None:
+    if content is not None:
+        (tmp_path / "numbers.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(RulePackError) as info:
+        load_rules([write_pack(tmp_path, SMALL_NUMBER_PACK.format(data="numbers.yaml"))])
+    message = str(info.value)
+    assert reason in message and ("XX301" in message or "numbers.yaml" in message), message

@@ -23,7 +23,7 @@ def render_clusters_text(clusters: Sequence[Any], articles: Any, total: int | No
     lines = []
     for c in clusters:
         lines.append(f"cluster {c.id}: {c.kind}, {len(c.members)} articles")
-        lines.append(f"  representative: {articles[c.representative].ref} ({c.reason})")
+        lines.append(f"  representative: {c.representative_ref} ({c.reason})")
         for m in c.members:
             if m.index == c.representative:
                 continue
@@ -112,36 +112,37 @@ def _dedup_local(source: Any, first_pass: Iterator[Any], paths: Sequence[str], j
                  threshold: float, containment: float, tier: str) -> list[Any]:
     """Both tiers holding signatures and fingerprints, not texts.
 
-    The copy tier signs the texts as the first pass streams them, and re-reads only the
-    candidates' texts for exact verification (copies.stream_copy_graph); a story-only run
-    just locates the articles. Clusters are then built over the ArticleSource, which
-    re-reads what representatives, story scoring and the report need.
+    The copy tier signs the texts as the first pass streams them, then re-reads the
+    candidates once, one verification chunk at a time, and builds that chunk's copy
+    clusters (representatives ranked in batches) while it holds them
+    (cluster.stream_copy_clusters); a story-only run just locates the articles. The
+    story tier then works over the ArticleSource, which re-reads what it needs.
     """
-    import os
-
-    import numpy as np
-
     from qc.corpus import discover
-    from qc.dedup import copies, find_clusters
-    from qc.dedup.cluster import components_of
-    from qc.dedup.source import Texts
+    from qc.dedup import find_clusters
+    from qc.dedup.cluster import Ranking, stream_copy_clusters
 
-    graph = None
     size = sum(p.stat().st_size for p in discover(paths) if not isinstance(p, QcError))
-    workers = (jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    workers = dedup_workers(jobs, size)
+    ranking = Ranking(source)
+    copy_groups = None
     if tier in ("copies", "all"):
-        _, edges, _ = copies.stream_copy_graph(
-            _chunks(first_pass), lambda docs: Texts(source), threshold, containment, jobs=workers
-        )
-        groups = components_of(np.array(list(edges), dtype=np.int64).reshape(-1, 2))
-        graph = (edges, groups)
+        copy_groups, _ = stream_copy_clusters(source, _chunks(first_pass), threshold, containment, ranking, jobs=workers)
     else:
         for _ in first_pass:  # locate every article; nothing else is needed up front
             pass
     if not len(source):
         fail("no articles were read")
-    copy_graph = None if graph is None else (lambda texts, t, c: graph)
-    return find_clusters(source, threshold=threshold, tier=tier, containment=containment, copy_graph=copy_graph, jobs=workers)
+    return find_clusters(source, threshold=threshold, tier=tier, containment=containment, findings=ranking,
+                         copy_groups=copy_groups, jobs=workers)
+
+
+def dedup_workers(jobs: int | None, size: int) -> int:
+    """Processes for a run over `size` bytes: `-j` (default: the cores), but one below
+    PARALLEL_MIN_BYTES, where the pool's start-up costs more than it saves."""
+    import os
+
+    return (jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
 
 
 def _dedup_dask(source: Any, first_pass: Iterator[Any], scheduler: str | None, jobs: int | None,

@@ -402,8 +402,3 @@ def span_of_counterpart(group: Group, j: int, t: int, k: int) -> tuple[int, int]
     best = group.pairs[(j, k)].best[t]
     sentence = group.sentences[k][best]
     return sentence.start, sentence.end
-
-
-def coverage_of(group: Group, i: int, s: int, j: int) -> float:
-    """How much of sentence s of version i version j covers anywhere (for reports and tests)."""
-    return max((coverage(group.sentences[i][s], [y]) for y in group.sentences[j]), default=0.0)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,11 +38,16 @@ class Cluster:
     reason: str  # why the representative was chosen
     pairs: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)  # pairwise scores
 
-    def to_json(self, articles: Sequence[Article]) -> dict[str, Any]:
+    @property
+    def representative_ref(self) -> str:
+        """The representative's ref, from its member entry (no re-read of the article)."""
+        return next(m.ref for m in self.members if m.index == self.representative)
+
+    def to_json(self, articles: Sequence[Article] | None = None) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind,
-            "representative": articles[self.representative].ref,
+            "representative": self.representative_ref,
             "reason": self.reason,
             "members": [
                 {"path": m.ref, "similarity": round(m.similarity, 4), "containment": round(m.containment, 4)}
@@ -53,17 +58,15 @@ class Cluster:
 
 # -- representative -------------------------------------------------------------------
 
+LINT_BATCH = 256  # texts linted at once when ranking candidate representatives
+
 
 def count_findings(text: str) -> int:
-    """qc findings on a text; 0 when the lint engine is not available."""
-    try:
-        from qc.lint.engine import lint_text
-    except ImportError:
-        return 0
-    try:
-        return len(lint_text(text))
-    except Exception:  # noqa: BLE001 - a lint failure must not break grouping
-        return 0
+    """qc findings on a text (the default packs, as lint_text). A lint failure is raised:
+    counting it as 0 findings would silently change which article represents a group."""
+    from qc.lint.engine import lint_text
+
+    return len(lint_text(text))
 
 
 def article_date(article: Article) -> str:
@@ -71,13 +74,67 @@ def article_date(article: Article) -> str:
     return str(value) if value is not None else "9999"  # undated last
 
 
+RankKey = tuple[int, int, str, str]  # (findings, -characters, date, ref): lowest ranks first
+
+
+class Ranking:
+    """The representative's sort key of articles, each computed once from one read of the
+    article: (qc findings, -length, date, ref).
+
+    Findings are those of the default packs on the text alone (what count_findings gives),
+    unless `findings` is given. The members whose key a run will need are known before the
+    representatives are chosen (the central members of every group), so `prefetch` lints
+    them together with Linter.lint_many (the same findings as linting one by one, several
+    times faster on a batch) from articles the caller may already hold (a verification
+    chunk's), instead of re-reading and linting every member alone."""
+
+    def __init__(self, articles: Sequence[Article], findings: Callable[[int], int] | None = None) -> None:
+        self.articles = articles
+        self.findings = findings
+        self._keys: dict[int, RankKey] = {}
+        self._linter: Any = None
+
+    def __call__(self, i: int) -> int:
+        """The findings count of article i (the first part of its key)."""
+        return self.key(i)[0]
+
+    def key(self, i: int) -> RankKey:
+        got = self._keys.get(i)
+        if got is None:
+            self.prefetch([i])
+            got = self._keys[i]
+        return got
+
+    def prefetch(self, indices: Iterable[int], held: Mapping[int, Article] | None = None) -> None:
+        """Compute the keys of these articles (from `held` where it has them), in batches."""
+        todo = sorted({int(i) for i in indices} - self._keys.keys())
+        for at in range(0, len(todo), LINT_BATCH):
+            part = todo[at : at + LINT_BATCH]
+            arts = [held[i] if held is not None and i in held else self.articles[i] for i in part]
+            counts = self._count([a.text for a in arts], part)
+            for i, a, c in zip(part, arts, counts):
+                self._keys[i] = (c, -len(a.text), article_date(a), a.ref)
+
+    def _count(self, texts: list[str], indices: list[int]) -> list[int]:
+        if self.findings is not None:
+            return [self.findings(i) for i in indices]
+        if self._linter is None:
+            from qc.lint.engine import default_linter
+
+            self._linter = default_linter()
+        return [len(found) for found in self._linter.lint_many(texts)]
+
+
 def choose_representative(
     articles: Sequence[Article], indices: Sequence[int], findings: Callable[[int], int]
 ) -> tuple[int, str]:
     """Fewest qc findings, then longest text, then earliest date, then path."""
+    if isinstance(findings, Ranking):
+        key = findings.key
+    else:
 
-    def key(i: int) -> tuple[int, int, str, str]:
-        return (findings(i), -len(articles[i].text), article_date(articles[i]), articles[i].ref)
+        def key(i: int) -> RankKey:
+            return (findings(i), -len(articles[i].text), article_date(articles[i]), articles[i].ref)
 
     ranked = sorted(indices, key=key)
     best = ranked[0]
@@ -169,14 +226,11 @@ def clusters_from_edges(
         neighbours.setdefault(i, []).append(j)
         neighbours.setdefault(j, []).append(i)
     pending = [list(g) for g in groups] if groups is not None else components(len(articles), list(edges))
+    if isinstance(findings, Ranking):  # the candidates of every group, ranked in batches
+        findings.prefetch((i for g in pending for i in _central(g, neighbours)[1]), _held_articles(articles))
     while pending:
         group = pending.pop()
-        # The representative comes from the best-connected members (a truncated copy
-        # and a copy with other edits may each match the original but not each other).
-        inside = set(group)
-        degree = {i: sum(j in inside for j in neighbours.get(i, ())) for i in group}
-        top = max(degree.values())
-        central = [i for i in group if degree[i] == top]
+        top, central = _central(group, neighbours)
         rep, reason = choose_representative(articles, central, findings)
         if len(central) < len(group):
             reason = f"copy of the most others ({top}), then {reason}"
@@ -188,9 +242,11 @@ def clusters_from_edges(
             if i == rep:
                 continue
             key = (min(i, rep), max(i, rep))
-            ov = edges.get(key) or copies.overlap(held[key[0]], held[key[1]])
-            small = min(len(held[i]), len(held[rep]))
-            if ov.is_copy(threshold, containment, small):
+            ov = edges.get(key)
+            # an edge was verified with these very thresholds: a copy, no set needed
+            if ov is not None or (ov := copies.overlap(held[key[0]], held[key[1]])).is_copy(
+                threshold, containment, min(len(held[i]), len(held[rep]))
+            ):
                 inside = ov.contained_a if key[0] == i else ov.contained_b
                 members.append(Member(i, articles[i].ref, ov.jaccard, inside))
                 pairs[key] = {"jaccard": round(ov.jaccard, 4), "containment": round(ov.containment, 4)}
@@ -200,9 +256,56 @@ def clusters_from_edges(
             members[1:] = sorted(members[1:], key=lambda m: (-m.similarity, m.ref))
             out.append(Cluster(0, "copy", rep, members, reason, pairs))
         if len(rejected) > 1:
-            sub = set(rejected)
-            pending.extend(components_within(sub, edges))
+            pending.extend(components_within(set(rejected), edges, neighbours))
     return out
+
+
+def _central(group: Sequence[int], neighbours: Mapping[int, Sequence[int]]) -> tuple[int, list[int]]:
+    """(top degree, the members with it) of a group: the representative comes from the
+    best-connected members (a truncated copy and a copy with other edits may each match
+    the original but not each other)."""
+    inside = set(group)
+    degree = {i: sum(j in inside for j in neighbours.get(i, ())) for i in group}
+    top = max(degree.values())
+    return top, [i for i in group if degree[i] == top]
+
+
+def _held_articles(articles: Any) -> Mapping[int, Article] | None:
+    """The articles when they are a mapping held in memory (a verification chunk's)."""
+    return articles if isinstance(articles, Mapping) else None
+
+
+def stream_copy_clusters(
+    source: Any,
+    chunks: Iterable[Sequence[str]],
+    threshold: float,
+    containment: float,
+    ranking: Ranking,
+    jobs: int = 1,
+) -> tuple[list[Cluster], list[list[int]]]:
+    """The copy tier over a corpus streamed once (copies.stream_copy_graph), its clusters
+    built chunk by chunk while each verification chunk's articles are held: the
+    candidates are read a second time once, for verification, representatives (ranked
+    in batches) and member checks together. `source` re-reads articles by index
+    (an ArticleSource: `read_many`). Returns (clusters, connected components of the
+    verified edges); the clusters equal find_clusters' copy tier on the whole corpus."""
+    out: list[Cluster] = []
+    comps: list[list[int]] = []
+    held: dict[int, Article] = {}
+
+    def fetch(docs: np.ndarray) -> Mapping[int, str]:
+        held.clear()
+        held.update(source.read_many(docs.tolist()))
+        return {i: a.text for i, a in held.items()}
+
+    def on_chunk(docs: np.ndarray, sets: copies.TextSets, edges: dict[tuple[int, int], copies.Overlap]) -> None:
+        groups = components_of(np.array(list(edges), dtype=np.int64).reshape(-1, 2))
+        comps.extend(groups)
+        out.extend(clusters_from_edges(held, sets.computed(), edges, threshold, containment, ranking, groups))
+        held.clear()
+
+    copies.stream_copy_graph(chunks, fetch, threshold, containment, jobs=jobs, on_chunk=on_chunk)
+    return out, comps
 
 
 def _group_sets(sets: Sequence[Any], rep: int, group: Sequence[int], edges: dict[tuple[int, int], Any]) -> Sequence[Any]:
@@ -217,10 +320,18 @@ def _group_sets(sets: Sequence[Any], rep: int, group: Sequence[int], edges: dict
     return held
 
 
-def components_within(nodes: set[int], edges: dict[tuple[int, int], Any]) -> list[list[int]]:
-    index = {n: k for k, n in enumerate(sorted(nodes))}
+def components_within(
+    nodes: set[int], edges: dict[tuple[int, int], Any], neighbours: Mapping[int, Sequence[int]] | None = None
+) -> list[list[int]]:
+    """Connected components (of two or more) of the edges among `nodes`. With the edges'
+    adjacency (`neighbours`), only the nodes' own edges are visited, not every edge: a
+    corpus of many copy groups regroups rejected members in each of them."""
     back = sorted(nodes)
-    local = [(index[i], index[j]) for i, j in edges if i in index and j in index]
+    index = {n: k for k, n in enumerate(back)}
+    if neighbours is None:
+        local = [(index[i], index[j]) for i, j in edges if i in index and j in index]
+    else:
+        local = [(index[i], index[j]) for i in back for j in neighbours.get(i, ()) if i < j and j in index]
     return [[back[k] for k in comp] for comp in components(len(back), local)]
 
 
@@ -266,9 +377,10 @@ def story_clusters(
             group_of[x] = keep
         groups[keep].extend(groups.pop(drop))
     out = []
-    for members_u in groups.values():
-        if len(members_u) < 2:
-            continue
+    joined = [members_u for members_u in groups.values() if len(members_u) >= 2]
+    if isinstance(findings, Ranking):  # every candidate representative, ranked in batches
+        findings.prefetch(i for members_u in joined for u in members_u for i in units[u])
+    for members_u in joined:
         all_idx = [i for u in members_u for i in units[u]]
         rep, reason = choose_representative(articles, all_idx, findings)
         rep_u = next(u for u in members_u if rep in units[u])
@@ -310,13 +422,23 @@ def _candidates_at_threshold(
     A candidate below the threshold is dropped once scored: a large corpus has millions.
     """
     chunk = story.PARALLEL_CHUNK
-    texts = ([articles[h].text for h in heads[start : start + chunk]] for start in range(0, len(heads), chunk))
+    texts = (_texts_of(articles, heads[start : start + chunk]) for start in range(0, len(heads), chunk))
     cands = story.candidate_pairs_from(story.fingerprint_chunks(texts, jobs if len(heads) >= story.PARALLEL_MIN_TEXTS else 1))
     if jobs > 1 and len(cands) >= story.PARALLEL_MIN_PAIRS:
         found = story.scored_pairs(cands, lambda u: articles[heads[u]].text, threshold, jobs)
         return {(a, b): s for a, b, s in found}
     scored = ((a, b, story.score_pair(feats[a], feats[b])) for a, b in cands.tolist())
     return {(a, b): s for a, b, s in scored if s.score >= threshold}
+
+
+def _texts_of(articles: Sequence[Article], indices: list[int]) -> list[str]:
+    """The texts of some articles, in the given order; an ArticleSource re-reads them
+    file by file (read_many), not one open and seek per article."""
+    read_many = getattr(articles, "read_many", None)
+    if read_many is None:
+        return [articles[i].text for i in indices]
+    got = {i: a.text for i, a in read_many(indices)}
+    return [got[i] for i in indices]
 
 
 FEATURE_CACHE = 1024  # units whose full story features are kept (LRU)
@@ -350,6 +472,7 @@ def find_clusters(
     findings: Callable[[int], int] | None = None,
     jobs: int = 1,
     copy_graph: CopyGraph | None = None,
+    copy_groups: list[Cluster] | None = None,
 ) -> list[Cluster]:
     """Copy clusters and/or story clusters of the articles, numbered from 1.
 
@@ -358,34 +481,31 @@ def find_clusters(
     `jobs` > 1 signs a large corpus in a process pool (same result). `copy_graph`
     computes the verified copy edges and their components elsewhere (the Dask engine:
     qc.dedup.dask_engine); the clusters are then built here exactly as locally.
+    `copy_groups`: the copy clusters, already built (stream_copy_clusters; pass the
+    Ranking it used as `findings`, so no article is ranked twice).
     """
     if tier not in TIERS:
         raise ValueError(f"unknown tier {tier!r}; choose from {', '.join(TIERS)}")
-    if findings is None:
-        memo: dict[int, int] = {}
-
-        def findings(i: int) -> int:  # noqa: F811 - memoised default
-            if i not in memo:
-                memo[i] = count_findings(articles[i].text)
-            return memo[i]
-
+    ranking = findings if isinstance(findings, Ranking) else Ranking(articles, findings)
     out: list[Cluster] = []
     units: list[list[int]] = [[i] for i in range(len(articles))]
     if tier in ("copies", "all"):
         texts = Texts(articles)  # a view: an ArticleSource re-reads texts on access
-        if copy_graph is None:
+        if copy_groups is not None:
+            pass  # found while the first pass's candidates were verified (stream_copy_clusters)
+        elif copy_graph is None:
             batch = copies.shingle_texts(texts, jobs=jobs)
-            copy_groups = copy_clusters(articles, batch, threshold, containment, findings)
+            copy_groups = copy_clusters(articles, batch, threshold, containment, ranking)
         else:
             edges, comps = copy_graph(texts, threshold, containment)
             sets = copies.TextSets(texts)
-            copy_groups = clusters_from_edges(articles, sets, edges, threshold, containment, findings, comps)
+            copy_groups = clusters_from_edges(articles, sets, edges, threshold, containment, ranking, comps)
         out.extend(copy_groups)
         grouped = {m.index for c in copy_groups for m in c.members}
         units = [[c.representative] + [m.index for m in c.members if m.index != c.representative] for c in copy_groups]
         units += [[i] for i in range(len(articles)) if i not in grouped]
     if tier in ("stories", "all"):
-        out.extend(story_clusters(articles, units, findings, jobs=jobs))
+        out.extend(story_clusters(articles, units, ranking, jobs=jobs))
     out.sort(key=lambda c: (min(m.index for m in c.members), c.kind))
     for k, c in enumerate(out, start=1):
         c.id = k

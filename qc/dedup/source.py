@@ -23,6 +23,7 @@ from qc.corpus import (
     display_path,
     load_file,
     load_jsonl,
+    parse_record,
 )
 from qc.errors import InputError, QcError
 
@@ -89,6 +90,48 @@ class ArticleSource(Sequence[Article]):
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return got
+
+    def ref(self, i: int) -> str:
+        """Article i's ref (Article.ref) without reading it."""
+        shown = self._shown[self._file[i]]
+        return f"{shown}:{self._line[i]}" if self._offset[i] >= 0 else shown
+
+    def read_many(self, indices: Iterable[int]) -> Iterator[tuple[int, Article]]:
+        """(i, article i) for many articles, re-read file by file in index order: a file is
+        opened once for all its records (ascending offsets), not once per article."""
+        todo = sorted(set(indices))
+        at = 0
+        while at < len(todo):
+            file_no = self._file[todo[at]]
+            end = at
+            while end < len(todo) and self._file[todo[end]] == file_no:
+                end += 1
+            yield from self._reread_file(todo[at:end])
+            at = end
+
+    def _reread_file(self, run: list[int]) -> Iterator[tuple[int, Article]]:
+        """Articles of one file (ascending indices); a whole-file article alone as before."""
+        if self._offset[run[0]] < 0:
+            yield from ((i, self._reread(i)) for i in run)
+            return
+        path, shown = self._files[self._file[run[0]]], self._shown[self._file[run[0]]]
+        max_bytes = int(self.max_mb * 1_000_000)
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise SourceChangedError(shown, f"cannot be read again: {exc.strerror or exc}; run again") from exc
+        with handle:
+            for i in run:
+                handle.seek(self._offset[i])
+                raw = handle.readline(max_bytes + 1)
+                if self._line[i] == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                whole = len(raw) <= max_bytes or raw.endswith(b"\n")  # as load_jsonl's limit
+                got = parse_record(raw, shown, self._line[i]) if whole else None
+                if not isinstance(got, Article):
+                    raise SourceChangedError(f"{shown}:{self._line[i]}", "changed while qc dedup was reading it (read twice); run again")
+                got.record_offset = self._offset[i]
+                yield i, got
 
     def _reread(self, i: int) -> Article:
         path, shown = self._files[self._file[i]], self._shown[self._file[i]]

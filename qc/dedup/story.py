@@ -146,8 +146,22 @@ class Fingerprint:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    terms, numbers = content_terms(text)
-    return _fingerprint(terms, numbers)
+    """_fingerprint(*content_terms(text)), without weighing every word: only whether a
+    spelling is a rare word matters here (one cached look-up per distinct spelling), and
+    that is every article's work in the story tier."""
+    fixed = normalize(text) if not text.isascii() else text.lower()
+    words = map(_rare_word, dict.fromkeys(_WORD.findall(fixed)))
+    # dict.fromkeys: a word two spellings share keeps its first position, as in content_terms
+    rare = tuple(dict.fromkeys(w for w in words if w is not None))
+    numbers = frozenset(_number_key(n) for n in _NUMBER.findall(text))
+    return Fingerprint(rare, tuple(sys.intern(n) for n in numbers))
+
+
+@lru_cache(maxsize=200_000)
+def _rare_word(spelling: str) -> str | None:
+    """The (interned) content word of a lowercased spelling when it is rare, else None."""
+    got = _content_term(spelling)
+    return sys.intern(got[0]) if got is not None and got[1] >= 7.0 - RARE_ZIPF else None
 
 
 def _fingerprint(terms: dict[str, float], numbers: frozenset[str]) -> Fingerprint:
@@ -451,8 +465,9 @@ class FingerprintArrays:
         rows, hashes, weights = array("q", [0]), array("Q"), array("H")
         number = centi(3.0)  # = a number's weight in StoryFeatures
         for f in prints:
-            hashes.extend(_term_hash(t) for t in f.rare_terms)
-            weights.extend(centi(rarity(t)) for t in f.rare_terms)
+            entries = [_term_entry(t) for t in f.rare_terms]
+            hashes.extend(h for h, _ in entries)
+            weights.extend(w for _, w in entries)
             hashes.extend(_term_hash("#" + num) for num in f.numbers)
             weights.extend(number for _ in f.numbers)
             rows.append(len(hashes))
@@ -546,6 +561,12 @@ def in_pool(func: Callable[[Any], Any], payloads: Iterable[Any], jobs: int) -> I
                 yield from pool.map(func, wave, chunksize=1)
                 wave = []
         yield from pool.map(func, wave, chunksize=1)
+
+
+@lru_cache(maxsize=200_000)
+def _term_entry(term: str) -> tuple[int, int]:
+    """(hash, weight in hundredths) of a rare term: one computation per distinct term."""
+    return _term_hash(term), centi(rarity(term))
 
 
 def _term_hash(term: str) -> int:

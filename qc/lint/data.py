@@ -45,11 +45,13 @@ def resolve_data_path(kind: RuleKind, relative: str) -> Path:
     return pack.parent / rel
 
 
-def data_stamp(kind: RuleKind, relative: str) -> tuple[str, int]:
-    """The file's resolved path and modification time; a clear error when it is missing."""
+def data_stamp(kind: RuleKind, relative: str) -> tuple[str, tuple[int, int]]:
+    """The file's resolved path and version (modification time and size); a clear error
+    when it is missing."""
     path = resolve_data_path(kind, relative)
     try:
-        return str(path), path.stat().st_mtime_ns
+        stat = path.stat()
+        return str(path), (stat.st_mtime_ns, stat.st_size)
     except OSError:
         raise kind.error(f"data file not found: {relative} (looked at {path})") from None
 
@@ -64,7 +66,7 @@ def load_yaml(kind: RuleKind, relative: str, expect: type = dict) -> Any:
 
 
 @lru_cache(maxsize=32)
-def _load_yaml(path: str, stamp: int) -> Any:
+def _load_yaml(path: str, stamp: tuple[int, int]) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
             return yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
@@ -79,7 +81,7 @@ def load_lines(kind: RuleKind, relative: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=32)
-def _load_lines(path: str, stamp: int) -> frozenset[str]:
+def _load_lines(path: str, stamp: tuple[int, int]) -> frozenset[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from qc.lint.rule import STATUSES, BadExample, GoodExample, Rule
 from qc.report.links import RULES_PAGE, rule_anchor
@@ -92,7 +93,26 @@ def rule_section(rule: Rule) -> str:
         lines += [bad_line(b) for b in rule.bad] + [""]
     if rule.good:
         lines += ["Not flagged:", ""] + [good_line(g) for g in rule.good] + [""]
+    lines += group_example_lines(rule)
     return "\n".join(lines)
+
+
+def group_examples(rule: Rule) -> list[Any]:
+    """A group rule's examples (kind consensus: groups of texts, see qc/lint/kinds/consensus.py)."""
+    examples = getattr(rule.matcher, "group_examples", None)
+    return list(examples()) if callable(examples) else []
+
+
+def group_example_lines(rule: Rule) -> list[str]:
+    lines: list[str] = []
+    for example in group_examples(rule):
+        lines += ["Flagged in version 1 of this group of versions of one story:" if example.bad else "Not flagged in this group of versions of one story:", ""]
+        lines += [f"{k}. {inline_code(version)}" for k, version in enumerate(example.versions, 1)]
+        if example.bad:
+            fixed = f" → {inline_code(example.fix)}" if example.fix is not None else " (no fix)"
+            lines += ["", f"- ✗ {inline_code(example.flagged)}{fixed}"]
+        lines.append("")
+    return lines
 
 
 def index_table(rules: list[Rule]) -> str:
@@ -123,7 +143,11 @@ def documentation_problems(rule: Rule) -> list[str]:
         problems.append(f"has no `status:` ({' or '.join(STATUSES)}), written after `severity:`")
     if rule.docs:
         problems += fix_safety_problems(rule)
-    if not rule.bad or not rule.good:
+    groups = group_examples(rule)
+    if groups:
+        if not any(g.bad for g in groups) or all(g.bad for g in groups):
+            problems.append("needs at least one bad and one good group example")
+    elif not rule.bad or not rule.good:
         problems.append("needs at least one bad and one good example")
     return problems
 

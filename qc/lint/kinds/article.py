@@ -11,8 +11,10 @@
 The lists (words, spellings, letter names, syllable onsets) come from the rule's `data:`
 file (data/article.yaml).
 
-Matched in the engine's literal pass ("a ", "an "); a capital "A" counts only at the
-start of a sentence (mid-sentence it is usually a label: "Group A", "Plan A").
+Articles after a space are found for a whole batch of texts by comparing code points
+(`unsettled_in_batch`), the others (after a newline, a quote mark, a bracket ...) in the
+engine's literal pass; a capital "A" counts only at the start of a sentence (mid-sentence
+it is usually a label: "Group A", "Plan A").
 """
 
 from __future__ import annotations
@@ -198,7 +200,7 @@ class Article(RuleKind):
     def literals(self) -> Iterable[tuple[str, Any]]:
         # The character before the article is part of the literal, so that words ending
         # in "a" ("China ") do not call back; an article at the very start of the text is missed.
-        # After a space (nearly every article) check() looks itself: see SPACED.
+        # After a space (nearly every article) the batch hook finds them: see SPACED.
         for before in ("\n", "\t", "“", '"', "(", "‘", "—", "[", "'"):
             yield (before + "a ", "a")
             yield (before + "an ", "an")

@@ -49,7 +49,6 @@ class Consensus(RuleKind):
         "required": ["check"],
         "properties": {
             "check": {"enum": list(CHECKS)},
-            "status": {"enum": ["stable", "preview"]},
             "data": {"type": "array", "items": {"type": "string"}},
             "support": {"type": "number", "minimum": 0, "maximum": 1},
             "min_words": {"type": "integer", "minimum": 1},

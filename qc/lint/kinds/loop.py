@@ -25,6 +25,8 @@ matched case-insensitively at the start of a line or sentence. The fix deletes t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -55,13 +57,28 @@ class Loop:
     exact: bool
 
 
-def find_loops(text: str, start: int, end: int, min_words: int, max_words: int) -> Iterator[Loop]:
-    """Loops in text[start:end] (one paragraph), left to right, not overlapping."""
-    spans = [m.span() for m in WORD.finditer(text, start, end)]
-    words = [text[a:b].lower() for a, b in spans]
+def find_loops(text: str, start: int, end: int, min_words: int, max_words: int, spans: list[tuple[int, int]] | None = None, lower: str | None = None) -> Iterator[Loop]:
+    """Loops in text[start:end] (one paragraph), left to right, not overlapping. `spans`:
+    the paragraph's word spans when the caller has them (the document's shared view)."""
+    if spans is None:
+        spans = [m.span() for m in WORD.finditer(text, start, end)]
+    if len(spans) < 3 * min_words:
+        return
+    low = lower if lower is not None else text.lower()
+    words = [low[a:b] for a, b in spans]
     n = len(words)
+    # Three copies of a unit of min_words words or more repeat its first min_words-gram
+    # three times: only positions starting such a gram can start a loop (most paragraphs
+    # have none, and are done after one pass of counting).
+    grams = Counter(zip(*(words[k:] for k in range(min_words))))
+    if not grams or max(grams.values()) < 3:
+        return
+    starts = {i for i in range(n - min_words + 1) if grams[tuple(words[i : i + min_words])] >= 3}
     i = 0
     while i < n - 2 * min_words:
+        if i not in starts:
+            i += 1
+            continue
         found = None
         for period in range(min_words, min(max_words, (n - i) // 3) + 1):
             if words[i] != words[i + period] or words[i] != words[i + 2 * period]:
@@ -157,8 +174,13 @@ class LoopKind(RuleKind):
     # -- loops -------------------------------------------------------------------------
     def check_loops(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
+        spans = doc.words
+        starts = [a for a, _ in spans]
         for start, end in doc.paragraphs:
-            for loop in find_loops(text, start, end, self.min_words, self.max_words):
+            first, last = bisect_left(starts, start), bisect_left(starts, end)
+            if last - first < 3 * self.min_words:
+                continue
+            for loop in find_loops(text, start, end, self.min_words, self.max_words, spans[first:last], doc.lower):
                 if any(ch.isdigit() for ch in loop.unit):
                     continue
                 if loop.unit.count(" ") + 1 <= CHANT_WORDS and inside_quotes(text, loop.start, loop.end):

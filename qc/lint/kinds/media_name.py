@@ -196,7 +196,10 @@ class MediaName(RuleKind):
         demonyms = demonym_table(*self.demonyms)
         heads = {str(h) for h in read_yaml(*self.structure).get("heads") or []}
         pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,3}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
+        listed = {r.core for r in renderings(self.table, self.outlet_words)} if self.table else set()
         for match in pattern.finditer(doc.text):
+            if " ".join(match.group(1).split()) in listed:
+                continue  # a rendering of the table: check: table reports it, with the outlet
             if match.group("cue") == "daily" and not re.match(r"(?:'s|’s| [a-z])", doc.text[match.end() : match.end() + 3]):
                 continue  # "drowned in the Mediterranean daily": the adverb
             words = match.group(1).split()

@@ -40,6 +40,7 @@ PARTITIVE = {
     "couple", "group", "pair", "member", "members", "percent", "share", "half", "third", "quarter", "amount", "level",
     "rate", "price", "cost", "value", "total", "list", "top", "bottom", "end", "beginning", "middle", "side", "front",
     "back", "heart", "edge", "case", "cases", "use", "lack", "loss", "name", "names", "story", "history", "size", "age",
+    "position", "post", "office", "role", "title", "rank", "job", "function", "status",
 }  # fmt: skip
 
 
@@ -75,7 +76,7 @@ class OfChain(RuleKind):
             if any(m[g][0].isupper() for g in ("n1", "n2", "n3")):
                 continue  # a title or a name: "the office of Speaker of the House"
             n1, n2, n3 = (m[g].lower() for g in ("n1", "n2", "n3"))
-            if n2 in NOT_NOUNS or n1 in PARTITIVE or n2.endswith("ing") or n2.endswith("ly"):
+            if n2 in NOT_NOUNS or n1 in PARTITIVE or singular(n1) in PARTITIVE or n2.endswith("ing") or n2.endswith("ly"):
                 continue
             if f"{n1} of {n2}" in self.terms or f"{n2} of the {n3}" in self.terms:
                 continue

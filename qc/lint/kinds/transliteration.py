@@ -33,7 +33,7 @@ from qc.lint.kinds import RuleKind, register
 from qc.lint.kinds._names import read_lines, read_tsv, stamped
 
 # Two or three capitalised words in a row: a name as MT writes it ("Anbei Jinsan", "Jin Zheng-en").
-NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’-][a-z]+)?(?: [A-Z][a-z]+(?:['’-][a-z]+)?){1,7}\b")
+NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’-][a-z]+)?(?: [A-Z][a-z]+(?:['’-][a-z]+)?){0,7}\b")
 # Before the country word: it is where the person works or goes, not where they are from.
 NOT_OF_ORIGIN = re.compile(r"(?:\b(?:to|in|from|with|and|at|for|against|visit|trip|envoy|Chinese|China's|China)\s+(?:the\s+)?|-)$")
 
@@ -43,10 +43,12 @@ def key_of(name: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def pinyin_readings(table: tuple[str, int]) -> dict[str, list[tuple[str, str]]]:
-    readings: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def pinyin_readings(table: tuple[str, int]) -> dict[str, list[tuple[str, str, bool]]]:
+    """pinyin key -> (English name, origin, whether the name may replace the reading)."""
+    readings: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
     for row in read_tsv(*table):
-        entry = (row["name"].strip(), row["origin"].strip())
+        fixable = "fix" not in row or bool(row["fix"].strip())
+        entry = (row["name"].strip(), row["origin"].strip(), fixable)
         key = key_of(row["pinyin"])
         if entry not in readings[key]:
             readings[key].append(entry)
@@ -108,7 +110,7 @@ class Transliteration(RuleKind):
         titles = sorted(params.get("titles") or [], key=len, reverse=True)
         self.title_words = "|".join(map(re.escape, titles))
         self.title_re = rf"(?:(?:{self.title_words})\s+){{0,5}}" if titles else ""
-        need = {"pinyin-table": ("table", "origins"), "pinyin-cue": ("syllables", "origins", "table", "titles"), "pinyin-surname": ("syllables", "table", "titles", "surnames"), "spelling-table": ("table",)}[self.mode]
+        need = {"pinyin-table": ("table",), "pinyin-cue": ("syllables", "origins", "table", "titles"), "pinyin-surname": ("syllables", "table", "titles", "surnames"), "spelling-table": ("table",)}[self.mode]
         missing = [p for p in need if p not in params]
         if missing:
             raise self.error(f"check: {self.mode} needs {', '.join(missing)}")
@@ -133,8 +135,8 @@ class Transliteration(RuleKind):
             yield from self.check_surnames(doc)
             return
         named = self.origins_named(doc.text)
-        if not named:
-            return
+        if self.origins and not named:
+            return  # a rule with `origins` needs one of them named; without, none is needed
         if self.mode == "pinyin-table":
             yield from self.check_readings(doc, named)
         else:
@@ -151,8 +153,8 @@ class Transliteration(RuleKind):
         readings = pinyin_readings(self.table)
         for match in NAME_RUN.finditer(doc.text):
             words = match.group().split(" ")
-            # The longest run of words that is a listed reading (two or three words).
-            for size in range(len(words), 1, -1):
+            # The longest run of words (one to three) that is a listed reading.
+            for size in range(min(len(words), 3), 0, -1):
                 for first in range(len(words) - size + 1):
                     part = " ".join(words[first : first + size])
                     people = list(readings.get(key_of(part), ()))
@@ -166,9 +168,9 @@ class Transliteration(RuleKind):
                     continue
                 break
 
-    def report(self, doc: Document, start: int, end: int, people: list[tuple[str, str]]) -> Finding:
+    def report(self, doc: Document, start: int, end: int, people: list[tuple[str, str, bool]]) -> Finding:
         names = sorted({p[0] for p in people})
-        edits = [Edit(start, end, names[0])] if len(names) == 1 else None
+        edits = [Edit(start, end, names[0])] if len(names) == 1 and all(p[2] for p in people) else None
         return self.finding(doc, start, end, {"name": " or ".join(names), "origin": people[0][1]}, edits)
 
     def check_cues(self, doc: Document) -> Iterator[Finding]:
