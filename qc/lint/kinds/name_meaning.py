@@ -300,10 +300,12 @@ class NameMeaning(RuleKind):
             stamped(rule, params["demonyms"]),
             stamped(rule, params["structure"]),
         )
-        build_index(*self.sources)  # a bad table is reported when the pack loads
+        # Built when the pack loads (a bad table is reported then) and kept on the rule: the
+        # compiled-rules cache unpickles it in ~15 ms, where building it takes ~0.2 s.
+        self.index = build_index(*self.sources)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        index = build_index(*self.sources)
+        index = self.index
         for span in name_spans(doc.text):
             yield from self.check_span(doc, index, span)
 
