@@ -53,11 +53,16 @@ class LiteralPass(PicklesWithoutViews):
         """The phrases as UTF-8, in one automaton: over bytes, it reads the text about twice
         as fast as over str, and a hit costs no offset arithmetic. ahocorasick_rs (Rust)
         reports every overlapping match as (phrase number, start, end), in the order of their
-        ends, the longer first when two end together."""
+        ends, the longer first when two end together.
+
+        A contiguous NFA, not a DFA: with ~24k phrases the DFA took 0.30 s to build (most of
+        a one-article scan) and searched clean-news slower (0.084 s against 0.033 s, its
+        tables no longer fit the CPU caches); the NFA builds in 0.05 s. The matches are the
+        same whatever the implementation."""
         if not self.phrases:
             return None
         phrases = [p.encode("utf-8", "surrogatepass") for p in self.phrases]
-        return ahocorasick_rs.BytesAhoCorasick(phrases, implementation=ahocorasick_rs.Implementation.DFA)
+        return ahocorasick_rs.BytesAhoCorasick(phrases, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
     def hits_by_text(self, batch: Batch) -> list[list[tuple[int, int, int]]]:
         """The hits (phrase number, start, end) in each text of a batch, found in one search of

@@ -291,7 +291,9 @@ def rules_cache_dir() -> Path | None:
 def store_compiled(cache_file: Path, rules: list[Rule]) -> None:
     """Best effort: a read-only home or an unpicklable user kind only costs speed."""
     try:
-        data = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+        from qc.lint.compiled_regex import dumps  # regexes as their programs: no compiling at load
+
+        data = dumps(rules)
         cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in cache_file.parent.glob("rules-*.pickle"):
             if stale != cache_file:
