@@ -89,6 +89,7 @@ def read_lines(path: str, stamp: int) -> tuple[str, ...]:
         raise RulePackError(path, f"cannot read word list: {exc}") from None
 
 
+@lru_cache(maxsize=1 << 16)
 def plain(word: str) -> str:
     """Lowercase, without accents, apostrophes, hyphens or a possessive 's."""
     word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower().replace("’", "'")
@@ -141,18 +142,44 @@ def name_spans(text: str) -> Iterator[list[Token]]:
     """Runs of capitalised words, joined by function words and single spaces (no punctuation,
     no line break): "the Organization of the Nations United for the Food". A run starts and
     ends with a capitalised word that is not a function word."""
+    # As `trimmed` cuts each run, with the run's first and last capitalised non-function
+    # word tracked while it grows (first < 0: none yet) and no Token for words outside runs.
     run: list[Token] = []
+    first = last = -1
     last_end = -1
+    gap = SAME_NAME_GAP.fullmatch
     for match in TOKEN.finditer(text):
-        token = Token(match.group(), match.start(), match.end())
-        joined = last_end >= 0 and SAME_NAME_GAP.fullmatch(text, last_end, token.start) is not None
-        if not (token.capital or token.function) or (run and not joined):
-            yield from trimmed(run)
-            run = []
-        if token.capital or token.function:
-            run.append(token)
-        last_end = token.end
-    yield from trimmed(run)
+        word = match.group()
+        start, end = match.span()
+        function = word.lower() in FUNCTION_WORDS
+        capital = word[:1].isupper()
+        if not (capital or function) or (run and gap(text, last_end, start) is None):
+            if first >= 0:
+                yield cut(run, first, last)
+            run, first = [], -1
+        if capital or function:
+            if capital and not function:
+                if first < 0:
+                    first = len(run)
+                last = len(run)
+            run.append(Token(word, start, end))
+        last_end = end
+    if first >= 0:
+        yield cut(run, first, last)
+
+
+def cut(run: list[Token], first: int, last: int) -> list[Token]:
+    """run[first:last + 1], with a "the" just before it (see `trimmed`)."""
+    begin = first - 1 if first > 0 and run[first - 1].text.lower() == "the" else first
+    return run[begin : last + 1]
+
+
+def document_name_spans(doc: Any) -> list[list[Token]]:
+    """`name_spans` of a Document's text, found once for every kind that reads them."""
+    spans = doc.scratch.name_spans
+    if spans is None:
+        spans = doc.scratch.name_spans = list(name_spans(doc.text))
+    return spans
 
 
 def trimmed(run: list[Token]) -> Iterator[list[Token]]:
