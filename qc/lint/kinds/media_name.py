@@ -132,8 +132,12 @@ class MediaName(RuleKind):
         # The rendering's own outlet-type word ("the Central Daily", "Anatolia Agency") is a
         # press cue too, and belongs to the span.
         types = "|".join(re.escape(t) for t in sorted(TYPE_WORDS, key=len, reverse=True))
+        # The look-ahead on the cores' first letters changes no match: it spares the engine
+        # trying all ~180 cores at each position of the text (half the kind's time).
+        firsts = "".join(sorted({re.escape(c[0]) for c in self.renderings if c}))
+        ahead = f"(?=[{firsts}])" if firsts else ""
         self.cued = re.compile(
-            rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?\b(?P<core>{cores})"
+            rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?\b{ahead}(?P<core>{cores})"
             rf"(?:(?P<type>\s+(?:{types}))\b)?\b(?!\s+[A-Z])(?:(?P<post>\s+{CUE_AFTER})\b)?"
         )
         self.standalone = re.compile(rf"(?P<the>\b[Tt]he\s+)?\b(?P<full>{fulls})\b(?![ -][A-Z])")
