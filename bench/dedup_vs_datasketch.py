@@ -19,7 +19,8 @@ the ratio is conservative for qc.
 `--ref DIR` also times the same qc command from another checkout (e.g. a worktree of
 the previous commit) in the same alternation, and prints that ratio too.
 Peak RSS is that of the largest process (os.wait4's ru_maxrss): with `-j 2` the
-signing pool's workers are counted one at a time, not summed.
+signing pool's workers are counted one at a time, not summed. CPU is user + sys of
+the process and its workers: on a shared machine it varies less than wall time.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def peer(path: str) -> None:
     print(json.dumps([g for g in groups.values() if len(g) > 1], indent=2))
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of one process run to the end."""
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MiB, CPU seconds) of one process run to the end."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -86,7 +87,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd}: exit {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def qc_command(checkout: str, corpus: str, qc_args: str) -> tuple[list[str], dict[str, str]]:
@@ -113,18 +114,19 @@ def main() -> None:
     if not args.no_peer:
         env = dict(os.environ, PYTHONPATH=here)
         sides["datasketch"] = ([sys.executable, os.path.abspath(__file__), "--peer", args.corpus], env)
-    got: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
+    got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in sides}
     for _ in range(args.runs):
         for name, (cmd, env) in sides.items():
             got[name].append(run(cmd, env))
     load = os.getloadavg()
     print(f"corpus {args.corpus}; qc dedup {args.qc_args}; {args.runs} alternating runs; load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    med = {name: (statistics.median(w for w, _ in rows), statistics.median(m for _, m in rows)) for name, rows in got.items()}
-    for name, (wall, mem) in med.items():
-        walls = " ".join(f"{w:.2f}" for w, _ in got[name])
-        print(f"{name:<11} wall {wall:7.2f} s (runs {walls})  peak RSS {mem:7.1f} MiB")
+    med = {name: tuple(statistics.median(row[k] for row in rows) for k in range(3)) for name, rows in got.items()}
+    for name, (wall, mem, cpu) in med.items():
+        walls = " ".join(f"{row[0]:.2f}" for row in got[name])
+        print(f"{name:<11} wall {wall:7.2f} s (runs {walls})  CPU {cpu:7.2f} s  peak RSS {mem:7.1f} MiB")
     for other in [n for n in med if n != "qc"]:
-        print(f"qc vs {other}: {med[other][0] / med['qc'][0]:.2f}x faster, peak memory {med['qc'][1] / med[other][1]:.2f}x of it")
+        q, o = med["qc"], med[other]
+        print(f"qc vs {other}: {o[0] / q[0]:.2f}x faster (wall), {o[2] / q[2]:.2f}x (CPU), peak memory {q[1] / o[1]:.2f}x of it")
 
 
 if __name__ == "__main__":

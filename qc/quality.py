@@ -63,8 +63,8 @@ the source, so omissions and most mistranslations (the bulk of MQM errors) are
 invisible to them: on the dev split they order translations of the same story with
 pairwise accuracy ≈ 0.63 (chance 0.5; fewer "the" per word gets 0.59). The consensus
 term C sees some of them when other translations of the story are at hand: with it,
-0.698 (0.699 ± 0.022 on held-out halves of the stories), and the ten systems are
-ordered with pairwise accuracy 0.911 (0.891 ± 0.044). The chrF term reached 0.749
+0.692 (0.692 ± 0.022 on held-out halves of the stories), and the ten systems are
+ordered with pairwise accuracy 0.911 (0.888 ± 0.040). The chrF term reached 0.744
 within stories (0.778 for systems) by rewarding the majority's wording: MT systems
 of one source differ mostly in wording and the raters penalise wording, so a
 wording-blind term orders them less well. `qc eval --scores DATA.jsonl` measures it.

@@ -124,7 +124,8 @@ def test_error_article_is_never_clean_through_the_consensus_bonus() -> None:
     # peers that agree may offset the text signals, not the findings' penalty: never 100 (clean)
     assert lifted.score == round(100.0 - with_error.penalties["findings"], 1) < 100.0
     clean = Q.quality_of("A clean text.", [])
-    assert S.with_consensus(clean, agreement=90.0, term=-10.0).score == 100.0
+    assert S.with_consensus(clean, agreement=90.0, term=-10.0).score == min(100.0, round(clean.score + 10.0, 1))  # the full bonus
+    assert S.with_consensus(clean, agreement=90.0, term=-1000.0).score == 100.0
     worse = S.with_consensus(with_error, agreement=10.0, term=5.0)
     assert worse.score < with_error.score  # a penalty still applies
 

@@ -538,6 +538,7 @@ def stream_copy_graph(
     at ~250 bytes an edge, 700,000 edges of 30,000 near-copies took 170 MB.
     """
     sigs = stream_signatures(chunks, num_perm, jobs)
+    release_free_heap()
     n = len(sigs)
     keep = partial(plausible_pairs, sigs=sigs, threshold=threshold, containment=containment)
     codes = candidate_codes(sigs, banding_for(threshold, containment, num_perm), keep=keep)
@@ -558,6 +559,23 @@ def stream_copy_graph(
             on_chunk(part_docs, sets, found)
         del texts, sets, found
     return n, dict(sorted(edges.items())), graph.docs
+
+
+def release_free_heap() -> None:
+    """Hand the heap's free pages back to the system (glibc's malloc_trim; elsewhere
+    nothing). Signing frees its numpy temporaries, but glibc keeps the pages: on 30,000
+    near-copies (73 MB) 270 MB stayed resident after signing, 105 MB after the trim, and
+    the rest of the run (verification, the linter) grew from there."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is not None:
+        trim(0)
 
 
 VERIFY_CHUNK = 4096  # candidate documents whose shingle sets are held at once

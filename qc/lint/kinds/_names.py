@@ -138,40 +138,24 @@ class Token:
         return self.text[:1].isupper()
 
 
+# A capitalised word (Latin capitals, as in English names) and a run of them joined by single
+# spaces and function words: found by one regex, so that the lowercase bulk of a text costs
+# nothing in Python.
+CAPITAL_WORD = r"[A-Z\u00c0-\u00d6\u00d8-\u00de][\w'’-]*"
+NAME_RUN = re.compile(
+    rf"(?:\b[Tt]he[ \t]+)?\b{CAPITAL_WORD}(?:[ \t]+(?:(?:of|the|for|and|on|in|de|&)[ \t]+)*{CAPITAL_WORD})+"
+)
+
+
 def name_spans(text: str) -> Iterator[list[Token]]:
-    """Runs of capitalised words, joined by function words and single spaces (no punctuation,
-    no line break): "the Organization of the Nations United for the Food". A run starts and
-    ends with a capitalised word that is not a function word."""
-    # As `trimmed` cuts each run, with the run's first and last capitalised non-function
-    # word tracked while it grows (first < 0: none yet) and no Token for words outside runs.
-    run: list[Token] = []
-    first = last = -1
-    last_end = -1
-    gap = SAME_NAME_GAP.fullmatch
-    for match in TOKEN.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        function = word.lower() in FUNCTION_WORDS
-        capital = word[:1].isupper()
-        if not (capital or function) or (run and gap(text, last_end, start) is None):
-            if first >= 0:
-                yield cut(run, first, last)
-            run, first = [], -1
-        if capital or function:
-            if capital and not function:
-                if first < 0:
-                    first = len(run)
-                last = len(run)
-            run.append(Token(word, start, end))
-        last_end = end
-    if first >= 0:
-        yield cut(run, first, last)
-
-
-def cut(run: list[Token], first: int, last: int) -> list[Token]:
-    """run[first:last + 1], with a "the" just before it (see `trimmed`)."""
-    begin = first - 1 if first > 0 and run[first - 1].text.lower() == "the" else first
-    return run[begin : last + 1]
+    """Runs of two or more capitalised words, joined by function words and single spaces or
+    tabs (no punctuation, no line break): "the Organization of the Nations United for the
+    Food". A run starts and ends with a capitalised word that is not a function word; a "the"
+    just before it goes with it, so that a fix can rewrite the whole phrase."""
+    for run in NAME_RUN.finditer(text):
+        base = run.start()
+        tokens = [Token(m.group(), base + m.start(), base + m.end()) for m in TOKEN.finditer(run.group())]
+        yield from trimmed(tokens)
 
 
 def document_name_spans(doc: Any) -> list[list[Token]]:
@@ -183,13 +167,14 @@ def document_name_spans(doc: Any) -> list[list[Token]]:
 
 
 def trimmed(run: list[Token]) -> Iterator[list[Token]]:
+    """The run from its first to its last capitalised content word, with a "the" before it."""
     first = next((i for i, t in enumerate(run) if t.capital and not t.function), None)
     if first is None:
         return
     last = max(i for i, t in enumerate(run) if t.capital and not t.function)
-    # A "the" just before the name goes with it, so that a fix can rewrite the whole phrase.
-    begin = first - 1 if first > 0 and run[first - 1].text.lower() == "the" else first
-    yield run[begin : last + 1]
+    if last > first:
+        begin = first - 1 if first > 0 and run[first - 1].text.lower() == "the" else first
+        yield run[begin : last + 1]
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -33,7 +33,9 @@ from qc.lint.kinds._names import demonym_table, plain, read_lines, read_tsv, rea
 TYPE_WORDS = ("Newspaper", "News", "Daily", "Journal", "Gazette", "Agency", "Paper", "Sheet", "Press Agency", "News Agency")
 CUE_AFTER = r"(?:news agency|newspaper|daily|weekly|paper|agency|channel|broadcaster|television|TV|radio|magazine|tabloid|reported|wrote|said|says|reports)"
 CUE_BEFORE = r"(?:daily|newspaper|weekly|agency|channel|broadcaster|magazine|tabloid|according to|told|quoted by|cited by|interview with|reported by|published by|(?:wrote|writes) in|said in)"
-STRUCTURE_CUES = r"(?:news agency|newspaper|daily|weekly|channel|agency|magazine|tabloid|broadcaster)"
+# Lowercase after the name, or the outlet word of a literal rendering in title case (English
+# outlets' names end in Times, Post, Daily... but hardly ever in "Newspaper").
+STRUCTURE_CUES = r"(?:news agency|newspaper|daily|weekly|channel|agency|magazine|tabloid|broadcaster|Newspaper|News Service)"
 FOREIGN_ARTICLES = ("Le", "La", "Les", "L'", "El", "Die", "Der", "Das", "Il", "O", "De", "Al")
 CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split())
 # A common English word: wordfreq's Zipf frequency at least this (about once per 10^6 words).
@@ -125,50 +127,53 @@ class MediaName(RuleKind):
         assert self.table is not None
         self.renderings = {r.core: r for r in renderings(self.table, self.outlet_words)}
         self.full = {r.text: r for r in renderings(self.table, self.outlet_words) if r.standalone}
-        # A full rendering flagged as written is also a cued core: both lead to the same outlets.
-        cores = "|".join(re.escape(c) for c in sorted(self.renderings, key=len, reverse=True))
-        fulls = "|".join(re.escape(c) for c in sorted(self.full, key=len, reverse=True)) or "(?!)"
-        # "the World newspaper", "French daily The World", "according to the Country"
-        # The rendering's own outlet-type word ("the Central Daily", "Anatolia Agency") is a
-        # press cue too, and belongs to the span.
         types = "|".join(re.escape(t) for t in sorted(TYPE_WORDS, key=len, reverse=True))
-        # The look-ahead on the cores' first letters changes no match: it spares the engine
-        # trying all ~180 cores at each position of the text (half the kind's time).
-        firsts = "".join(sorted({re.escape(c[0]) for c in self.renderings if c}))
-        ahead = f"(?=[{firsts}])" if firsts else ""
-        self.cued = re.compile(
-            rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?\b{ahead}(?P<core>{cores})"
-            rf"(?:(?P<type>\s+(?:{types}))\b)?\b(?!\s+[A-Z])(?:(?P<post>\s+{CUE_AFTER})\b)?"
-        )
-        self.standalone = re.compile(rf"(?P<the>\b[Tt]he\s+)?\b(?P<full>{fulls})\b(?![ -][A-Z])")
+        # After a core: the rendering's own outlet word ("the Central Daily", "Anatolia
+        # Agency"), which is a press cue too and belongs to the span, and a press cue.
+        self.after = re.compile(rf"(?P<type>\s+(?:{types}))?\b(?!\s+[A-Z])(?:(?P<post>\s+{CUE_AFTER})\b)?")
+        self.before = re.compile(rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?$")
+
+    def word_literals(self) -> Iterable[tuple[str, Any]]:
+        # Renderings go through the engine's one literal pass; case and cues are checked per hit.
+        if self.mode != "table":
+            return ()
+        cores = [(core.lower(), ("core", core)) for core in self.renderings]
+        return cores + [(full.lower(), ("full", full)) for full in self.full]
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        if self.mode == "table":
-            yield from self.check_table(doc)
-        else:
+        if self.mode == "cue":
             yield from self.check_cue(doc)
 
     # -- the table -----------------------------------------------------------------------
-    def check_table(self, doc: Document) -> Iterator[Finding]:
-        taken: list[tuple[int, int]] = []
-        for match in self.standalone.finditer(doc.text):
-            rendering = self.full[match.group("full")]
-            taken.append(match.span())
-            yield self.report(doc, match.start(), match.end(), match.group("the"), rendering, doc.text[match.start("full") : match.end("full")])
-        for match in self.cued.finditer(doc.text):
-            rendering = self.renderings[match.group("core")]
-            # Its own type word is a cue only as the rendering has it: "People's Daily" is an
-            # English name, the rendering of De Volkskrant is "People's Newspaper".
-            own_type = bool(match.group("type")) and match.group("core") + match.group("type").replace("\n", " ") == rendering.text.removeprefix("The ")
-            if not own_type and re.match(r"\s+[A-Z]", doc.text[match.end("core") : match.end("core") + 3]):
-                continue  # the name goes on: "People's Daily", "World Bank"
-            if not (match.group("pre") or match.group("post") or own_type) or any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            if not match.group("the") and rendering.text.startswith("The ") and not match.group("pre"):
-                continue  # "World newspaper" without "the" is ordinary English ("a World newspaper")
-            start = match.start("the") if match.group("the") else match.start("core")
-            end = match.end("type") if own_type else match.end("core")
-            yield self.report(doc, start, end, match.group("the"), rendering, match.group("core"))
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        kind, key = payload
+        text = doc.text
+        if text[start:end] != key:
+            return
+        before = self.before.search(text, max(0, start - 60), start)
+        the = before.group("the") if before else None
+        if kind == "full":
+            if not re.match(r"[ -][A-Z]", text[end : end + 2]):
+                yield self.report(doc, before.start("the") if before and the else start, end, the, self.full[key], key)
+            return
+        rendering = self.renderings[key]
+        after = self.after.match(text, end)
+        typed = after.group("type") if after else None
+        # Its own type word is a cue only as the rendering has it: "People's Daily" is an
+        # English name, the rendering of De Volkskrant is "People's Newspaper".
+        whole = key + (typed or "").replace("\n", " ")
+        own_type = bool(typed) and whole == rendering.text.removeprefix("The ")
+        if own_type and (whole in self.full or rendering.text in self.full):
+            return  # reported as a whole rendering
+        if not own_type and re.match(r"\s+[A-Z]", text[end : end + 3]):
+            return  # the name goes on: "People's Daily", "World Bank"
+        pre = before.group("pre") if before else None
+        if not (pre or (after and after.group("post")) or own_type):
+            return
+        if not the and rendering.text.startswith("The ") and not pre:
+            return  # "World newspaper" without "the" is ordinary English ("a World newspaper")
+        stop = after.end("type") if own_type and after else end
+        yield self.report(doc, before.start("the") if before and the else start, stop, the, rendering, key)
 
     def report(self, doc: Document, start: int, end: int, the: str | None, rendering: Rendering, core: str) -> Finding:
         outlet = self.pick(doc, start, end, rendering)
@@ -199,7 +204,7 @@ class MediaName(RuleKind):
         english = set(read_lines(*self.outlet_words))
         demonyms = demonym_table(*self.demonyms)
         heads = {str(h) for h in read_yaml(*self.structure).get("heads") or []}
-        pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,3}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
+        pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,4}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
         listed = {r.core for r in renderings(self.table, self.outlet_words)} if self.table else set()
         for match in pattern.finditer(doc.text):
             if " ".join(match.group(1).split()) in listed:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 from typing import Any
@@ -58,9 +58,14 @@ class Index:
     adjectives: frozenset[str] = frozenset()  # stems of adjectives and demonyms
     exceptions: frozenset[str] = frozenset()  # names right as written ("Bank Central Asia")
 
+    folded: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
+
     def fold(self, word: str) -> str:
-        flat = plain(word)
-        return stem(self.demonyms.get(flat, flat))
+        found = self.folded.get(word)
+        if found is None:
+            flat = plain(word)
+            found = self.folded[word] = stem(self.demonyms.get(flat, flat))
+        return found
 
 
 def bag(stems: tuple[str, ...] | list[str]) -> tuple[str, ...]:

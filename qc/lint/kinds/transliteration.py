@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -125,8 +125,7 @@ class Transliteration(RuleKind):
         self.origin_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, origin_words))})\b") if origin_words else None
         if self.mode == "spelling-table":
             assert self.table is not None
-            words = sorted(set(spellings(self.table)) - self.exclude, key=len, reverse=True)
-            self.spelling_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b(?!['’-]\w)")
+            spellings(self.table)
         else:
             assert self.table is not None
             pinyin_readings(self.table)
@@ -146,9 +145,26 @@ class Transliteration(RuleKind):
         titled = re.compile(rf"\b(?:{self.title_words})\s+{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)\b(?![ -][A-Z])")
         return single, chinese, titled
 
+    def triggers(self) -> Iterable[str] | None:
+        # A listed reading can only be found where its first word occurs.
+        if self.mode != "pinyin-table" or self.table is None:
+            return None
+        return sorted({re.split(r"[ '’-]", row["pinyin"].strip().lower())[0] for row in read_tsv(*self.table) if row["pinyin"].strip()})
+
+    def word_literals(self) -> Iterable[tuple[str, Any]]:
+        # The spellings go through the engine's one literal pass; case is checked on each hit.
+        if self.mode != "spelling-table" or self.table is None:
+            return ()
+        return ((spelling.lower(), spelling) for spelling in set(spellings(self.table)) - self.exclude)
+
+    def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
+        if doc.text[start:end] != payload or (end < len(doc.text) and doc.text[end] in "'’-" and doc.text[end + 1 : end + 2].isalpha()):
+            return
+        right = spellings(self.table)[payload]  # type: ignore[arg-type]
+        yield self.finding(doc, start, end, {"name": right, "origin": "Russian"}, [Edit(start, end, right)])
+
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.mode == "spelling-table":
-            yield from self.check_spellings(doc)
             return
         if self.mode == "pinyin-surname":
             yield from self.check_surnames(doc)
@@ -228,10 +244,3 @@ class Transliteration(RuleKind):
             if english_word(family, ENGLISH_ZIPF) or english_word(given, ENGLISH_GIVEN_ZIPF):
                 continue  # "Mike Pence", "Susan Page": English names parse as pinyin too
             yield self.finding(doc, match.start("name"), match.end("name"), {"name": match.group("name"), "origin": "foreign"})
-
-    def check_spellings(self, doc: Document) -> Iterator[Finding]:
-        assert self.table is not None
-        table = spellings(self.table)
-        for match in self.spelling_re.finditer(doc.text):
-            right = table[match.group()]
-            yield self.finding(doc, match.start(), match.end(), {"name": right, "origin": "Russian"}, [Edit(match.start(), match.end(), right)])
