@@ -81,6 +81,8 @@ class Scratch:
     token_spans: Any = None
     # pronoun: (start, end, word before) of every 's after a capitalised word
     possessives: list[tuple[int, int, str]] | None = None
+    # name kinds (qc/lint/kinds/_names.py): the text's capitalised name spans
+    name_spans: list[Any] | None = None
     # collocation: per rule (its matcher), word -> (searched from, first occurrence or -1)
     object_search: dict[object, dict[str, tuple[int, int]]] = field(default_factory=dict)
 

@@ -89,6 +89,7 @@ def read_lines(path: str, stamp: int) -> tuple[str, ...]:
         raise RulePackError(path, f"cannot read word list: {exc}") from None
 
 
+@lru_cache(maxsize=1 << 16)
 def plain(word: str) -> str:
     """Lowercase, without accents, apostrophes, hyphens or a possessive 's."""
     word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower().replace("’", "'")
@@ -155,6 +156,14 @@ def name_spans(text: str) -> Iterator[list[Token]]:
         base = run.start()
         tokens = [Token(m.group(), base + m.start(), base + m.end()) for m in TOKEN.finditer(run.group())]
         yield from trimmed(tokens)
+
+
+def document_name_spans(doc: Any) -> list[list[Token]]:
+    """`name_spans` of a Document's text, found once for every kind that reads them."""
+    spans = doc.scratch.name_spans
+    if spans is None:
+        spans = doc.scratch.name_spans = list(name_spans(doc.text))
+    return spans
 
 
 def trimmed(run: list[Token]) -> Iterator[list[Token]]:

@@ -27,7 +27,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.kinds._names import Token, demonym_table, name_spans, plain, read_tsv, read_yaml, stamped, stem
+from qc.lint.kinds._names import Token, demonym_table, document_name_spans, plain, read_tsv, read_yaml, stamped, stem
 
 MAX_CONTENT_WORDS = 9
 ROTATION_WORDS = ("of", "for", "on", "in")
@@ -274,7 +274,7 @@ def readings(index: Index, stems: tuple[str, ...]) -> Iterator[tuple[tuple[str, 
 class NameMeaning(RuleKind):
     def mentions_country(self, doc: Document, country: str) -> bool:
         """Does the text name the country or use its demonym?"""
-        index = build_index(*self.sources)
+        index = self.index
         target = plain(country.replace(" ", ""))
         words = {w for w, c in index.demonyms.items() if c == target} | {target}
         return any(plain(t.text) in words for t in tokens_of(doc.text) if t.capital)
@@ -306,11 +306,13 @@ class NameMeaning(RuleKind):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         index = self.index
-        for span in name_spans(doc.text):
+        for span in document_name_spans(doc):
             yield from self.check_span(doc, index, span)
 
     def check_span(self, doc: Document, index: Index, span: list[Token]) -> Iterator[Finding]:
         content = [i for i, t in enumerate(span) if not t.function]
+        if len(content) < 2:
+            return  # (no part of two words or more to judge)
         # A part of the span begins and ends where a name can: at the span's ends or next to a
         # joining word ("Norwegian Labour Party | and the | Norwegian Centre Party").
         starts = {i for n, i in enumerate(content) if n == 0 or span[i - 1].function}

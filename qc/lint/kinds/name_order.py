@@ -25,7 +25,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
-from qc.lint.kinds._names import Token, name_spans, plain, read_tsv, read_yaml, stamped
+from qc.lint.kinds._names import Token, document_name_spans, plain, read_tsv, read_yaml, stamped
 from qc.lint.kinds.name_meaning import build_index, judge
 
 # A complement longer than this many words is not turned into a modifier: "of the Y of the Z"
@@ -70,7 +70,7 @@ class NameOrder(RuleKind):
         super().__init__(rule)
         params = rule.params
         self.classes = (stamped(rule, params["structure"]), stamped(rule, params["demonyms"]))
-        word_classes(*self.classes)
+        self.word_classes = word_classes(*self.classes)  # (pickled with the rule: no YAML read at start-up)
         self.known = None
         if params.get("gazetteers"):
             if "translations" not in params:
@@ -81,11 +81,13 @@ class NameOrder(RuleKind):
                 self.classes[1],
                 self.classes[0],
             )
-            build_index(*self.known)
+            # Kept on the rule: the compiled-rules cache unpickles it (shared with
+            # name_meaning's, one object) where building it again would take ~0.2 s.
+            self.known_index = build_index(*self.known)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        heads, adjectives, exceptions, endings, nouns = word_classes(*self.classes)
-        for span in name_spans(doc.text):
+        heads, adjectives, exceptions, endings, nouns = self.word_classes
+        for span in document_name_spans(doc):
             for at, token in enumerate(span):
                 if token.text in heads:
                     finding = self.inverted(doc, span, at, adjectives, exceptions, (endings, nouns))
@@ -138,7 +140,7 @@ class NameOrder(RuleKind):
     def known_name(self, span: list[Token], at: int, last: Token) -> bool:
         if self.known is None:
             return False
-        index = build_index(*self.known)
+        index = self.known_index
         # Its own words, or the whole rest of the name ("Institute National of Statistics and
         # Geography"): either known, and name_meaning reports it with the body's real name.
         parts = (span[at : span.index(last) + 1], span[at:])

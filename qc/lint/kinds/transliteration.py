@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from qc.finding import Edit, Finding
-from qc.lint.document import Document
+from qc.lint.document import Document, lazy
 from qc.lint.kinds import RuleKind, register
 from qc.lint.kinds._names import read_lines, read_tsv, stamped
 
@@ -38,8 +38,12 @@ NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’-][a-z]+)?(?: [A-Z][a-z]+(?:['’-]
 NOT_OF_ORIGIN = re.compile(r"(?:\b(?:to|in|from|with|and|at|for|against|visit|trip|envoy|Chinese|China's|China)\s+(?:the\s+)?|-)$")
 
 
+NOT_LETTER = re.compile(r"[^a-z]")
+
+
+@lru_cache(maxsize=1 << 16)
 def key_of(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower())
+    return NOT_LETTER.sub("", name.lower())
 
 
 @lru_cache(maxsize=8)
@@ -126,6 +130,21 @@ class Transliteration(RuleKind):
             assert self.table is not None
             pinyin_readings(self.table)
 
+    # Compiled once per process (not per text: `re`'s own cache holds only 512 patterns).
+    @lazy
+    def cue_regex(self) -> re.Pattern[str]:
+        assert self.origin_re is not None
+        return re.compile(rf"(?:{self.origin_re.pattern})(?:['’]s)?\s+(?:the\s+)?{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\b(?![ -][A-Z])")
+
+    @lazy
+    def surname_tables(self) -> tuple[re.Pattern[str], set[str], re.Pattern[str]]:
+        """The one-syllable pattern, the Chinese two-syllable surnames, the titled-name regex."""
+        assert self.syllables is not None and self.surnames is not None
+        single = re.compile(syllable_pattern(self.syllables).pattern.replace("{1,3}", ""))
+        chinese = {w.lower() for w in read_lines(*self.surnames)}
+        titled = re.compile(rf"\b(?:{self.title_words})\s+{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)\b(?![ -][A-Z])")
+        return single, chinese, titled
+
     def triggers(self) -> Iterable[str] | None:
         # A listed reading can only be found where its first word occurs.
         if self.mode != "pinyin-table" or self.table is None:
@@ -169,13 +188,17 @@ class Transliteration(RuleKind):
         readings = pinyin_readings(self.table)
         for match in NAME_RUN.finditer(doc.text):
             words = match.group().split(" ")
+            # A part's key is its words' keys joined (key_of drops the spaces).
+            keys = [key_of(w) for w in words]
             # The longest run of words (one to three) that is a listed reading.
             for size in range(min(len(words), 3), 0, -1):
                 for first in range(len(words) - size + 1):
+                    listed = readings.get("".join(keys[first : first + size]))
+                    if not listed:
+                        continue
                     part = " ".join(words[first : first + size])
-                    people = list(readings.get(key_of(part), ()))
                     # The person of a country the text names, when namesakes differ.
-                    people = [p for p in people if p[1] in named] or people
+                    people = [p for p in listed if p[1] in named] or list(listed)
                     if people:
                         start = match.start() + len(" ".join(words[:first])) + (1 if first else 0)
                         yield self.report(doc, start, start + len(part), people)
@@ -193,8 +216,7 @@ class Transliteration(RuleKind):
         assert self.syllables is not None and self.table is not None and self.origin_re is not None
         pinyin = syllable_pattern(self.syllables)
         listed = pinyin_readings(self.table)
-        cue = re.compile(rf"(?:{self.origin_re.pattern})(?:['’]s)?\s+(?:the\s+)?{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\b(?![ -][A-Z])")
-        for match in cue.finditer(doc.text):
+        for match in self.cue_regex.finditer(doc.text):
             name = match.group("name")
             before = doc.text[max(0, match.start() - 40) : match.start()]
             if NOT_OF_ORIGIN.search(before):
@@ -209,10 +231,8 @@ class Transliteration(RuleKind):
         Chinese two-syllable surname ("Prime Minister Anbei Jinsan", "President Makeluo Xi")."""
         assert self.syllables is not None and self.surnames is not None and self.table is not None
         one = syllable_pattern(self.syllables)
-        single = re.compile(one.pattern.replace("{1,3}", ""))
-        chinese = {w.lower() for w in read_lines(*self.surnames)}
+        single, chinese, titled = self.surname_tables
         listed = pinyin_readings(self.table)
-        titled = re.compile(rf"\b(?:{self.title_words})\s+{self.title_re}(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)\b(?![ -][A-Z])")
         for match in titled.finditer(doc.text):
             family, given = (w.lower() for w in match.group("name").split(" "))
             if family in chinese or key_of(match.group("name")) in listed:

@@ -1,0 +1,113 @@
+"""Start-up and whole-process scan cost, this checkout against another (issue 19).
+
+    python bench/startup.py CORPUS.jsonl [--against ../old-checkout] [--rounds 5]
+
+For each checkout (this one, and with --against an older one, say a `git worktree` of the
+commit before a change), in fresh processes that take turns so that both see the same load:
+
+- `qc scan one-article.txt --no-cache`: the first article of CORPUS, with a warm
+  compiled-rules cache (each checkout has its own QC_CACHE_DIR, filled by a run that is
+  not counted); the issue's target is <= 0.15 s wall on an idle machine;
+- `qc scan CORPUS --no-cache -j 1`: the whole corpus in one process;
+- the same corpus linted in-process (rules loaded, one warm-up pass, then one timed pass of
+  `Linter.lint_many` in batches as `qc scan` makes them): the issue's target is the whole
+  process within 1.5x of this.
+
+Prints best and median wall time and best CPU time (user + system of the child: steadier
+than wall on a shared machine), and the ratios. Benchmarks print figures; nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+IN_PROCESS = """
+import sys, time
+from qc.corpus import load_articles
+from qc.lint.engine import Linter, batches
+from qc.lint.packs import default_rules
+articles, _ = load_articles([sys.argv[1]])
+texts = [a.text for a in articles]
+linter = Linter(default_rules())
+def one_pass():
+    for batch in batches(texts, len):
+        linter.lint_many(batch)
+one_pass()
+wall, cpu = time.perf_counter(), time.process_time()
+one_pass()
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
+    """Wall time, CPU time of the child (user + system) and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus")
+    parser.add_argument("--against", help="another checkout of qc to compare with")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    corpus = str(Path(args.corpus).resolve())
+    here = Path(__file__).resolve().parents[1]
+    checkouts = {"this": here}
+    if args.against:
+        checkouts["against"] = Path(args.against).resolve()
+    work = Path(tempfile.mkdtemp(prefix="qc-startup-"))
+    sys.path.insert(0, str(here))
+    from qc.corpus import load_articles
+
+    article = work / "one-article.txt"
+    article.write_text(load_articles([corpus])[0][0].text, encoding="utf-8")
+    qc = [sys.executable, "-m", "qc"]
+    cases = {
+        "qc scan one-article.txt": [*qc, "scan", "--no-cache", str(article)],
+        "qc scan CORPUS -j 1 (whole process)": [*qc, "scan", "--no-cache", "-j", "1", "--format", "json", corpus],
+        "lint CORPUS in-process (one pass)": [sys.executable, "-c", IN_PROCESS, corpus],
+    }
+    envs = {}
+    for name, root in checkouts.items():
+        cache = work / f"cache-{name}"
+        envs[name] = {**os.environ, "PYTHONPATH": str(root), "QC_CACHE_DIR": str(cache), "PYTHONIOENCODING": "utf-8"}
+        timed(cases["qc scan one-article.txt"], envs[name], work)  # fills the compiled-rules cache
+    results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for _ in range(args.rounds):
+        for case, cmd in cases.items():
+            for name in checkouts:
+                wall, cpu, out = timed(cmd, envs[name], work)
+                if case.startswith("lint"):  # the child times its own pass
+                    wall, cpu = (float(x) for x in out.split())
+                results.setdefault((case, name), []).append((wall, cpu))
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {args.rounds} rounds, checkouts taking turns")
+    print(f"{'case':<40} {'checkout':<8} {'best wall s':>11} {'median wall s':>13} {'best cpu s':>10}")
+    for (case, name), values in results.items():
+        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        print(f"{case:<40} {name:<8} {min(walls):>11.3f} {statistics.median(walls):>13.3f} {min(cpus):>10.3f}")
+    for name in checkouts:
+        whole = min(c for _, c in results[("qc scan CORPUS -j 1 (whole process)", name)])
+        inner = min(c for _, c in results[("lint CORPUS in-process (one pass)", name)])
+        print(f"{name}: whole process / in-process CPU = {whole / inner:.2f} (target <= 1.5)")
+    if args.against:
+        for case in cases:
+            ours = min(c for _, c in results[(case, "this")])
+            theirs = min(c for _, c in results[(case, "against")])
+            print(f"{case}: CPU this / against = {ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    main()
