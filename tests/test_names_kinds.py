@@ -147,3 +147,19 @@ def test_cedict_pinyin_is_grouped_as_mt_writes_names() -> None:
     build = load_build_script()
     assert build.pinyin_name("An1 bei4 Jin4 san1") == "Anbei Jinsan"
     assert build.pinyin_name("Yin3 Xi1 yue4") == "Yin Xiyue"
+
+
+def test_data_paths_are_absolute_when_the_pack_is_named_relative(tmp_path, monkeypatch) -> None:
+    """Compiled rules are cached and reused from other folders: a data path taken relative to
+    the folder a pack was loaded from would not be found there (seen in CI)."""
+    from pathlib import Path as P
+    from types import SimpleNamespace
+
+    from qc.lint.kinds._names import data_path
+
+    (tmp_path / "house").mkdir()
+    (tmp_path / "house" / "pack.yaml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    path = data_path(SimpleNamespace(pack="house/pack.yaml"), "data/table.tsv")
+    assert path.is_absolute() and path == tmp_path / "house" / "data" / "table.tsv"
+    assert P(data_path(SimpleNamespace(pack=None), "data/x.tsv")).is_absolute()

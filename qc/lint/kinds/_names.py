@@ -39,7 +39,8 @@ def data_path(rule: Any, relative: str) -> Path:
         return DEFAULT_RULES_DIR / "en" / rel
     if not pack.is_absolute() and not pack.exists() and pack.parts and pack.parts[0] == "rules":
         return DEFAULT_RULES_DIR.joinpath(*pack.parts[1:]).parent / rel
-    return pack.parent / rel
+    # Absolute: compiled rules are cached and reused by processes in other folders.
+    return (pack.parent / rel).absolute()
 
 
 def stamped(rule: Any, relative: str) -> tuple[str, int]:
