@@ -42,7 +42,7 @@ def resolve_data_path(kind: RuleKind, relative: str) -> Path:
         return pack.parent / rel
     if not pack.exists() and pack.parts and pack.parts[0] == "rules":
         return DEFAULT_RULES_DIR.joinpath(*pack.parts[1:]).parent / rel
-    return pack.parent / rel
+    return (pack.parent / rel).absolute()  # compiled rules are reused from other folders
 
 
 def data_stamp(kind: RuleKind, relative: str) -> tuple[str, tuple[int, int]]:
