@@ -132,6 +132,7 @@ def ref_weighted_findings(text: str, findings: Iterable[Finding], repeats_count_
 
 def ref_quality_of(text: str, findings: Iterable[Finding], weights: Q.Weights = Q.DEFAULT_WEIGHTS) -> Q.Quality:
     w = weights
+    findings = list(findings)
     counts = Counter(REF_WORD.findall(text))
     n = sum(counts.values())
     density = 100.0 * ref_weighted_findings(text, findings, w.repeats_count_once) / max(n, 1)
@@ -154,7 +155,9 @@ def ref_quality_of(text: str, findings: Iterable[Finding], weights: Q.Weights = 
         "run-on": w.run_on * run_on,
     }
     score = max(0.0, min(100.0, 100.0 - sum(penalties.values())))
-    return Q.Quality(round(score, 1), n, density, untranslated, garble, plain, penalties, run_on)
+    # (the error count came after the speed-up; it is the reference's only addition)
+    errors = sum(1 for f in findings if f.severity == "error")
+    return Q.Quality(round(score, 1), n, density, untranslated, garble, plain, penalties, run_on, errors=errors)
 
 
 # --------------------------------------------------------------------------- comparison

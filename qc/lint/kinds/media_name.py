@@ -157,6 +157,8 @@ class MediaName(RuleKind):
                 yield self.report(doc, before.start("the") if before and the else start, end, the, self.full[key], key)
             return
         rendering = self.renderings[key]
+        if self.only_demonyms(key):
+            return  # "Russian news agency RIA Novosti": a country word describes, it does not name
         after = self.after.match(text, end)
         typed = after.group("type") if after else None
         # Its own type word is a cue only as the rendering has it: "People's Daily" is an
@@ -168,12 +170,21 @@ class MediaName(RuleKind):
         if not own_type and re.match(r"\s+[A-Z]", text[end : end + 3]):
             return  # the name goes on: "People's Daily", "World Bank"
         pre = before.group("pre") if before else None
+        if after and after.group("post") and re.match(r"\s+[A-Z]", text[after.end() : after.end() + 3]):
+            return  # "… news agency RIA Novosti": the cue is an apposition to the outlet's real name
         if not (pre or (after and after.group("post")) or own_type):
             return
         if not the and rendering.text.startswith("The ") and not pre:
             return  # "World newspaper" without "the" is ordinary English ("a World newspaper")
         stop = after.end("type") if own_type and after else end
         yield self.report(doc, before.start("the") if before and the else start, stop, the, rendering, key)
+
+    def only_demonyms(self, core: str) -> bool:
+        """Is the core made only of country names and demonyms ("Russian", "South Korean")?"""
+        if self.demonyms is None:
+            return False
+        demonyms = demonym_table(*self.demonyms)
+        return plain(core.replace(" ", "")) in demonyms or all(plain(w) in demonyms for w in core.split())
 
     def report(self, doc: Document, start: int, end: int, the: str | None, rendering: Rendering, core: str) -> Finding:
         outlet = self.pick(doc, start, end, rendering)

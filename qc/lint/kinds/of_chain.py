@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from qc.finding import Edit, Finding
-from qc.lint.data import load_lines
+from qc.lint.data import load_lines, load_yaml
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
 
@@ -28,20 +28,6 @@ CHAIN = re.compile(
     r"(?=[.,;:!?)]| (?:and|or|but|in|on|at|for|to|from|by|with|was|were|is|are|has|have|had|will|would|said|that|which|who)\b)",
     re.IGNORECASE,
 )
-# Quantities, determiners and partitive heads: "the number of cases of the disease".
-NOT_NOUNS = {
-    "one", "some", "each", "any", "all", "many", "most", "both", "none", "either", "neither", "such", "which", "whom",
-    "what", "this", "that", "these", "those", "their", "his", "her", "its", "our", "your", "tens", "hundreds",
-    "thousands", "millions", "billions", "dozens", "scores", "lots", "several", "two", "three", "four", "five", "more",
-    "less", "much", "few", "half", "part", "course", "them", "him", "us", "you", "others",
-}  # fmt: skip
-PARTITIVE = {
-    "number", "majority", "minority", "part", "rest", "lot", "kind", "type", "sort", "series", "range", "variety",
-    "couple", "group", "pair", "member", "members", "percent", "share", "half", "third", "quarter", "amount", "level",
-    "rate", "price", "cost", "value", "total", "list", "top", "bottom", "end", "beginning", "middle", "side", "front",
-    "back", "heart", "edge", "case", "cases", "use", "lack", "loss", "name", "names", "story", "history", "size", "age",
-    "position", "post", "office", "role", "title", "rank", "job", "function", "status",
-}  # fmt: skip
 
 
 def singular(word: str) -> str:
@@ -56,14 +42,21 @@ def singular(word: str) -> str:
 class OfChain(RuleKind):
     params_schema = {
         "type": "object",
-        "required": ["data"],
+        "required": ["data", "words"],
         "additionalProperties": False,
-        "properties": {"data": {"type": "string", "minLength": 1}, "status": {"enum": ["stable", "preview"]}},
+        "properties": {
+            "data": {"type": "string", "minLength": 1},
+            "words": {"type": "string", "minLength": 1},
+            "status": {"enum": ["stable", "preview"]},
+        },
     }
 
     def __init__(self, rule: Any) -> None:
         super().__init__(rule)
         self.terms = load_lines(self, rule.params["data"])
+        words = load_yaml(self, rule.params["words"])
+        self.not_nouns = frozenset(words.get("not_nouns") or ())
+        self.partitive = frozenset(words.get("partitive_heads") or ())
 
     def prefilter(self) -> str | None:
         return r"(?i)of [a-z]+ of the "
@@ -76,7 +69,7 @@ class OfChain(RuleKind):
             if any(m[g][0].isupper() for g in ("n1", "n2", "n3")):
                 continue  # a title or a name: "the office of Speaker of the House"
             n1, n2, n3 = (m[g].lower() for g in ("n1", "n2", "n3"))
-            if n2 in NOT_NOUNS or n1 in PARTITIVE or singular(n1) in PARTITIVE or n2.endswith("ing") or n2.endswith("ly"):
+            if n2 in self.not_nouns or n1 in self.partitive or singular(n1) in self.partitive or n2.endswith("ing") or n2.endswith("ly"):
                 continue
             if f"{n1} of {n2}" in self.terms or f"{n2} of the {n3}" in self.terms:
                 continue
