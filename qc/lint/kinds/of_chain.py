@@ -23,11 +23,13 @@ from qc.lint.data import load_lines, load_yaml
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
 
-CHAIN = re.compile(
-    r"\b(?P<det>the) (?P<n1>[a-z]{3,}) of (?P<n2>[a-z]{3,}) of the (?P<n3>[a-z]{3,})"
-    r"(?=[.,;:!?)]| (?:and|or|but|in|on|at|for|to|from|by|with|was|were|is|are|has|have|had|will|would|said|that|which|who)\b)",
-    re.IGNORECASE,
-)
+def chain_pattern(followers: Iterable[str]) -> re.Pattern[str]:
+    """"the N1 of N2 of the N3", ending the noun phrase: punctuation or a word that follows one."""
+    follow = "|".join(map(re.escape, sorted(followers)))
+    return re.compile(
+        rf"\b(?P<det>the) (?P<n1>[a-z]{{3,}}) of (?P<n2>[a-z]{{3,}}) of the (?P<n3>[a-z]{{3,}})(?=[.,;:!?)]| (?:{follow})\b)",
+        re.IGNORECASE,
+    )
 
 
 def singular(word: str) -> str:
@@ -57,6 +59,7 @@ class OfChain(RuleKind):
         words = load_yaml(self, rule.params["words"])
         self.not_nouns = frozenset(words.get("not_nouns") or ())
         self.partitive = frozenset(words.get("partitive_heads") or ())
+        self.chain = chain_pattern(words.get("phrase_followers") or ())
 
     def prefilter(self) -> str | None:
         return r"(?i)of [a-z]+ of the "
@@ -65,7 +68,7 @@ class OfChain(RuleKind):
         return None
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        for m in CHAIN.finditer(doc.text):
+        for m in self.chain.finditer(doc.text):
             if any(m[g][0].isupper() for g in ("n1", "n2", "n3")):
                 continue  # a title or a name: "the office of Speaker of the House"
             n1, n2, n3 = (m[g].lower() for g in ("n1", "n2", "n3"))
