@@ -48,7 +48,7 @@ def resolve_data_path(kind: RuleKind, relative: str) -> Path:
 def data_stamp(kind: RuleKind, relative: str) -> tuple[str, tuple[int, int]]:
     """The file's resolved path and version (modification time and size); a clear error
     when it is missing."""
-    path = resolve_data_path(kind, relative)
+    path = resolve_data_path(kind, relative).absolute()  # (valid from any folder: see _names.stamped)
     try:
         stat = path.stat()
         return str(path), (stat.st_mtime_ns, stat.st_size)

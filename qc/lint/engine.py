@@ -9,7 +9,6 @@ others in one pass (qc/lint/prefilter.py), found that they can match at all.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,12 +18,11 @@ from typing import Any, TypeVar
 import ahocorasick_rs
 
 from qc.finding import Finding
-from qc.lint.document import Batch, Document, PicklesWithoutViews, lazy
+from qc.lint.document import Batch, Document, PicklesWithoutViews, gc_paused, lazy
 from qc.lint.kinds import RuleKind
 from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
 
-LITERAL, WORD_LITERAL, TRIGGER = 0, 1, 2
 T = TypeVar("T")
 # Up to this many trigger literals, a matcher's triggers are tested with `in` on the text
 # (except word-like ones, see `is_wordlike`).
@@ -133,24 +131,30 @@ class Linter:
     @lazy
     def literal_pass(self) -> LiteralPass:
         """One automaton for every literal and trigger of every rule (built on first use)."""
-        by_phrase: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
+        with gc_paused():
+            return self.build_literal_pass()
+
+    def build_literal_pass(self) -> LiteralPass:
+        # Per phrase: the matchers it triggers, and what each hit does, in the order the rules
+        # were given: (whole word only?, matcher, payload). (Built straight into the two lists:
+        # with ~25k phrases this runs at every start-up.)
+        by_phrase: dict[str, tuple[list[int], list[tuple[bool, Any, Any]]]] = {}
+
+        def slot(phrase: str) -> tuple[list[int], list[tuple[bool, Any, Any]]]:
+            found = by_phrase.get(phrase)
+            if found is None:
+                found = by_phrase[phrase] = ([], [])
+            return found
+
         for index, matcher in enumerate(self.matchers):
             for phrase, payload in matcher.literals():
-                by_phrase[phrase].append((LITERAL, index, payload))
+                slot(phrase)[1].append((False, matcher, payload))
             for phrase, payload in matcher.word_literals():
-                by_phrase[phrase].append((WORD_LITERAL, index, payload))
+                slot(phrase)[1].append((True, matcher, payload))
             for trigger in self.automaton_triggers.get(index, ()):
-                by_phrase[trigger].append((TRIGGER, index, None))
+                slot(trigger)[0].append(index)
         by_phrase.pop("", None)  # matches nowhere (ahocorasick_rs refuses it)
-        # Per phrase: the matchers it triggers, and what each hit does, in the order the rules
-        # were given: (whole word only?, matcher, payload).
-        entries = [
-            (
-                tuple(index for role, index, _ in values if role == TRIGGER),
-                tuple((role == WORD_LITERAL, self.matchers[index], payload) for role, index, payload in values if role != TRIGGER),
-            )
-            for values in by_phrase.values()
-        ]
+        entries = [(tuple(triggered), tuple(calls)) for triggered, calls in by_phrase.values()]
         return LiteralPass(list(by_phrase), entries)
 
     def lint(self, text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:

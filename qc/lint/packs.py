@@ -14,6 +14,7 @@ import xxhash
 from qc import __version__
 from qc.errors import RulePackError
 from qc.lint import DEFAULT_RULES_DIR
+from qc.lint.document import gc_paused
 from qc.lint.kinds import load_kinds
 from qc.lint.rule import CATEGORIES, SEVERITIES, STATUSES, BadExample, FixSpec, GoodExample, Rule
 from qc.lint.yamlsource import LocatedYaml, load_located
@@ -209,7 +210,7 @@ def load_rules(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
     cache_file = compiled_cache_file(paths, trust)
     if cache_file is not None and owned_and_private(cache_file):
         try:
-            with cache_file.open("rb") as handle:
+            with cache_file.open("rb") as handle, gc_paused():
                 cached = pickle.load(handle)
             if isinstance(cached, list):
                 return cached

@@ -45,7 +45,10 @@ def data_path(rule: Any, relative: str) -> Path:
 
 def stamped(rule: Any, relative: str) -> tuple[str, int]:
     """(path, modification time) of a data file, for caches keyed by file version."""
-    path = data_path(rule, relative)
+    # Absolute: the compiled-rules cache keeps the rule for processes in other folders,
+    # where a path relative to this one would name nothing (a scan run from the repository
+    # root, then elsewhere, failed with "cannot read name table").
+    path = data_path(rule, relative).absolute()
     try:
         return str(path), path.stat().st_mtime_ns
     except OSError:

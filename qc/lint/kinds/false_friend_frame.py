@@ -62,7 +62,7 @@ TOKEN = re.compile(
 @dataclass(frozen=True)
 class Frame:
     source: str
-    pattern: str  # the compiled regex's source (see `frame_regex`)
+    regex: re.Pattern[str]
     to: str | None  # replacement of {FORM} in this frame (None: the form's own)
     whole: bool  # `to` replaces the whole match
     replaced: tuple[tuple[str, str], ...]  # (group name, replacement) of =x tokens; "" deletes
@@ -168,19 +168,19 @@ def read_entry(path: str, index: int, raw: Any, classes: dict[str, list[str]]) -
         spec = spec if isinstance(spec, dict) else {"frame": spec}
         try:
             source, replaced = compile_frame(str(spec["frame"]), forms, classes)
-            frame_regex(source)  # a bad frame is reported when the pack loads
+            regex = frame_regex(source)
         except (KeyError, ValueError, re.error) as exc:
             raise RulePackError(path, f"false-friend frames: {where}: bad frame {spec!r}: {exc}") from None
-        frames.append(Frame(str(spec["frame"]), source, spec.get("to"), bool(spec.get("whole")), replaced))
+        frames.append(Frame(str(spec["frame"]), regex, spec.get("to"), bool(spec.get("whole")), replaced))
     langs = raw.get("langs") or []
     return Headword(str(raw["headword"]), tuple(langs), str(raw.get("source", "")), str(raw.get("sense", "")), forms, tuple(frames))
 
 
 @lru_cache(maxsize=None)
 def frame_regex(pattern: str) -> re.Pattern[str]:
-    """A frame's regex, compiled at its first use in this process: frames keep only the
-    source, so the compiled-rules cache does not recompile ~200 regexes at every start-up
-    (a compiled pattern pickles as its source and compiles again when unpickled)."""
+    """A frame's regex (once per source: headwords share frames). The compiled-rules cache
+    stores it as its compiled program (qc/lint/compiled_regex.py), so a start-up does not
+    compile the ~200 frames again, and a scan does not compile them at first use either."""
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -238,7 +238,7 @@ class FalseFriendFrame(RuleKind):
         text = doc.text
         lo, hi = max(0, start - WINDOW_BEFORE), min(len(text), end + WINDOW_AFTER)
         for frame in headword.frames:
-            for m in frame_regex(frame.pattern).finditer(text, lo, hi):
+            for m in frame.regex.finditer(text, lo, hi):
                 if m.start("form") == start and m.end("form") == end:
                     yield self.report(doc, m, headword, form, frame)
                     return
