@@ -8,11 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 from qc.errors import RulePackError
 from qc.fix import fix_text
 from qc.lint.engine import Linter
-from qc.lint.kinds._names import name_spans, stem
+from qc.lint.kinds._names import Morphology, name_spans, stem
 from qc.lint.packs import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,17 +53,28 @@ def test_tricky_but_correct_english_stays_silent(line: str) -> None:
     assert [(f.rule, f.text) for f in linter().lint(line)] == []
 
 
+MORPHOLOGY = Morphology.from_data(
+    yaml.safe_load((Path(__file__).resolve().parent.parent / "rules/en/data/names/curated/structure.yaml").read_text(encoding="utf-8"))["morphology"]
+)
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [("Meteorology", "Meteorological"), ("Agriculture", "Agricultural"), ("Organisation", "Organization"), ("Organizations", "Organization"), ("Defence", "Defense")],
 )
 def test_stems_fold_inflection_derivation_and_spelling(a: str, b: str) -> None:
-    assert stem(a.lower()) == stem(b.lower())
+    assert stem(a.lower(), MORPHOLOGY) == stem(b.lower(), MORPHOLOGY)
 
 
 def test_different_words_keep_different_stems() -> None:
-    assert stem("trade") != stem("commerce")
-    assert stem("bank") != stem("bench")
+    assert stem("trade", MORPHOLOGY) != stem("commerce", MORPHOLOGY)
+    assert stem("bank", MORPHOLOGY) != stem("bench", MORPHOLOGY)
+
+
+def test_a_suffix_added_to_the_data_folds_without_python() -> None:
+    extended = Morphology(MORPHOLOGY.respellings, ("ship", *MORPHOLOGY.suffixes), MORPHOLOGY.min_stem)
+    assert stem("partnership", MORPHOLOGY) != stem("partner", MORPHOLOGY)
+    assert stem("partnership", extended) == stem("partner", extended)
 
 
 def test_name_spans_join_function_words_and_stop_at_punctuation() -> None:

@@ -21,9 +21,6 @@ FUNCTION_WORDS = frozenset("of the for and on in de &".split())
 # A word of a name: a letter, then letters, digits, apostrophes, hyphens.
 TOKEN = re.compile(r"[^\W\d_][\w'’-]*|&")
 SAME_NAME_GAP = re.compile(r"[ \t]+")
-BRITISH = ((r"tific$", "ce"), (r"isation", "ization"), (r"ise$", "ize"), (r"defence$", "defense"), (r"centre$", "center"), (r"labour$", "labor"), (r"programme$", "program"))
-SUFFIXES = ("izations", "ization", "ational", "ations", "ation", "ically", "ical", "ities", "ity", "ics", "ians", "ian", "ans", "ese", "ish", "ies", "ial", "al", "ic", "an", "es", "s", "y", "e", "o")
-MIN_STEM = 4
 
 
 def data_path(rule: Any, relative: str) -> Path:
@@ -102,14 +99,32 @@ def plain(word: str) -> str:
     return word.replace("-", "").replace("'", "")
 
 
+@dataclass(frozen=True)
+class Morphology:
+    """How name words are folded to stems: British/older spellings made one (as regexes),
+    then one derivational or inflectional suffix taken off, keeping at least `min_stem`
+    letters. Data: the `morphology` section of the names structure file."""
+
+    respellings: tuple[tuple[str, str], ...]
+    suffixes: tuple[str, ...]
+    min_stem: int
+
+    @classmethod
+    def from_data(cls, section: Any) -> Morphology:
+        section = section or {}
+        pairs = tuple((str(a), str(b)) for a, b in (section.get("respellings") or {}).items())
+        suffixes = tuple(str(x) for x in section.get("suffixes") or ())  # first match wins
+        return cls(pairs, suffixes, int(section.get("min_stem", 4)))
+
+
 @lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
+def stem(word: str, morphology: Morphology) -> str:
     """Inflection and derivation folded: Meteorology ~ Meteorological, Organisation ~
-    Organizations, Agriculture ~ Agricultural (one suffix off, the stem kept >= 4 letters)."""
-    for pattern, replacement in BRITISH:
+    Organizations, Agriculture ~ Agricultural (one suffix off, the stem kept >= min_stem letters)."""
+    for pattern, replacement in morphology.respellings:
         word = re.sub(pattern, replacement, word)
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+    for suffix in morphology.suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= morphology.min_stem:
             return word[: -len(suffix)]
     return word
 

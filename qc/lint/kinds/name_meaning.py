@@ -27,7 +27,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.kinds._names import Token, demonym_table, document_name_spans, plain, read_tsv, read_yaml, stamped, stem
+from qc.lint.kinds._names import Morphology, Token, demonym_table, document_name_spans, plain, read_tsv, read_yaml, stamped, stem
 
 MAX_CONTENT_WORDS = 9
 ROTATION_WORDS = ("of", "for", "on", "in")
@@ -57,6 +57,7 @@ class Index:
     demonyms: dict[str, str]
     adjectives: frozenset[str] = frozenset()  # stems of adjectives and demonyms
     exceptions: frozenset[str] = frozenset()  # names right as written ("Bank Central Asia")
+    morphology: Morphology = Morphology((), (), 0)  # set from the structure file before any fold
 
     folded: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
 
@@ -64,7 +65,7 @@ class Index:
         found = self.folded.get(word)
         if found is None:
             flat = plain(word)
-            found = self.folded[word] = stem(self.demonyms.get(flat, flat))
+            found = self.folded[word] = stem(self.demonyms.get(flat, flat), self.morphology)
         return found
 
 
@@ -76,10 +77,11 @@ def bag(stems: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str, int], demonyms: tuple[str, int], structure: tuple[str, int]) -> Index:
     generic_words = read_yaml(*structure).get("generic") or []
     index = Index(defaultdict(list), defaultdict(list), {}, frozenset(), demonym_table(*demonyms))
+    index.morphology = Morphology.from_data(read_yaml(*structure).get("morphology"))
     index.generic = frozenset(index.fold(w) for w in generic_words)
     adjectives = [str(w) for w in read_yaml(*structure).get("adjectives") or []]
     index.exceptions = frozenset(str(w) for w in read_yaml(*structure).get("exceptions") or [])
-    index.adjectives = frozenset(index.fold(w) for w in adjectives) | frozenset(stem(c) for c in index.demonyms.values())
+    index.adjectives = frozenset(index.fold(w) for w in adjectives) | frozenset(stem(c, index.morphology) for c in index.demonyms.values())
     links: dict[str, set[str]] = defaultdict(set)
     for row in read_tsv(*translations):
         links[index.fold(row["calque"])].add(index.fold(row["english"]))
@@ -216,7 +218,7 @@ def judge(index: Index, part: list[Token]) -> str | None:
 
 def names_country(index: Index, stems: tuple[str, ...], country: str) -> bool:
     """Do the name's own words say its country ("Mexican Social Security Institute")?"""
-    return stem(plain(country.replace(" ", ""))) in stems
+    return stem(plain(country.replace(" ", "")), index.morphology) in stems
 
 
 def closest_form(part: list[Token], body: Body) -> str:
