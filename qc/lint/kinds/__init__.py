@@ -18,6 +18,13 @@ from qc.lint.document import Batch, Document, PicklesWithoutViews
 from qc.lint.rule import Rule
 
 KINDS: dict[str, type[RuleKind]] = {}
+# The parameters of a kind whose only knowledge is one data file (`data:`).
+DATA_FILE_PARAMS: dict[str, Any] = {
+    "type": "object",
+    "required": ["data"],
+    "additionalProperties": False,
+    "properties": {"data": {"type": "string", "minLength": 1}},
+}
 K = TypeVar("K", bound="type[RuleKind]")
 
 

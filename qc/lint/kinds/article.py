@@ -26,7 +26,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.data import load_yaml, mapping, strings
 from qc.lint.document import Batch, Document
-from qc.lint.kinds import RuleKind, register
+from qc.lint.kinds import DATA_FILE_PARAMS, RuleKind, register
 
 NEXT_WORD = re.compile(r"[ \t]+[\"“‘'(\[]?([A-Za-z0-9][\w'’.-]*)")
 # Compiled once: expected_article runs for every "a"/"an" the fast paths cannot settle.
@@ -169,12 +169,7 @@ def number_article(token: str) -> str:
 
 @register("article")
 class Article(RuleKind):
-    params_schema = {
-        "type": "object",
-        "required": ["data"],
-        "additionalProperties": False,
-        "properties": {"data": {"type": "string", "minLength": 1}},
-    }
+    params_schema = DATA_FILE_PARAMS
 
     def __init__(self, rule: Any) -> None:
         super().__init__(rule)

@@ -17,7 +17,7 @@ from typing import Any
 from qc.finding import Edit, Finding
 from qc.lint.data import load_yaml, mapping, strings
 from qc.lint.document import Document
-from qc.lint.kinds import RuleKind, register
+from qc.lint.kinds import DATA_FILE_PARAMS, RuleKind, register
 
 # The digit comes first and the look-behinds after it, so that the regex engine can scan for
 # digits quickly; the cheapest tests come first ("a lone digit, then a space" rules out the
@@ -39,12 +39,7 @@ def figure_regex(units: list[str], before: list[str]) -> re.Pattern[str]:
 
 @register("small_number")
 class SmallNumber(RuleKind):
-    params_schema = {
-        "type": "object",
-        "required": ["data"],
-        "additionalProperties": False,
-        "properties": {"data": {"type": "string", "minLength": 1}},
-    }
+    params_schema = DATA_FILE_PARAMS
 
     def __init__(self, rule: Any) -> None:
         super().__init__(rule)

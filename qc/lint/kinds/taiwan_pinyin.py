@@ -22,7 +22,7 @@ from typing import Any
 from qc.finding import Finding
 from qc.lint.data import load_yaml, strings
 from qc.lint.document import Document
-from qc.lint.kinds import RuleKind, register
+from qc.lint.kinds import DATA_FILE_PARAMS, RuleKind, register
 
 
 
@@ -32,12 +32,7 @@ def alternation(words: Iterable[str]) -> str:
 
 @register("taiwan_pinyin")
 class TaiwanPinyin(RuleKind):
-    params_schema = {
-        "type": "object",
-        "required": ["data"],
-        "additionalProperties": False,
-        "properties": {"data": {"type": "string", "minLength": 1}},
-    }
+    params_schema = DATA_FILE_PARAMS
 
     def __init__(self, rule: Any) -> None:
         super().__init__(rule)
