@@ -25,6 +25,16 @@ def make_corpus(folder: Path, count: int) -> None:
         (folder / f"a{i:03}.txt").write_text(f"Article {i}.\n\n" + ARTICLE * 40, encoding="utf-8")
 
 
+def any_fixed(folder: Path, originals: dict[str, bytes]) -> bool:
+    for path in folder.glob("*.txt"):
+        try:
+            if path.read_bytes() != originals[path.name]:
+                return True
+        except OSError:
+            continue  # being replaced right now
+    return False
+
+
 def test_sigkill_during_fix_never_leaves_a_partial_file(tmp_path: Path) -> None:
     originals = tmp_path / "originals"
     make_corpus(originals, 80)
@@ -42,7 +52,12 @@ def test_sigkill_during_fix_never_leaves_a_partial_file(tmp_path: Path) -> None:
         work = tmp_path / f"trial{trial}"
         shutil.copytree(originals, work)
         proc = subprocess.Popen([sys.executable, *QC_FIX, str(work)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 3.5))
+        # Kill once the run is writing (the first file fixed), after a random moment more: a
+        # fixed sleep lands before the first write on a loaded machine, after the last on an idle one.
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline and not any_fixed(work, before):
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.05))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         for path in work.glob("*.txt"):
