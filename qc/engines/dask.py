@@ -249,7 +249,7 @@ def scan_with_dask(
     def run(cl: Any) -> None:
         workers = max(1, len(cl.scheduler_info().get("workers", {})))
         window: deque[tuple[str, Any]] = deque()
-        conf, opts = cl.scatter([config, options], broadcast=True)
+        conf, opts = cl.scatter([config, options], broadcast=True, hash=False)  # see below: dask/distributed#8576
         for kind, value in plan_tasks(paths, config, task_bytes):
             if kind == "task":
                 window.append(("future", cl.submit(_run_task, value, conf, opts, pure=False)))
@@ -390,7 +390,9 @@ def copy_graph_dask(
     ends = bounds[1:] + [n]
     # scatter the texts a partition at a time: each is read (an ArticleSource re-reads it from
     # disk), sent to a worker once and dropped, so the client never holds the corpus
-    text_parts = [client.scatter([list(texts[lo:hi])])[0] for lo, hi in zip(bounds, ends)]
+    # hash=False: a content-addressed key can name data a previous run is releasing, and the
+    # scheduler then drops the new copy ("lost dependencies"; dask/distributed#8576)
+    text_parts = [client.scatter([list(texts[lo:hi])], hash=False)[0] for lo, hi in zip(bounds, ends)]
     signed = [delayed(_sign)(tp, lo, num_perm) for tp, lo in zip(text_parts, bounds)]
     keyed = [delayed(_bucket_keys, nout=P)(s, banding, P) for s in signed]
     pairs = [delayed(_bucket_pairs)(*[k[b] for k in keyed]) for b in range(P)]
