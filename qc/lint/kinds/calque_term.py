@@ -82,7 +82,6 @@ class CalqueTerm(RuleKind):
         "additionalProperties": False,
         "properties": {
             "data": {"type": "string", "minLength": 1},
-            "status": {"enum": ["stable", "preview"]},
             "langs": {"type": "array", "items": {"type": "string", "minLength": 2}},
             "exclude": {"type": "array", "items": {"type": "string", "minLength": 1}},
         },

@@ -216,7 +216,6 @@ class FalseFriendFrame(RuleKind):
         "additionalProperties": False,
         "properties": {
             "data": {"type": "string", "minLength": 1},
-            "status": {"enum": ["stable", "preview"]},
             # Only entries for these source languages (default: all).
             "langs": {"type": "array", "items": {"type": "string", "minLength": 2}},
         },

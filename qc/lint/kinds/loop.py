@@ -144,7 +144,6 @@ class LoopKind(RuleKind):
         "additionalProperties": False,
         "properties": {
             "check": {"enum": ["loop", "repeated-sentence", "boilerplate"]},
-            "status": {"enum": ["stable", "preview"]},
             "min_words": {"type": "integer", "minimum": 1, "maximum": 100},
             "max_words": {"type": "integer", "minimum": 1, "maximum": 200},
             "data": {"type": "string", "minLength": 1},

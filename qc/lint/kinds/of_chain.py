@@ -49,7 +49,6 @@ class OfChain(RuleKind):
         "properties": {
             "data": {"type": "string", "minLength": 1},
             "words": {"type": "string", "minLength": 1},
-            "status": {"enum": ["stable", "preview"]},
         },
     }
 
