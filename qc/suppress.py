@@ -132,20 +132,13 @@ def unused_findings(text: str, suppressions: list[Suppression]) -> list[Finding]
             continue
         whole = not sup.used
         fix = Fix((Edit(sup.start, sup.end, ""),), "safe", "remove the suppression") if whole else None
-        result.append(
-            Finding(
-                rule=UNUSED_RULE,
-                name="unused-suppression",
-                category="qc",
-                severity="warning",
-                message=f"unused suppression: {', '.join(unused)} silences nothing here",
-                start=sup.start,
-                end=sup.end,
-                text=text[sup.start : sup.end],
-                fix=fix,
-            )
-        )
+        result.append(comment_finding(text, sup, UNUSED_RULE, "unused-suppression", f"unused suppression: {', '.join(unused)} silences nothing here", fix))
     return result
+
+
+def comment_finding(text: str, sup: Suppression, rule: str, name: str, message: str, fix: Fix | None = None) -> Finding:
+    """A qc warning about a suppression comment itself (QC001 unused, QC002 unknown code)."""
+    return Finding(rule=rule, name=name, category="qc", severity="warning", message=message, start=sup.start, end=sup.end, text=text[sup.start : sup.end], fix=fix)
 
 
 def unknown_code_findings(text: str, suppressions: list[Suppression], known: Callable[[str], bool]) -> list[Finding]:
@@ -158,16 +151,6 @@ def unknown_code_findings(text: str, suppressions: list[Suppression], known: Cal
             continue
         where = "front matter qc-ignore" if sup.end == 0 else "suppression"
         what = "is not a rule code" if sup.invalid is not None else "names no rule"
-        result.append(
-            Finding(
-                rule=UNKNOWN_RULE,
-                name="unknown-suppression-code",
-                category="qc",
-                severity="warning",
-                message=f"{where}: {', '.join(repr(b) for b in bad)} {what}, so it silences nothing (`qc rules` lists the codes)",
-                start=sup.start,
-                end=sup.end,
-                text=text[sup.start : sup.end],
-            )
-        )
+        message = f"{where}: {', '.join(repr(b) for b in bad)} {what}, so it silences nothing (`qc rules` lists the codes)"
+        result.append(comment_finding(text, sup, UNKNOWN_RULE, "unknown-suppression-code", message))
     return result
