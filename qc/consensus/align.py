@@ -21,14 +21,16 @@ from functools import lru_cache
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+|\s*\n\s*")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-STOP = frozenset(
+# English function words: not content. The story tier (qc.dedup.story) uses this set; the
+# alignment adds a few prepositions and pronouns that a sentence's content never hangs on.
+FUNCTION_WORDS = frozenset(
     """a an and are as at be been but by for from had has have he her his i if in into is it its
     of on or our she that the their them they this to was we were what when which who will with
     would you your not no so than then there these those also said says say after before over
     about more most other some such only can could may might must should all any both each few
-    one two three very just up out new did do does being while where how why per mr ms mrs
-    among within between through during under while well us him me my mine ours yet still""".split()
+    one two three very just up out new did do does being while where how why per mr ms mrs""".split()
 )
+STOP = FUNCTION_WORDS | frozenset("among within between through during under well us him me my mine ours yet still".split())
 MONTHS = {
     m: i + 1
     for i, m in enumerate(

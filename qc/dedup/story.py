@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from qc.consensus.align import FUNCTION_WORDS as _STOP
 from qc.dedup.shingle import normalize
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
@@ -34,13 +35,6 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 # series share digits but not results.
 _LEDE_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+)?(?![\w])")
 _SENT_END = re.compile(r"(?<=[.!?…。])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_STOP = frozenset(
-    """a an and are as at be been but by for from had has have he her his i if in into is it its
-    of on or our she that the their them they this to was we were what when which who will with
-    would you your not no so than then there these those also said says say after before over
-    about more most other some such only can could may might must should all any both each few
-    one two three very just up out new did do does been being while where how why per mr ms mrs""".split()
-)
 _NAME = re.compile(r"\b[A-Z][A-Za-z]+\b")
 LEDE_SENTENCES = 2
 RARE_ZIPF = 4.5  # words rarer than this (wordfreq Zipf scale) count as story-specific
