@@ -14,7 +14,7 @@ from typing import Any
 from qc.config import Config
 from qc.finding import Edit, Finding, Fix, ScanResult
 from qc.quality import Quality, quality_of
-from qc.scan import ArticleOutcome, ScanOptions, scan_paths
+from qc.scan import ArticleOutcome, ScanOptions, scan_paths, story_groups
 
 CONSENSUS_WEIGHT = 1.0  # a multiplier of qc.consensus.term's penalty (bench/ tries others)
 CONSENSUS_MIN_AGREEMENT = 50.0  # mean chrF below this: not translations of one source
@@ -156,19 +156,6 @@ def with_consensus(quality: Quality, agreement: float, term: float) -> Quality:
     if quality.errors and term < 0:
         score = min(score, 100.0 - quality.penalties.get("findings", 0.0))
     return replace(quality, score=round(score, 1), penalties=penalties, agreement=agreement)
-
-
-def story_groups(
-    texts: Sequence[str],
-    metadata: Sequence[dict[str, Any]],
-    peers: str,
-    findings: Sequence[int] | None = None,
-) -> list[list[int]]:
-    """Indices of articles that tell one story (qc.scan.story_groups: the story tier, a
-    metadata field, or none)."""
-    from qc.scan import story_groups as groups_of
-
-    return groups_of(texts, metadata, peers, findings)
 
 
 def apply_consensus(
