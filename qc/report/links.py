@@ -10,6 +10,7 @@ repository. Only an absolute URL goes where a reader needs one to be absolute (S
 from __future__ import annotations
 
 import functools
+from typing import Any
 from urllib.parse import urlsplit
 
 from qc.finding import RuleInfo
@@ -19,19 +20,31 @@ DEFAULT_DOCS_URL = "docs"
 
 
 @functools.cache
-def docs_base_url() -> str:
-    """`[project.urls] Documentation` of the installed qc, else the relative docs folder."""
+def package_metadata() -> Any:
+    """The installed qc's package metadata, or None (running from a source tree)."""
     try:
         from importlib.metadata import PackageNotFoundError, metadata
 
-        meta = metadata("qc")
+        return metadata("qc")
     except (ImportError, PackageNotFoundError):
-        return DEFAULT_DOCS_URL
-    for entry in meta.get_all("Project-URL") or []:
+        return None
+
+
+def project_url(*labels: str) -> str | None:
+    """The first `[project.urls]` entry whose label is one of `labels` (lowercase)."""
+    meta = package_metadata()
+    for entry in (meta.get_all("Project-URL") or []) if meta is not None else []:
         label, _, url = entry.partition(",")
-        if label.strip().lower() == "documentation" and url.strip():
-            return url.strip().rstrip("/")
-    return DEFAULT_DOCS_URL
+        if label.strip().lower() in labels and url.strip():
+            return url.strip()
+    return None
+
+
+@functools.cache
+def docs_base_url() -> str:
+    """`[project.urls] Documentation` of the installed qc, else the relative docs folder."""
+    url = project_url("documentation")
+    return url.rstrip("/") if url else DEFAULT_DOCS_URL
 
 
 def rule_anchor(rule_id: str) -> str:

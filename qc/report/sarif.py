@@ -26,7 +26,7 @@ from urllib.parse import quote
 import qc
 from qc.finding import Finding, RuleInfo, ScanResult
 from qc.report.json_ import order_key, posix_path, split_ref
-from qc.report.links import is_absolute_url, rule_doc_url
+from qc.report.links import is_absolute_url, package_metadata, project_url, rule_doc_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -206,17 +206,11 @@ def notification(error: Any) -> dict[str, Any]:
 
 def information_uri() -> str | None:
     """The project home page from the installed package metadata, if it declares one."""
-    try:
-        from importlib.metadata import PackageNotFoundError, metadata
-
-        meta = metadata("qc")
-    except (ImportError, PackageNotFoundError):
-        return None
-    for entry in meta.get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() in ("homepage", "home", "source", "repository") and url.strip():
-            return url.strip()
-    home = meta.get("Home-page")
+    url = project_url("homepage", "home", "source", "repository")
+    if url:
+        return url
+    meta = package_metadata()
+    home = meta.get("Home-page") if meta is not None else None
     return home.strip() if home and home.strip() and home.strip() != "UNKNOWN" else None
 
 
