@@ -13,6 +13,21 @@ SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class _KeepUnknown(dict):  # type: ignore[type-arg]
+    """format_map values: an unknown placeholder stays as written instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def interpolate(template: str, values: dict[str, Any]) -> str:
+    """A rule's message or fix template with its {placeholders} filled from `values`."""
+    try:
+        return template.format_map(_KeepUnknown(values))
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
 def escape_lone_surrogates(text: str) -> str:
     """A lone surrogate (legal in a .jsonl escape, impossible in UTF-8) as the six characters
     `\\udXXX`: every output qc writes is then valid UTF-8, and a JSON output stays exact

@@ -9,7 +9,7 @@ from typing import Any
 
 from qc.consensus.align import name_key
 from qc.consensus.checks import MIN_VERSIONS, Group, Issue, Settings
-from qc.finding import Edit, Finding, Fix
+from qc.finding import Edit, Finding, Fix, interpolate
 
 KIND = "consensus"
 
@@ -99,20 +99,6 @@ def to_finding(rule: Any, issue: Issue, refs: Sequence[str]) -> Finding:
         fix=fix,
         related=[{"path": refs[j], "start": s, "end": e} for j, s, e in issue.supporters],
     )
-
-
-class Blanks(dict):  # type: ignore[type-arg]
-    """format_map values: an unknown placeholder stays as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def interpolate(template: str, values: dict[str, Any]) -> str:
-    try:
-        return template.format_map(Blanks(values))
-    except (ValueError, IndexError, AttributeError):
-        return template
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, TypeVar
 
 from qc.errors import RulePackError
-from qc.finding import Edit, Finding, Fix
+from qc.finding import Edit, Finding, Fix, interpolate
 from qc.lint.document import Batch, Document, PicklesWithoutViews
 from qc.lint.rule import Rule
 
@@ -42,20 +42,6 @@ def load_kinds() -> dict[str, type[RuleKind]]:
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
     return KINDS
-
-
-class SafeDict(dict):  # type: ignore[type-arg]
-    """format_map helper: unknown placeholders are left as they are instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def interpolate(template: str, values: dict[str, Any]) -> str:
-    try:
-        return template.format_map(SafeDict(values))
-    except (ValueError, IndexError, AttributeError):
-        return template
 
 
 class RuleKind(PicklesWithoutViews):
