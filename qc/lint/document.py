@@ -94,7 +94,7 @@ class Scratch:
     unsettled_articles: list[tuple[int, int]] | None = None
     # repetition: per phrase length, where a phrase repeats; the tokens and their spans
     repeat_candidates: list[tuple[int, list[int]]] | None = None
-    tokens: list[str] | None = None
+    tokens: Any = None  # (repetition.Tokens: each read is sliced from the lowercase text)
     token_spans: Any = None
     # pronoun: (start, end, word before) of every 's after a capitalised word
     possessives: list[tuple[int, int, str]] | None = None
@@ -162,6 +162,13 @@ class Batch:
 
     def __init__(self, docs: Sequence[Document]) -> None:
         self.docs = list(docs)
+
+    def forget_views(self, *keep: str) -> None:
+        """Drop the views computed so far (but those named in `keep`): each holds up to four
+        bytes per character of the batch, and once the batch hooks and the literal pass
+        have run, the checks of each document need none of them."""
+        for name in [k for k in self.__dict__ if k not in keep and isinstance(getattr(Batch, k, None), lazy)]:
+            del self.__dict__[name]
 
     @lazy
     def lows(self) -> list[str]:
