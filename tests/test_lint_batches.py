@@ -454,6 +454,12 @@ def test_batch_literal_hits_equal_a_search_of_each_text(texts: list[str], rules)
     corpus = texts + extra
     expected = [[tuple(hit) for hit in find_all(reference, Document(text).lower, "\x00")] for text in corpus]
     assert sum(map(len, expected)) > 500
+    # One text at a time before the automaton is built: the phrase index (engine.PhraseIndex).
+    small = [hits for text in corpus if len(text) <= engine.SMALL_BATCH_CHARS for hits in literal_pass.hits_by_text(Batch([Document(text)]))]
+    assert "automaton" not in literal_pass.__dict__
+    assert small == [hits for text, hits in zip(corpus, expected) if len(text) <= engine.SMALL_BATCH_CHARS]
+    index = engine.PhraseIndex(literal_pass.phrases)
+    assert [index.hits(Document(text).lower) for text in corpus] == expected
     for size in (len(corpus), 5, 1):
         found = [hits for batch in batches(corpus, len, max_items=size) for hits in literal_pass.hits_by_text(Batch([Document(t) for t in batch]))]
         assert found == expected

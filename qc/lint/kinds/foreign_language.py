@@ -83,6 +83,9 @@ def detect(text: str) -> tuple[str, float]:
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
+    from qc.lint.language_profiles import ready_factory
+
+    ready_factory()  # the profiles from qc's cache: ~0.02 s instead of ~0.26 s
     DetectorFactory.seed = 0
     try:
         best = detect_langs(text)[0]
