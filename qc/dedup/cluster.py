@@ -226,38 +226,60 @@ def clusters_from_edges(
         neighbours.setdefault(i, []).append(j)
         neighbours.setdefault(j, []).append(i)
     pending = [list(g) for g in groups] if groups is not None else components(len(articles), list(edges))
-    if isinstance(findings, Ranking):  # the candidates of every group, ranked in batches
-        findings.prefetch((i for g in pending for i in _central(g, neighbours)[1]), _held_articles(articles))
-    while pending:
-        group = pending.pop()
-        top, central = _central(group, neighbours)
-        rep, reason = choose_representative(articles, central, findings)
-        if len(central) < len(group):
-            reason = f"copy of the most others ({top}), then {reason}"
-        members = [Member(rep, articles[rep].ref, 1.0, 1.0)]
-        rejected = []
-        pairs: dict[tuple[int, int], dict[str, float]] = {}
-        held = _group_sets(sets, rep, group, edges)
-        for i in group:
-            if i == rep:
-                continue
-            key = (min(i, rep), max(i, rep))
-            ov = edges.get(key)
-            # an edge was verified with these very thresholds: a copy, no set needed
-            if ov is not None or (ov := copies.overlap(held[key[0]], held[key[1]])).is_copy(
-                threshold, containment, min(len(held[i]), len(held[rep]))
-            ):
-                inside = ov.contained_a if key[0] == i else ov.contained_b
-                members.append(Member(i, articles[i].ref, ov.jaccard, inside))
-                pairs[key] = {"jaccard": round(ov.jaccard, 4), "containment": round(ov.containment, 4)}
-            else:
-                rejected.append(i)
-        if len(members) > 1:
-            members[1:] = sorted(members[1:], key=lambda m: (-m.similarity, m.ref))
-            out.append(Cluster(0, "copy", rep, members, reason, pairs))
-        if len(rejected) > 1:
-            pending.extend(components_within(set(rejected), edges, neighbours))
+    while pending:  # in rounds: the groups, then the groups regrouped from their rejected members
+        centrals = [_central(g, neighbours) for g in pending]
+        if isinstance(findings, Ranking):  # the candidates of every group of the round, ranked in batches
+            findings.prefetch((i for _, central in centrals for i in central), _held_articles(articles))
+        regrouped: list[list[int]] = []
+        for group, (top, central) in zip(pending, centrals):
+            cluster, rejected = _check_members(articles, sets, edges, group, top, central, threshold, containment, findings)
+            if cluster is not None:
+                out.append(cluster)
+            if len(rejected) > 1:
+                regrouped.extend(components_within(set(rejected), edges, neighbours))
+        pending = regrouped
+    out.sort(key=lambda c: min(m.index for m in c.members))
     return out
+
+
+def _check_members(
+    articles: Sequence[Article],
+    sets: Sequence[Any],
+    edges: dict[tuple[int, int], copies.Overlap],
+    group: Sequence[int],
+    top: int,
+    central: list[int],
+    threshold: float,
+    containment: float,
+    findings: Callable[[int], int],
+) -> tuple[Cluster | None, list[int]]:
+    """One group's copy cluster (None if no member is a copy of the representative) and
+    the members that are not copies of it."""
+    rep, reason = choose_representative(articles, central, findings)
+    if len(central) < len(group):
+        reason = f"copy of the most others ({top}), then {reason}"
+    members = [Member(rep, articles[rep].ref, 1.0, 1.0)]
+    rejected = []
+    pairs: dict[tuple[int, int], dict[str, float]] = {}
+    held = _group_sets(sets, rep, group, edges)
+    for i in group:
+        if i == rep:
+            continue
+        key = (min(i, rep), max(i, rep))
+        ov = edges.get(key)
+        # an edge was verified with these very thresholds: a copy, no set needed
+        if ov is not None or (ov := copies.overlap(held[key[0]], held[key[1]])).is_copy(
+            threshold, containment, min(len(held[i]), len(held[rep]))
+        ):
+            inside = ov.contained_a if key[0] == i else ov.contained_b
+            members.append(Member(i, articles[i].ref, ov.jaccard, inside))
+            pairs[key] = {"jaccard": round(ov.jaccard, 4), "containment": round(ov.containment, 4)}
+        else:
+            rejected.append(i)
+    if len(members) == 1:
+        return None, rejected
+    members[1:] = sorted(members[1:], key=lambda m: (-m.similarity, m.ref))
+    return Cluster(0, "copy", rep, members, reason, pairs), rejected
 
 
 def _central(group: Sequence[int], neighbours: Mapping[int, Sequence[int]]) -> tuple[int, list[int]]:

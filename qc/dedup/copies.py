@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 
 from qc.dedup.minhash import NUM_PERM, Banding, choose_banding, jaccard_floor, signatures, signatures_from_shingles
-from qc.dedup.shingle import normalize, shingles_batch
+from qc.dedup.shingle import normalize, normalized_batches, shingles_batch
 
 DEFAULT_THRESHOLD = 0.8  # Jaccard
 DEFAULT_CONTAINMENT = 0.8
@@ -93,8 +93,8 @@ def shingle_texts(texts: Sequence[str], num_perm: int = NUM_PERM, batch: int = 5
         bounds = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         return ShingledBatch(LazySets(np.concatenate([v for v, _, _ in parts]), bounds), np.concatenate([g for _, _, g in parts]))
     vals, counts, sig_parts = [], [], []
-    for start in range(0, len(texts), batch):
-        values, bounds = shingles_batch([normalize(t) for t in texts[start : start + batch]])
+    for chunk in normalized_batches(texts, batch):
+        values, bounds = shingles_batch(chunk)
         sig_parts.append(signatures_from_shingles(values, bounds, num_perm))
         vals.append(values)
         counts.append(np.diff(bounds))
@@ -394,9 +394,11 @@ class TextSets(Sequence[np.ndarray]):
     def fill(self, indices: Iterable[int], batch: int = 512) -> None:
         """Compute the sets of many texts at once (one tokenizer call per batch)."""
         todo = [int(i) for i in indices if int(i) not in self._done]
-        for at in range(0, len(todo), batch):
-            chunk = todo[at : at + batch]
-            values, bounds = shingles_batch([normalize(self.texts[i]) for i in chunk])
+        at = 0
+        for normalized in normalized_batches((self.texts[i] for i in todo), batch):
+            chunk = todo[at : at + len(normalized)]
+            at += len(normalized)
+            values, bounds = shingles_batch(normalized)
             for k, i in enumerate(chunk):
                 self._done[i] = sorted_unique(values[bounds[k] : bounds[k + 1]])
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qc.dedup.shingle import normalize, shingles_batch
+from qc.dedup.shingle import normalized_batches, shingles_batch
 
 NUM_PERM = 128
 SEED = 20230201
@@ -60,8 +60,7 @@ def signatures_from_shingles(values: np.ndarray, bounds: np.ndarray, num_perm: i
 def signatures(texts: Sequence[str], num_perm: int = NUM_PERM, batch: int = 512) -> np.ndarray:
     """Signatures of raw texts (normalised here), in batches."""
     parts = []
-    for start in range(0, len(texts), batch):
-        chunk = [normalize(t) for t in texts[start : start + batch]]
+    for chunk in normalized_batches(texts, batch):
         values, bounds = shingles_batch(chunk)
         parts.append(signatures_from_shingles(values, bounds, num_perm))
     return np.concatenate(parts) if parts else np.zeros((0, num_perm), dtype=np.uint32)

@@ -13,7 +13,7 @@ the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -96,10 +96,16 @@ def token_hashes_batch(normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     edges = _token_edges(word)
     starts, ends = edges[0::2], edges[1::2]
     # prefix[i] = sum_{j<i} b[j] * P_INV**j  (mod 2**64)
+    # two byte-sized uint64 arrays, filled in place (the batch's largest temporaries)
+    prefix = np.empty(len(buf) + 1, dtype=np.uint64)
+    prefix[0] = 0
     with np.errstate(over="ignore"):
-        weighted = buf.astype(np.uint64) * _powers("pinv", _P_INV, len(buf))
-        prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
+        weighted = buf.astype(np.uint64)
+        weighted *= _powers("pinv", _P_INV, len(buf))
+        np.cumsum(weighted, dtype=np.uint64, out=prefix[1:])
+        del weighted
         raw = (prefix[ends] - prefix[starts]) * _powers("p", _P, len(buf) + 1)[ends - 1]
+        del prefix
         tokens = _fmix64(raw + (ends - starts).astype(np.uint64))
     # text boundaries in bytes -> token index boundaries
     lengths = np.fromiter((len(t.encode("utf-8", "surrogatepass")) if not t.isascii() else len(t) for t in normalized),
@@ -107,6 +113,28 @@ def token_hashes_batch(normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     byte_starts = np.concatenate(([0], np.cumsum(lengths + 1)))
     tok_bounds = np.searchsorted(starts, byte_starts)
     return tokens, tok_bounds
+
+
+BATCH_BYTES = 1 << 18  # characters of normalised text tokenised at once
+
+
+def normalized_batches(texts: Iterable[str], max_texts: int = 512, max_bytes: int = BATCH_BYTES) -> Iterator[list[str]]:
+    """The texts normalised, in batches of at most `max_texts` texts and (but for one
+    long text) about `max_bytes` characters. The tokenizer's temporaries are eight bytes
+    per byte of the batch, several arrays at once: bounding the batch by size, not by
+    count, bounds the memory they take (and the heap they leave fragmented). Batching
+    never changes a hash: each token's hash depends on its own bytes only."""
+    buf: list[str] = []
+    size = 0
+    for text in texts:
+        norm = normalize(text)
+        buf.append(norm)
+        size += len(norm) + 1
+        if len(buf) >= max_texts or size >= max_bytes:
+            yield buf
+            buf, size = [], 0
+    if buf:
+        yield buf
 
 
 def shingles_batch(normalized: Sequence[str], k: int = SHINGLE_SIZE) -> tuple[np.ndarray, np.ndarray]:
