@@ -175,3 +175,17 @@ def test_data_paths_are_absolute_when_the_pack_is_named_relative(tmp_path, monke
     path = data_path(SimpleNamespace(pack="house/pack.yaml"), "data/table.tsv")
     assert path.is_absolute() and path == tmp_path / "house" / "data" / "table.tsv"
     assert P(data_path(SimpleNamespace(pack=None), "data/x.tsv")).is_absolute()
+
+
+def test_at_one_start_the_fix_of_the_whole_name_wins_over_a_piece_of_it() -> None:
+    from qc.finding import Edit, Finding, Fix
+    from qc.fix import select_fixes
+
+    def finding(rule: str, start: int, end: int, replacement: str) -> Finding:
+        fix = Fix((Edit(start, end, replacement),), "unsafe", "write it")
+        return Finding(rule=rule, name=rule, category="c", severity="warning", message="m", start=start, end=end, text="", fix=fix)
+
+    piece = finding("MT121", 11, 45, "United Nations Organization")
+    whole = finding("MT131", 11, 78, "Food and Agriculture Organization of the United Nations")
+    chosen = select_fixes([piece, whole], unsafe=True)
+    assert [f.edits[0].replacement for f in chosen] == ["Food and Agriculture Organization of the United Nations"]
