@@ -189,3 +189,16 @@ def test_at_one_start_the_fix_of_the_whole_name_wins_over_a_piece_of_it() -> Non
     whole = finding("MT131", 11, 78, "Food and Agriculture Organization of the United Nations")
     chosen = select_fixes([piece, whole], unsafe=True)
     assert [f.edits[0].replacement for f in chosen] == ["Food and Agriculture Organization of the United Nations"]
+
+
+def test_a_rendering_that_is_an_english_outlets_name_needs_the_outlets_country_nearest() -> None:
+    hits = lambda t: [f for f in linter().lint(t) if f.rule == "MT133"]  # noqa: E731
+    assert fix_text("the Austrian daily the Standard reported", linter().lint, unsafe=True).text == "the Austrian daily Der Standard reported"
+    assert not hits("According to the Standard newspaper, the Kenyan president resigned.")
+    assert not hits("according to British tabloid The Daily Mirror, the man was from Germany")
+    assert not hits("Fox News reported that the German envoy left.")
+
+
+def test_a_shared_rendering_is_resolved_by_a_city_the_text_names() -> None:
+    text = "According to the World newspaper, the minister resigned. Protests followed in Madrid."
+    assert "El Mundo" in fix_text(text, linter().lint, unsafe=True).text
