@@ -249,7 +249,7 @@ def cue_rules_without_table(ids: tuple[str, ...] = ("MT136", "MT138")) -> list: 
     for rule in pack["rules"]:
         if rule["id"] in ids:
             rule = {k: v for k, v in rule.items() if k != "examples"}
-            for key in ("syllables", "surnames", "english_outlets", "demonyms", "structure"):
+            for key in ("syllables", "surnames", "english_outlets", "demonyms", "structure", "places"):
                 if key in rule:
                     rule[key] = str(PACK.parent / rule[key])
             if rule["id"] == "MT134":

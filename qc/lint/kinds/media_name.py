@@ -37,6 +37,7 @@ CUE_BEFORE = r"(?:daily|newspaper|weekly|agency|channel|broadcaster|magazine|tab
 # outlets' names end in Times, Post, Daily... but hardly ever in "Newspaper").
 STRUCTURE_CUES = r"(?:news agency|newspaper|daily|weekly|channel|agency|magazine|tabloid|broadcaster|Newspaper|News Service)"
 FOREIGN_ARTICLES = ("Le", "La", "Les", "L'", "El", "Die", "Der", "Das", "Il", "O", "De", "Al")
+CONNECTORS = frozenset(("of", "the", "and", "on"))
 CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split())
 # A common English word: wordfreq's Zipf frequency at least this (about once per 10^6 words).
 ORDINARY_ZIPF = 3.0
@@ -174,8 +175,9 @@ class MediaName(RuleKind):
                 yield self.report(doc, before.start("the") if before and the else start, end, the, self.full[key], key)
             return
         rendering = self.renderings[key]
-        if not the and re.search(r"[A-Z][\w.'’&-]*[ \t]+$", text[max(0, start - 40) : start]):
-            return  # the name goes on to the left: "CBS News", "The Daily Mirror"
+        begin = before.start("the") if before and the else start
+        if re.search(r"[A-Z][\w.'’&-]*[ \t]+(?:(?:of|of the|and)[ \t]+)?$", text[max(0, begin - 40) : begin]):
+            return  # the name goes on to the left: "CBS News", "The Daily Mirror", "Voice of Freedom"
         if self.only_demonyms(key):
             return  # "Russian news agency RIA Novosti": a country word describes, it does not name
         after = self.after.match(text, end)
@@ -277,16 +279,29 @@ class MediaName(RuleKind):
         english = set(read_lines(*self.outlet_words))
         demonyms = demonym_table(*self.demonyms)
         heads = {str(h) for h in read_yaml(*self.structure).get("heads") or []}
-        pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,4}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
+        places = place_table(*self.places) if self.places else {}
+        # Up to four title-case words, "of (the)", "and", "on" between them ("the Voice of
+        # Galicia", "the People's"), then a press word: lowercase, or one that a literal
+        # rendering carries in its name ("the Central Daily", "the Independent Newspaper").
+        word = r"[A-Z][a-z]+(?:['’]s)?"
+        name = rf"{word}(?: (?:of the |of |and |on )?{word}){{0,3}}"
+        pattern = re.compile(
+            rf"\b[Tt]he (?P<name>{name}) (?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])"
+            # or the apposition: "the Russian daily The Free Word said"
+            # (two words or more: "the magazine The Bark" is an English title)
+            rf"|\b(?P<before>newspaper|daily) [Tt]he (?P<named>{word}(?: (?:of the |of |and |on )?{word}){{1,3}})\b(?![ -]?[A-Z])"
+        )
         listed = {r.core for r in renderings(self.table, self.outlet_words)} if self.table else set()
         for match in pattern.finditer(doc.text):
-            if " ".join(match.group(1).split()) in listed:
+            words_text = match.group("name") or match.group("named")
+            if " ".join(words_text.split()) in listed:
                 continue  # a rendering of the table: check: table reports it, with the outlet
             if match.group("cue") == "daily" and not re.match(r"(?:'s|’s| [a-z])", doc.text[match.end() : match.end() + 3]):
                 continue  # "drowned in the Mediterranean daily": the adverb
-            words = match.group(1).split()
-            if all(self.ordinary(w, english, demonyms, heads) for w in words):
-                yield self.finding(doc, match.start(), match.end(), {"name": " ".join(words)})
+            words = [re.sub(r"['’]s$", "", w) for w in words_text.split() if w not in CONNECTORS]
+            if all(self.ordinary(w, english, demonyms, heads) and plain(w) not in places for w in words):
+                start = match.start() if match.group("name") else match.start("named") - len("the ")
+                yield self.finding(doc, start, match.end(), {"name": " ".join(words)})
 
     @staticmethod
     def ordinary(word: str, english: set[str], demonyms: dict[str, str], heads: set[str]) -> bool:
