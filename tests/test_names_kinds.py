@@ -175,3 +175,30 @@ def test_data_paths_are_absolute_when_the_pack_is_named_relative(tmp_path, monke
     path = data_path(SimpleNamespace(pack="house/pack.yaml"), "data/table.tsv")
     assert path.is_absolute() and path == tmp_path / "house" / "data" / "table.tsv"
     assert P(data_path(SimpleNamespace(pack=None), "data/x.tsv")).is_absolute()
+
+
+def test_at_one_start_the_fix_of_the_whole_name_wins_over_a_piece_of_it() -> None:
+    from qc.finding import Edit, Finding, Fix
+    from qc.fix import select_fixes
+
+    def finding(rule: str, start: int, end: int, replacement: str) -> Finding:
+        fix = Fix((Edit(start, end, replacement),), "unsafe", "write it")
+        return Finding(rule=rule, name=rule, category="c", severity="warning", message="m", start=start, end=end, text="", fix=fix)
+
+    piece = finding("MT121", 11, 45, "United Nations Organization")
+    whole = finding("MT131", 11, 78, "Food and Agriculture Organization of the United Nations")
+    chosen = select_fixes([piece, whole], unsafe=True)
+    assert [f.edits[0].replacement for f in chosen] == ["Food and Agriculture Organization of the United Nations"]
+
+
+def test_a_rendering_that_is_an_english_outlets_name_needs_the_outlets_country_nearest() -> None:
+    hits = lambda t: [f for f in linter().lint(t) if f.rule == "MT133"]  # noqa: E731
+    assert fix_text("the Austrian daily the Standard reported", linter().lint, unsafe=True).text == "the Austrian daily Der Standard reported"
+    assert not hits("According to the Standard newspaper, the Kenyan president resigned.")
+    assert not hits("according to British tabloid The Daily Mirror, the man was from Germany")
+    assert not hits("Fox News reported that the German envoy left.")
+
+
+def test_a_shared_rendering_is_resolved_by_a_city_the_text_names() -> None:
+    text = "According to the World newspaper, the minister resigned. Protests followed in Madrid."
+    assert "El Mundo" in fix_text(text, linter().lint, unsafe=True).text

@@ -37,6 +37,7 @@ CUE_BEFORE = r"(?:daily|newspaper|weekly|agency|channel|broadcaster|magazine|tab
 # outlets' names end in Times, Post, Daily... but hardly ever in "Newspaper").
 STRUCTURE_CUES = r"(?:news agency|newspaper|daily|weekly|channel|agency|magazine|tabloid|broadcaster|Newspaper|News Service)"
 FOREIGN_ARTICLES = ("Le", "La", "Les", "L'", "El", "Die", "Der", "Das", "Il", "O", "De", "Al")
+CONNECTORS = frozenset(("of", "the", "and", "on"))
 CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split())
 # A common English word: wordfreq's Zipf frequency at least this (about once per 10^6 words).
 ORDINARY_ZIPF = 3.0
@@ -53,6 +54,9 @@ class Rendering:
     text: str  # as the rendering is written, e.g. "The World", "Morning Sun News"
     core: str  # without a leading "The" and trailing outlet-type words: "World", "Morning Sun"
     outlets: tuple[Outlet, ...]
+    # Made only of words of English-language outlets' names ("The Mirror", "The Standard"):
+    # flagged only where the text names the country of an outlet it renders.
+    english: bool = False
 
     @property
     def standalone(self) -> bool:
@@ -78,12 +82,23 @@ def renderings(table: tuple[str, int], outlets_words: tuple[str, int]) -> tuple[
         text = row["literal"].strip()
         core = core_of(text)
         outlet = Outlet(row["name"].strip(), row["country"].strip())
-        if not core or all(w in english for w in core.split()):
-            continue  # "The Nation", "The Press": also the names of English-language outlets
+        if not core:
+            continue
         if outlet not in grouped[core]:
             grouped[core].append(outlet)
         texts.setdefault(core, text)
-    return tuple(Rendering(texts[core], core, tuple(outlets)) for core, outlets in grouped.items())
+    return tuple(Rendering(texts[core], core, tuple(outlets), all(w in english for w in core.split())) for core, outlets in grouped.items())
+
+
+@lru_cache(maxsize=8)
+def place_table(path: str, stamp: int) -> dict[str, str]:
+    """plain place -> plain country ("paris" -> "france")."""
+    return {plain(row["place"].replace(" ", "")): plain(row["country"].replace(" ", "")) for row in read_tsv(path, stamp)}
+
+
+# Capitalised words and two-word runs of them ("South Korean", "Mexico City"), looked up
+# in the demonym and place tables.
+PLACE_WORDS = re.compile(r"[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -105,6 +120,7 @@ class MediaName(RuleKind):
             "english_outlets": {"type": "string", "minLength": 1},
             "demonyms": {"type": "string", "minLength": 1},
             "structure": {"type": "string", "minLength": 1},
+            "places": {"type": "string", "minLength": 1},
         },
     }
 
@@ -116,6 +132,7 @@ class MediaName(RuleKind):
         self.demonyms = stamped(rule, params["demonyms"]) if "demonyms" in params else None
         self.table = stamped(rule, params["table"]) if "table" in params else None
         self.structure = stamped(rule, params["structure"]) if "structure" in params else None
+        self.places = stamped(rule, params["places"]) if "places" in params else None
         if self.mode == "table":
             if self.table is None:
                 raise self.error("check: table needs `table`")
@@ -126,12 +143,13 @@ class MediaName(RuleKind):
     def compile_table(self) -> None:
         assert self.table is not None
         self.renderings = {r.core: r for r in renderings(self.table, self.outlet_words)}
-        self.full = {r.text: r for r in renderings(self.table, self.outlet_words) if r.standalone}
+        self.full = {r.text: r for r in renderings(self.table, self.outlet_words) if r.standalone and not r.english}
         types = "|".join(re.escape(t) for t in sorted(TYPE_WORDS, key=len, reverse=True))
         # After a core: the rendering's own outlet word ("the Central Daily", "Anatolia
         # Agency"), which is a press cue too and belongs to the span, and a press cue.
         self.after = re.compile(rf"(?P<type>\s+(?:{types}))?\b(?!\s+[A-Z])(?:(?P<post>\s+{CUE_AFTER})\b)?")
-        self.before = re.compile(rf"(?:\b(?P<pre>{CUE_BEFORE})\s+)?(?P<the>\b[Tt]he\s+)?$")
+        # A sentence may begin with the cue: "According to the World newspaper, ..."
+        self.before = re.compile(rf"(?:\b(?P<pre>(?i:{CUE_BEFORE}))\s+)?(?P<the>\b[Tt]he\s+)?$")
 
     def word_literals(self) -> Iterable[tuple[str, Any]]:
         # Renderings go through the engine's one literal pass; case and cues are checked per hit.
@@ -157,6 +175,9 @@ class MediaName(RuleKind):
                 yield self.report(doc, before.start("the") if before and the else start, end, the, self.full[key], key)
             return
         rendering = self.renderings[key]
+        begin = before.start("the") if before and the else start
+        if re.search(r"[A-Z][\w.'’&-]*[ \t]+(?:(?:of|of the|and)[ \t]+)?$", text[max(0, begin - 40) : begin]):
+            return  # the name goes on to the left: "CBS News", "The Daily Mirror", "Voice of Freedom"
         if self.only_demonyms(key):
             return  # "Russian news agency RIA Novosti": a country word describes, it does not name
         after = self.after.match(text, end)
@@ -177,6 +198,15 @@ class MediaName(RuleKind):
         if not the and rendering.text.startswith("The ") and not pre:
             return  # "World newspaper" without "the" is ordinary English ("a World newspaper")
         stop = after.end("type") if own_type and after else end
+        if rendering.english:
+            # "the Standard newspaper" is the Kenyan paper unless the sentence is about
+            # Austria (Der Standard) or Belgium (De Standaard): the country named nearest to
+            # it must be an outlet's ("British tabloid The Daily Mirror ... from Germany" stays).
+            nearest = self.nearest_country(doc.text, start, stop)
+            outlets = tuple(o for o in rendering.outlets if nearest in self.country_keys(o.country))
+            if not outlets:
+                return
+            rendering = Rendering(rendering.text, rendering.core, outlets, True)
         yield self.report(doc, before.start("the") if before and the else start, stop, the, rendering, key)
 
     def only_demonyms(self, core: str) -> bool:
@@ -199,15 +229,49 @@ class MediaName(RuleKind):
         return self.finding(doc, start, end, {"name": name, "replacement": outlet.name if outlet else name}, edits)
 
     def pick(self, doc: Document, start: int, end: int, rendering: Rendering) -> Outlet | None:
+        """The outlet: the only one, else the one whose country the sentence names, else the
+        one whose country the text names (a story from Paris quotes Le Monde)."""
         if len({o.name for o in rendering.outlets}) == 1:
             return rendering.outlets[0]
         left, right = sentence_around(doc.text, start, end)
-        sentence = doc.text[left:right]
+        for scope in (doc.text[left:right], doc.text):
+            named = self.countries(scope)
+            hits = [o for o in rendering.outlets if self.country_keys(o.country) & named]
+            if hits:
+                return hits[0] if len({o.name for o in hits}) == 1 else None
+        return None
+
+    def nearest_country(self, text: str, start: int, end: int) -> str | None:
+        """The country named nearest to text[start:end] in its sentence, if any."""
+        left, right = sentence_around(text, start, end)
+        best: tuple[int, str] | None = None
+        for match in PLACE_WORDS.finditer(text, left, right):
+            if start <= match.start() < end:
+                continue
+            for country in self.countries(match.group()):
+                distance = start - match.end() if match.end() <= start else match.start() - end
+                if best is None or distance < best[0]:
+                    best = (distance, country)
+        return best[1] if best else None
+
+    def countries(self, text: str) -> set[str]:
+        """The countries a text names: by name, demonym, capital or big city."""
         demonyms = demonym_table(*self.demonyms) if self.demonyms else {}
-        words = {plain(w) for w in re.findall(r"[A-Z][\w'-]+", sentence)}
-        countries = {demonyms.get(w, w) for w in words}
-        hits = [o for o in rendering.outlets if plain(o.country.replace(" ", "")) in countries]
-        return hits[0] if len({o.name for o in hits}) == 1 else None
+        places = place_table(*self.places) if self.places else {}
+        named = set()
+        for match in PLACE_WORDS.finditer(text):
+            for phrase in (match.group(), *match.group().split()):
+                key = plain(phrase.replace(" ", ""))
+                if key in demonyms or key in places:
+                    named.add(demonyms.get(key) or places[key])
+        return named
+
+    def country_keys(self, country: str) -> set[str]:
+        """An outlet's country as the tables key it: "South Korea" is "southkorea" and, by
+        its last word, "korea" (the demonym table's South Korean and Korean)."""
+        demonyms = demonym_table(*self.demonyms) if self.demonyms else {}
+        whole, last = plain(country.replace(" ", "")), plain(country.split()[-1]) if country.strip() else ""
+        return {whole, demonyms.get(whole, whole), demonyms.get(last, whole)}
 
     # -- the structural cue ----------------------------------------------------------------
     def check_cue(self, doc: Document) -> Iterator[Finding]:
@@ -215,16 +279,29 @@ class MediaName(RuleKind):
         english = set(read_lines(*self.outlet_words))
         demonyms = demonym_table(*self.demonyms)
         heads = {str(h) for h in read_yaml(*self.structure).get("heads") or []}
-        pattern = re.compile(rf"\b[Tt]he ((?:[A-Z][a-z]+ ){{1,4}})(?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])")
+        places = place_table(*self.places) if self.places else {}
+        # Up to four title-case words, "of (the)", "and", "on" between them ("the Voice of
+        # Galicia", "the People's"), then a press word: lowercase, or one that a literal
+        # rendering carries in its name ("the Central Daily", "the Independent Newspaper").
+        word = r"[A-Z][a-z]+(?:['’]s)?"
+        name = rf"{word}(?: (?:of the |of |and |on )?{word}){{0,3}}"
+        pattern = re.compile(
+            rf"\b[Tt]he (?P<name>{name}) (?P<cue>{STRUCTURE_CUES})\b(?![ -][A-Z])"
+            # or the apposition: "the Russian daily The Free Word said"
+            # (two words or more: "the magazine The Bark" is an English title)
+            rf"|\b(?P<before>newspaper|daily) [Tt]he (?P<named>{word}(?: (?:of the |of |and |on )?{word}){{1,3}})\b(?![ -]?[A-Z])"
+        )
         listed = {r.core for r in renderings(self.table, self.outlet_words)} if self.table else set()
         for match in pattern.finditer(doc.text):
-            if " ".join(match.group(1).split()) in listed:
+            words_text = match.group("name") or match.group("named")
+            if " ".join(words_text.split()) in listed:
                 continue  # a rendering of the table: check: table reports it, with the outlet
             if match.group("cue") == "daily" and not re.match(r"(?:'s|’s| [a-z])", doc.text[match.end() : match.end() + 3]):
                 continue  # "drowned in the Mediterranean daily": the adverb
-            words = match.group(1).split()
-            if all(self.ordinary(w, english, demonyms, heads) for w in words):
-                yield self.finding(doc, match.start(), match.end(), {"name": " ".join(words)})
+            words = [re.sub(r"['’]s$", "", w) for w in words_text.split() if w not in CONNECTORS]
+            if all(self.ordinary(w, english, demonyms, heads) and plain(w) not in places for w in words):
+                start = match.start() if match.group("name") else match.start("named") - len("the ")
+                yield self.finding(doc, start, match.end(), {"name": " ".join(words)})
 
     @staticmethod
     def ordinary(word: str, english: set[str], demonyms: dict[str, str], heads: set[str]) -> bool:
