@@ -19,8 +19,9 @@ A held-out item counts as caught when a warning or error overlaps it (for calque
 rendering's span). Recall is printed per class and per source language, with the share of
 caught items that carry a fix and the fix accuracy: of the caught items, the share whose
 fixed text is the expected one. For calques the expected text writes the conventional
-term in place of the rendering, compared word by word up to inflection (the lexicon's
-conventional column is the form the build script guessed); a third set, "calques in the
+term in place of the rendering, compared word by word up to inflection (for a verbal
+rendering the term of its base-form row: the build script inflected the other rows' terms
+itself, at times wrongly); a third set, "calques in the
 past tense", puts the held-out verbal renderings ("put in evidence") after a subject in a
 past-tense sentence and wants the conventional term exactly in the past ("highlighted").
 For false friends a fix is right when the fixed sentence holds the headword's
@@ -178,16 +179,39 @@ def calque_rows() -> list[list[str]]:
     return rows
 
 
-def calque_items(rows: Iterable[list[str]], limit_per_lang: int) -> list[Item]:
+def dictionary_terms(all_rows: list[list[str]]) -> dict[tuple[str, str], str]:
+    """(source, rest of the rendering) -> the dictionary's term, for verbal renderings: the
+    term of the row whose head is the base of an -ing head ("put" of "putting"); the build
+    script inflected the other rows' terms itself, sometimes wrongly ("abandoneded")."""
+    groups: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for _lang, literal, conventional, source in all_rows:
+        head, _, rest = literal.partition(" ")
+        groups[(source, rest)].setdefault(head, conventional)
+    terms = {}
+    for key, heads in groups.items():
+        for head in heads:
+            stem = head[:-3]
+            base = next((b for b in (stem, stem + "e", stem[:-1]) if b in heads), None) if head.endswith("ing") and stem else None
+            if base is not None:
+                terms[key] = heads[base]
+                break
+    return terms
+
+
+def calque_items(rows: Iterable[list[str]], all_rows: list[list[str]], limit_per_lang: int) -> list[Item]:
+    """Held-out renderings in a carrier; the fix must write the dictionary's term (up to
+    inflection)."""
+    terms = dictionary_terms(all_rows)
     items: list[Item] = []
     per_lang: dict[str, int] = defaultdict(int)
-    for lang, literal, conventional, _source in rows:
+    for lang, literal, conventional, source in rows:
         if per_lang[lang] >= limit_per_lang:
             continue
         per_lang[lang] += 1
         text = CARRIER.format(literal)
         start = text.index(literal)
-        items.append((lang, text, start, start + len(literal), Expected(CARRIER.format(conventional))))
+        term = terms.get((source, literal.partition(" ")[2]), conventional)
+        items.append((lang, text, start, start + len(literal), Expected(CARRIER.format(term))))
     return items
 
 
@@ -248,7 +272,7 @@ def bench_calques(rules: list[Rule], seed: int, limit: int, tmp: Path) -> None:
         "rest + full lexicon": Linter(rules),
     }
     print(f"calque lexicon: {len(rows)} renderings; built from {len(train)}, held out {len(test)} (at most {limit} per language tested)")
-    recall_table("calqued terms (held-out renderings in a carrier sentence)", calque_items(test, limit), systems)
+    recall_table("calqued terms (held-out renderings in a carrier sentence)", calque_items(test, rows, limit), systems)
     recall_table("calques in the past tense (held-out verbal renderings after a subject; fix exact)", past_items(test, rows, limit), systems)
 
 

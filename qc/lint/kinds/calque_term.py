@@ -14,7 +14,8 @@ leave out (for a local false alarm, without regenerating the table).
 A verbal row (the lexicon also holds its -ing rendering) is fixed in the tense of the
 sentence: the rendering's first word tells the form when it can only be one ("puts",
 "did"), and the words before it when it could be several ("put": "has put" -> participle,
-"will put" -> base, "The report put" -> past). `inflect` names the context words (YAML:
+"will put" -> base, "The report put" -> past), from the term of the base-form row (when the
+verb is unknown, that term as it is). `inflect` names the context words (YAML:
 participle, base, skip, pronouns) and `verb_forms` the English verb forms (a TSV made by
 scripts/build_verb_forms.py); "oneself" and "one's" of the term take the rendering's
 pronoun ("did his evidences" -> "proved himself").
@@ -135,15 +136,30 @@ class Inflector:
         return " ".join(words)
 
 
+def base_forms(ing: str) -> tuple[str, ...]:
+    """The base forms an -ing form may come from: putting -> put, having -> have, doing -> do."""
+    stem = ing[:-3]
+    return (stem, stem + "e", stem[:-1]) if len(stem) > 1 and stem[-1] == stem[-2] else (stem, stem + "e")
+
+
 def verbal_rows(entries: Iterable[CalqueEntry]) -> dict[str, str]:
-    """source + rest of a rendering whose -ing form is in the lexicon (a verbal row) -> the
-    conventional term of that -ing row (its first word is the one form the build script
-    always pairs right: the generated lists of forms both end with -ing)."""
-    rows: dict[str, str] = {}
+    """source + rest of a verbal rendering -> the conventional term of its base-form row.
+
+    A rendering is verbal when the lexicon holds it with an -ing head and with that -ing
+    form's base ("put in evidence", "putting in evidence"). The base row's term is the
+    dictionary's own (the build script inflected the others itself, and made "ins full
+    swing" of "in full swing" where the term is no verb phrase)."""
+    heads: dict[str, dict[str, str]] = {}
     for entry in entries:
         head, _, rest = entry.literal.partition(" ")
-        if head.endswith("ing"):
-            rows.setdefault(f"{entry.source}\t{rest}", entry.conventional)
+        heads.setdefault(f"{entry.source}\t{rest}", {}).setdefault(head, entry.conventional)
+    rows: dict[str, str] = {}
+    for key, group in heads.items():
+        for head in group:
+            base = next((b for b in base_forms(head) if b in group), None) if head.endswith("ing") else None
+            if base is not None:
+                rows[key] = group[base]
+                break
     return rows
 
 
@@ -230,7 +246,7 @@ class CalqueTerm(RuleKind):
             return entry.conventional
         if self.verbal is None:
             self.verbal = verbal_rows(self.entries)
-        ing_term = self.verbal.get(f"{entry.source}\t{entry.literal.partition(' ')[2]}")
-        if ing_term is None:
+        base_term = self.verbal.get(f"{entry.source}\t{entry.literal.partition(' ')[2]}")
+        if base_term is None:
             return entry.conventional
-        return self.inflector.inflect(text, start, found, ing_term) or entry.conventional
+        return self.inflector.inflect(text, start, found, base_term) or base_term
