@@ -84,7 +84,7 @@ def test_mojibake_and_entities_fixed_safely() -> None:
 
 
 def test_false_friend_collocations_need_their_object() -> None:
-    assert lint("MT201", "The actual president resigned.")
-    assert lint("MT201", "The actual number is higher.") == []
-    assert lint("MT206", "She realized the project would fail.") == []
-    assert lint("MT206", "They realised the project on time.")
+    assert lint("MT211", "The actual president resigned.")
+    assert lint("MT211", "The actual number is higher.") == []
+    assert lint("MT211", "She realized the project would fail.") == []
+    assert lint("MT211", "They realised the project on time.")

@@ -35,7 +35,7 @@ def test_the_table_is_large_covers_seven_languages_and_names_its_licence() -> No
         ("He will act in the measure where the law allows it.", None),
         ("The cabinet adopted the project of reform of the pensions.", "The cabinet adopted the pension reform bill."),
         ("The President of the Government, Pedro Sánchez, spoke.", "The Prime Minister, Pedro Sánchez, spoke."),
-        ("Russian law-protection organs detained him.", "Russian law-protection agencies detained him."),
+        ("Russian law-protection organs detained him.", "Russian law enforcement agencies detained him."),
         ("Xi made important instructions on flood control.", "Xi gave important instructions on flood control."),
         ("The minister assisted to the ceremony on Sunday.", "The minister attended the ceremony on Sunday."),
     ],
@@ -45,6 +45,38 @@ def test_the_issue_examples_are_caught(text: str, expected: str | None) -> None:
     assert findings, text
     if expected is not None:
         assert fix_text(text, LINTER.lint, unsafe=True).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "put" may be base, past or participle: the words before it decide.
+        ("Last year the audit put in evidence the risks.", "Last year the audit highlighted the risks."),
+        ("The audit has already put in evidence the risks.", "The audit has already highlighted the risks."),
+        ("The risks were put in evidence by the audit.", "The risks were highlighted by the audit."),
+        ("The audit will put in evidence the risks.", "The audit will highlight the risks."),
+        ("The audit did not put in evidence the risks.", "The audit did not highlight the risks."),
+        ("The audit is putting in evidence the risks.", "The audit is highlighting the risks."),
+        # One form only: the rendering's own tells it; "oneself" takes the rendering's pronoun.
+        ("The plan took in count the needs of farmers.", "The plan took into account the needs of farmers."),
+        ("The young coach did his evidences in Spain.", "The young coach proved himself in Spain."),
+    ],
+)
+def test_verbal_calques_are_fixed_in_the_tense_of_the_sentence(text: str, expected: str) -> None:
+    assert fix_text(text, LINTER.lint, unsafe=True).text == expected
+
+
+def test_inflect_needs_its_verb_forms(tmp_path: Path) -> None:
+    (tmp_path / "calques.tsv").write_text("fr\tput in evidence\thighlight\tmettre en évidence\n", encoding="utf-8")
+    (tmp_path / "context.yaml").write_text("participle: [has]\n", encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "pack: t\nlanguage: en\nrules:\n  - id: XX901\n    name: x\n    kind: calque_term\n    data: calques.tsv\n"
+        "    inflect: context.yaml\n    category: garble\n    severity: warning\n    message: m\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError, match="verb_forms"):
+        load_pack(pack)
 
 
 def test_title_case_names_are_left_alone() -> None:

@@ -10,7 +10,7 @@ from qc.lint.kinds.loop import find_loops
 from qc.lint.packs import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = {r.id: r for r in load_pack(ROOT / "rules/en/phrases.yaml")}
+RULES = {r.id: r for pack in ("phrases", "duplication") for r in load_pack(ROOT / f"rules/en/{pack}.yaml")}
 
 
 def lint(rule: str, text: str) -> list:
@@ -25,16 +25,23 @@ def test_a_long_clause_loop_is_found_with_its_copies() -> None:
 
 
 def test_the_safe_fix_keeps_one_copy() -> None:
-    text = "Officials warned that the plan would fail, the plan would fail, the plan would fail, and left."
+    text = "Officials warned that the plan would fail by the end, the plan would fail by the end, the plan would fail by the end, and left."
     [finding] = lint("MT513", text)
     assert finding.fix is not None and finding.fix.applicability == "safe"
-    assert fix_text(text, lambda t: lint("MT513", t)).text == "Officials warned that the plan would fail, and left."
+    assert fix_text(text, lambda t: lint("MT513", t)).text == "Officials warned that the plan would fail by the end, and left."
 
 
 def test_copies_written_differently_get_an_unsafe_fix() -> None:
-    text = "It said the plan would fail. it said The plan would fail; It said the plan would fail, and left."
+    text = "It said the plan would fail soon. it said The plan would fail soon; It said the plan would fail soon, and left."
     [finding] = lint("MT513", text)
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
+
+
+def test_short_units_are_left_to_mt503() -> None:
+    text = "Officials warned that the plan would fail, the plan would fail, the plan would fail, and left."
+    assert not lint("MT513", text)
+    assert lint("MT503", text)
+    assert not lint("MT503", "The slogan was jobs for the young, jobs for the young, jobs for the young.")
 
 
 def test_two_copies_or_anaphora_are_not_a_loop() -> None:
@@ -43,7 +50,7 @@ def test_two_copies_or_anaphora_are_not_a_loop() -> None:
 
 
 def test_a_loop_does_not_cross_paragraphs() -> None:
-    text = "the plan would fail now\n\nthe plan would fail now\n\nthe plan would fail now"
+    text = "the plan would fail by the end\n\nthe plan would fail by the end\n\nthe plan would fail by the end"
     assert not lint("MT513", text)
 
 

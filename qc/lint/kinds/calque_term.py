@@ -10,10 +10,20 @@ in Title Case (every content word capitalised, not at a sentence start) is left 
 is a name or a title ("Figure of Style" as a book), which MT copies rather than calques.
 Rows can be limited to some source languages (`langs`), and `exclude` lists literals to
 leave out (for a local false alarm, without regenerating the table).
+
+A verbal row (the lexicon also holds its -ing rendering) is fixed in the tense of the
+sentence: the rendering's first word tells the form when it can only be one ("puts",
+"did"), and the words before it when it could be several ("put": "has put" -> participle,
+"will put" -> base, "The report put" -> past), from the term of the base-form row (when the
+verb is unknown, that term as it is). `inflect` names the context words (YAML:
+participle, base, skip, pronouns) and `verb_forms` the English verb forms (a TSV made by
+scripts/build_verb_forms.py); "oneself" and "one's" of the term take the rendering's
+pronoun ("did his evidences" -> "proved himself").
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -23,7 +33,7 @@ from qc.errors import RulePackError
 from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, match_case, register
-from qc.lint.data import data_stamp
+from qc.lint.data import data_stamp, load_yaml
 
 LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "de": "German", "ru": "Russian", "zh": "Chinese"}
 SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "at", "to", "for", "by", "with", "and", "or", "from", "de", "la"}
@@ -56,6 +66,103 @@ def load_calques(path: str, stamp: int) -> tuple[CalqueEntry, ...]:
     return tuple(entries)
 
 
+TAGS = ("VB", "VBZ", "VBD", "VBN", "VBG")  # the columns of verb-forms.tsv
+WORDS_BEFORE = re.compile(r"[\w'’]+")
+
+
+@lru_cache(maxsize=4)
+def load_verb_forms(path: str, stamp: int) -> dict[str, tuple[str, ...]]:
+    """lemma -> its forms in TAGS order."""
+    table: dict[str, tuple[str, ...]] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip() or line.startswith("#"):
+                    continue
+                forms = tuple(line.rstrip("\n").split("\t"))
+                if len(forms) != len(TAGS) or not all(forms):
+                    raise RulePackError(path, f"verb forms line {number}: expected {len(TAGS)} tab-separated forms ({', '.join(TAGS)})", number)
+                table[forms[0]] = forms
+    except OSError as exc:
+        raise RulePackError(path, f"cannot read verb forms: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RulePackError(path, f"verb forms are not UTF-8: {exc}") from None
+    return table
+
+
+class Inflector:
+    """Writes a verbal calque's conventional term in the form of the rendering's verb."""
+
+    def __init__(self, forms: dict[str, tuple[str, ...]], context: dict[str, Any]) -> None:
+        self.forms = forms
+        self.tags: dict[str, set[str]] = {}  # form -> the tags it has (for any lemma)
+        self.lemmas: dict[str, str] = {}  # form -> a lemma it belongs to
+        for lemma, row in forms.items():
+            for tag, form in zip(TAGS, row):
+                self.tags.setdefault(form, set()).add(tag)
+                self.lemmas.setdefault(form, lemma)
+        self.participle = frozenset(str(w).lower() for w in context.get("participle") or ())
+        self.base = frozenset(str(w).lower() for w in context.get("base") or ())
+        self.skip = frozenset(str(w).lower() for w in context.get("skip") or ())
+        self.pronouns = {str(k).lower(): tuple(v) for k, v in (context.get("pronouns") or {}).items()}
+
+    def tag_in_context(self, tags: set[str], text: str, start: int) -> str:
+        """The one tag of a verb form that may be several, from the word before it."""
+        if len(tags) == 1:
+            return next(iter(tags))
+        before = [w.lower().replace("’", "'") for w in WORDS_BEFORE.findall(text[max(0, start - 80) : start])]
+        previous = next((w for w in reversed(before) if w not in self.skip), "")
+        if previous in self.participle and "VBN" in tags:
+            return "VBN"
+        if previous in self.base and "VB" in tags:
+            return "VB"
+        return "VBD" if "VBD" in tags else "VB" if "VB" in tags else sorted(tags)[0]
+
+    def inflect(self, text: str, start: int, literal: str, conventional: str) -> str | None:
+        """`conventional` with its verb in the form of `literal`'s; None when either verb is
+        not in the table."""
+        head, _, rest = literal.lower().partition(" ")
+        words = conventional.split(" ")
+        if words[0].lower() == "to" and len(words) > 1:
+            words = words[1:]
+        lemma = self.lemmas.get(words[0].lower())
+        tags = self.tags.get(head)
+        if lemma is None or not tags:
+            return None
+        words[0] = self.forms[lemma][TAGS.index(self.tag_in_context(tags, text, start))]
+        pronoun = next((self.pronouns[w] for w in rest.split() if w in self.pronouns), None)
+        if pronoun is not None:
+            words = [pronoun[0] if w == "one's" else pronoun[1] if w == "oneself" else w for w in words]
+        return " ".join(words)
+
+
+def base_forms(ing: str) -> tuple[str, ...]:
+    """The base forms an -ing form may come from: putting -> put, having -> have, doing -> do."""
+    stem = ing[:-3]
+    return (stem, stem + "e", stem[:-1]) if len(stem) > 1 and stem[-1] == stem[-2] else (stem, stem + "e")
+
+
+def verbal_rows(entries: Iterable[CalqueEntry]) -> dict[str, str]:
+    """source + rest of a verbal rendering -> the conventional term of its base-form row.
+
+    A rendering is verbal when the lexicon holds it with an -ing head and with that -ing
+    form's base ("put in evidence", "putting in evidence"). The base row's term is the
+    dictionary's own (the build script inflected the others itself, and made "ins full
+    swing" of "in full swing" where the term is no verb phrase)."""
+    heads: dict[str, dict[str, str]] = {}
+    for entry in entries:
+        head, _, rest = entry.literal.partition(" ")
+        heads.setdefault(f"{entry.source}\t{rest}", {}).setdefault(head, entry.conventional)
+    rows: dict[str, str] = {}
+    for key, group in heads.items():
+        for head in group:
+            base = next((b for b in base_forms(head) if b in group), None) if head.endswith("ing") else None
+            if base is not None:
+                rows[key] = group[base]
+                break
+    return rows
+
+
 def title_case(span: str) -> bool:
     words = [w for w in span.replace("-", " ").split() if w.lower() not in SMALL_WORDS]
     return len(words) >= 2 and all(w[:1].isupper() for w in words)
@@ -84,6 +191,8 @@ class CalqueTerm(RuleKind):
             "data": {"type": "string", "minLength": 1},
             "langs": {"type": "array", "items": {"type": "string", "minLength": 2}},
             "exclude": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "inflect": {"type": "string", "minLength": 1},
+            "verb_forms": {"type": "string", "minLength": 1},
         },
     }
 
@@ -95,12 +204,20 @@ class CalqueTerm(RuleKind):
         self.entries = tuple(
             e for e in load_calques(path, stamp) if (not wanted or e.lang in wanted) and e.literal not in excluded
         )
+        self.inflector: Inflector | None = None
+        if bool(rule.params.get("inflect")) != bool(rule.params.get("verb_forms")):
+            raise self.error("`inflect` and `verb_forms` go together (the context words and the verb forms)")
+        if rule.params.get("inflect"):
+            forms_path, forms_stamp = data_stamp(self, rule.params["verb_forms"])
+            self.inflector = Inflector(load_verb_forms(forms_path, forms_stamp), load_yaml(self, rule.params["inflect"]))
+        self.verbal: dict[str, str] | None = None  # made at the first hit (most scans have none)
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled-rules cache stores the ~23k entries as four columns of strings:
         # unpickling them and remaking the tuples takes ~13 ms, ~23k objects ~55 ms.
         state = super().__getstate__()
         state["entries"] = tuple(zip(*self.entries)) if self.entries else ()
+        state["verbal"] = None  # (remade at the first hit)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -116,10 +233,20 @@ class CalqueTerm(RuleKind):
         found = doc.text[start:end]
         if title_case(found) and not sentence_start(doc.text, start):
             return
-        replacement = cased(found, entry.conventional)
+        replacement = cased(found, self.conventional(doc.text, start, found, entry))
         values = {
             "lang": LANGUAGE_NAMES.get(entry.lang, entry.lang),
             "source": entry.source,
             "replacement": replacement,
         }
         yield self.finding(doc, start, end, values, [Edit(start, end, replacement)])
+
+    def conventional(self, text: str, start: int, found: str, entry: CalqueEntry) -> str:
+        if self.inflector is None:
+            return entry.conventional
+        if self.verbal is None:
+            self.verbal = verbal_rows(self.entries)
+        base_term = self.verbal.get(f"{entry.source}\t{entry.literal.partition(' ')[2]}")
+        if base_term is None:
+            return entry.conventional
+        return self.inflector.inflect(text, start, found, base_term) or base_term

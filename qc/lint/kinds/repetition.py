@@ -156,7 +156,20 @@ class Repetition(RuleKind):
             return True  # "the The Independent": the second copy starts a name
         if n == 2 and first[1] in ("and", "or") and (first[0].endswith("er") or first[0] in COMPARATIVE_PAIRS):
             return True  # "stronger and stronger", "more and more", "over and over"
+        if self.max_copies == 2 and run_goes_on(toks, i, n):
+            return True  # "degrees, 0" in "0 degrees, 0 degrees, 0 degrees": a list read out of phase
         return False
+
+
+def run_goes_on(toks: list[str], i: int, n: int) -> bool:
+    """Two copies of toks[i:i+n] whose pattern goes on past them, a token before or after
+    ("degrees, 0 degrees, 0 degrees"): the double is a phase of a list or a chant said
+    three times, whose copies, read in phase, are separated by commas."""
+    def word(k: int) -> str:
+        return toks[k].strip(TRAILING) if 0 <= k < len(toks) else ""
+
+    before, after = word(i - 1), word(i + 2 * n)
+    return bool(before and before == word(i + n - 1)) or bool(after and after == word(i))
 
 
 def equal_runs(keys: Any, n: int) -> Any:
