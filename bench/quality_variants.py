@@ -33,12 +33,12 @@ from qc.consensus.checks import Group  # noqa: E402
 from qc.evaluate import validate_scores  # noqa: E402
 
 D = Q.DEFAULT_WEIGHTS
-# A consensus term: (anchor weight, points per issue, shortfall weight, min rarity of a
-# content word, or None for names and numbers) for qc.consensus.term, "chrf" for the
-# previous surface term (1.9 × chrF below the group mean), or None for no term.
-Term = tuple[float, float, float, float | None] | str | None
+# A consensus term: qc.consensus.term's weights and what counts as an anchor (None: names
+# and numbers; a number: content words of at least that rarity, 4 = Zipf 3), "chrf" for
+# the previous surface term (1.9 × chrF below the group mean), or None for no term.
+Term = tuple[T.Weights, float | None] | str | None
 W = T.fitted_weights()
-C: Term = (W.anchors, W.issues, W.shortfall, None)
+C: Term = (W, None)
 PREVIOUS_CHRF_WEIGHT = 1.9
 # name -> (weights, consensus term); the consensus groups come from the records' `story`
 # field (qc's story tier finds the same 23 groups on dev, so `--peers auto` scores alike)
@@ -63,14 +63,14 @@ VARIANTS: dict[str, tuple[Q.Weights, Term]] = {
     "single-article score (no consensus)": (D, None),
     "consensus only": (replace(D, findings=0.0, untranslated=0.0, garble=0.0, plainness=0.0, run_on=0.0), C),
     "previous term: chrF against the peers, 1.9 per point": (D, "chrf"),
-    "previous content term: rare words (Zipf <= 3) 50, issues 3, shortfall 25": (D, (50.0, 3.0, 25.0, 4.0)),
-    "rare words instead of names and numbers": (D, (W.anchors, W.issues, W.shortfall, 4.0)),
-    "content words down to Zipf 5 (lexical), 100": (D, (100.0, W.issues, W.shortfall, 2.0)),
-    "anchors 100": (D, (100.0, W.issues, W.shortfall, None)),
-    "no issues": (D, (W.anchors, 0.0, W.shortfall, None)),
-    "issues 3": (D, (W.anchors, 3.0, W.shortfall, None)),
-    "no shortfall": (D, (W.anchors, W.issues, 0.0, None)),
-    "shortfall 100": (D, (W.anchors, W.issues, 100.0, None)),
+    "previous content term: rare words (Zipf <= 3) 50, issues 3, shortfall 25": (D, (T.Weights(50.0, 0.0, 3.0, 25.0), 4.0)),
+    "content words down to Zipf 5 (lexical) 100 instead of names and numbers": (D, (replace(W, anchors=100.0), 2.0)),
+    "no rare words": (D, (replace(W, rare=0.0), None)),
+    "anchors 80": (D, (replace(W, anchors=80.0), None)),
+    "no issues": (D, (replace(W, issues=0.0), None)),
+    "issues 3": (D, (replace(W, issues=3.0), None)),
+    "shortfall 25 (the previous term's)": (D, (replace(W, shortfall=25.0), None)),
+    "shortfall 100": (D, (replace(W, shortfall=100.0), None)),
     **{f"{name} (no consensus)": (w, None) for name, w in SINGLE.items() if name != "default"},
 }
 THE = re.compile(r"\bthe\b", re.IGNORECASE)
@@ -97,10 +97,9 @@ def consensus_terms(texts: list[str], term: Term) -> list[float]:
     if term == "chrf":
         return [PREVIOUS_CHRF_WEIGHT * gap for _, gap in relative_disagreement(texts) or []]
     assert isinstance(term, tuple)
-    anchors, issue, shortfall, rarity = term
+    weights, rarity = term
     group, issues = aligned(tuple(texts))
     is_anchor = T.name_or_number if rarity is None else T.rare_word(rarity)
-    weights = T.Weights(anchors, issue, shortfall)
     return [T.penalty(d, weights) for d in T.disagreements_of(group, is_anchor, issues)]
 
 
