@@ -16,7 +16,11 @@ Printed:
   truth, which if anything flatters the ceiling);
 - the same by bootstrap: rankings from stories drawn with replacement, against the
   full sample's ranking (and how often such a ranking reaches 0.95);
-- split-half agreement: the experts' ranking from half the stories against the other half.
+- split-half agreement: the experts' ranking from half the stories against the other half;
+- within stories (needs `errors`, `source_errors`, `raters` and `segments` per record):
+  one expert against the other two (each rater's error points per segment, against the
+  mean of the other raters of the same translations), and the ranking a metric would get
+  that knew each system's mean MQM over the other stories and nothing about the article.
 """
 
 from __future__ import annotations
@@ -74,6 +78,46 @@ def perfect_metric_expectation(data: dict[str, dict[str, float]]) -> float:
     return statistics.fmean(chances)
 
 
+def within_story(path: Path) -> tuple[float, float] | None:
+    """(one rater against the other raters, the system's mean over the other stories): the
+    within-story pairwise accuracy of each against the official MQM or the other raters."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not all({"errors", "raters", "segments"} <= set(r) for r in records):
+        return None
+    by_story: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        points: dict[str, float] = defaultdict(float)
+        for e in r["errors"] + r.get("source_errors", []):
+            points[e["rater"]] += float(e["weight"])
+        r["_by_rater"] = [points[x] / len(r["segments"]) for x in sorted(r["raters"])]
+        by_story[str(r["story"])].append(r)
+
+    def accuracy(pred, truth) -> float:  # type: ignore[no-untyped-def]
+        right = total = 0.0
+        for group in by_story.values():
+            for a, b in itertools.combinations(group, 2):
+                dt, dp = truth(a) - truth(b), pred(a) - pred(b)
+                if dt:
+                    total += 1
+                    right += 0.5 if dp == 0 else float((dp > 0) == (dt > 0))
+        return right / total
+
+    raters = min(len(r["_by_rater"]) for r in records)
+    one = statistics.fmean(
+        accuracy(lambda r, k=k: r["_by_rater"][k], lambda r, k=k: statistics.fmean(x for i, x in enumerate(r["_by_rater"]) if i != k))
+        for k in range(raters)
+    )
+    per_system: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in records:
+        per_system[str(r["system"])][str(r["story"])] = float(r["mqm"])
+
+    def elsewhere(r: dict) -> float:
+        others = [v for t, v in per_system[str(r["system"])].items() if t != str(r["story"])]
+        return statistics.fmean(others) if others else 0.0
+
+    return one, accuracy(elsewhere, lambda r: float(r["mqm"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mqm", type=Path)
@@ -97,6 +141,10 @@ def main() -> None:
           f"reaching 0.95 in {sum(b >= 0.95 for b in boot) / len(boot):.1%} of {len(boot)} draws")
     print(f"split halves, experts against themselves: mean {statistics.fmean(halves):.3f}, "
           f"reaching 0.95 in {sum(h >= 0.95 for h in halves) / len(halves):.1%}")
+    inside = within_story(args.mqm)
+    if inside is not None:
+        print(f"within stories: one expert against the mean of the other two: {inside[0]:.3f}; "
+              f"each system's mean MQM over the other stories: {inside[1]:.3f}")
     for system, mean in sorted(full.items(), key=lambda kv: kv[1]):
         print(f"  {system:20s} {mean:6.3f}")
 

@@ -33,11 +33,12 @@ from qc.consensus.checks import Group  # noqa: E402
 from qc.evaluate import validate_scores  # noqa: E402
 
 D = Q.DEFAULT_WEIGHTS
-# A consensus term: (content weight, points per issue, shortfall weight, min rarity of an
-# anchor) for qc.consensus.term, "chrf" for the previous surface term (1.9 × chrF below the
-# group mean), or None for no term.
-Term = tuple[float, float, float, float] | str | None
-C: Term = (T.CONTENT_WEIGHT, T.ISSUE_WEIGHT, T.SHORTFALL_WEIGHT, T.MIN_RARITY)
+# A consensus term: qc.consensus.term's weights and what counts as an anchor (None: names
+# and numbers; a number: content words of at least that rarity, 4 = Zipf 3), "chrf" for
+# the previous surface term (1.9 × chrF below the group mean), or None for no term.
+Term = tuple[T.Weights, float | None] | str | None
+W = T.fitted_weights()
+C: Term = (W, None)
 PREVIOUS_CHRF_WEIGHT = 1.9
 # name -> (weights, consensus term); the consensus groups come from the records' `story`
 # field (qc's story tier finds the same 23 groups on dev, so `--peers auto` scores alike)
@@ -62,13 +63,14 @@ VARIANTS: dict[str, tuple[Q.Weights, Term]] = {
     "single-article score (no consensus)": (D, None),
     "consensus only": (replace(D, findings=0.0, untranslated=0.0, garble=0.0, plainness=0.0, run_on=0.0), C),
     "previous term: chrF against the peers, 1.9 per point": (D, "chrf"),
-    "content 100, anchors down to Zipf 5 (lexical)": (D, (100.0, 3.0, 25.0, 2.0)),
-    "content 50, anchors down to Zipf 4": (D, (50.0, 3.0, 25.0, 3.0)),
-    "content 100": (D, (100.0, 3.0, 25.0, 4.0)),
-    "no issues": (D, (50.0, 0.0, 25.0, 4.0)),
-    "issues 6": (D, (50.0, 6.0, 25.0, 4.0)),
-    "no shortfall": (D, (50.0, 3.0, 0.0, 4.0)),
-    "shortfall 50": (D, (50.0, 3.0, 50.0, 4.0)),
+    "previous content term: rare words (Zipf <= 3) 50, issues 3, shortfall 25": (D, (T.Weights(50.0, 0.0, 3.0, 25.0), 4.0)),
+    "content words down to Zipf 5 (lexical) 100 instead of names and numbers": (D, (replace(W, anchors=100.0), 2.0)),
+    "no rare words": (D, (replace(W, rare=0.0), None)),
+    "anchors 80": (D, (replace(W, anchors=80.0), None)),
+    "no issues": (D, (replace(W, issues=0.0), None)),
+    "issues 3": (D, (replace(W, issues=3.0), None)),
+    "shortfall 25 (the previous term's)": (D, (replace(W, shortfall=25.0), None)),
+    "shortfall 100": (D, (replace(W, shortfall=100.0), None)),
     **{f"{name} (no consensus)": (w, None) for name, w in SINGLE.items() if name != "default"},
 }
 THE = re.compile(r"\bthe\b", re.IGNORECASE)
@@ -95,9 +97,10 @@ def consensus_terms(texts: list[str], term: Term) -> list[float]:
     if term == "chrf":
         return [PREVIOUS_CHRF_WEIGHT * gap for _, gap in relative_disagreement(texts) or []]
     assert isinstance(term, tuple)
-    content, issue, shortfall, rarity = term
+    weights, rarity = term
     group, issues = aligned(tuple(texts))
-    return [T.penalty(d, content, issue, shortfall) for d in T.disagreements_of(group, rarity, issues)]
+    is_anchor = T.name_or_number if rarity is None else T.rare_word(rarity)
+    return [T.penalty(d, weights) for d in T.disagreements_of(group, is_anchor, issues)]
 
 
 def variant_scores(items: list[tuple[dict, str, list]], weights: Q.Weights, consensus: Term) -> list[float]:

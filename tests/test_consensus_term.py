@@ -10,6 +10,7 @@ import pytest
 from qc import quality as Q
 from qc import scoring as S
 from qc.consensus import relative_disagreement
+from qc.consensus import term as T
 from qc.consensus.term import disagreements, penalty
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "consensus"
@@ -33,6 +34,10 @@ def test_a_free_paraphrase_does_not_score_below_the_literal_mt_versions() -> Non
     assert paraphrase.score >= sum(mt) / len(mt)
     assert sorted(q.score for q in scored).index(paraphrase.score) >= 3
     assert paraphrase.penalties["consensus"] < 5.0
+    # paraphrase costs nothing: the term charges it no more than the MT versions' mean
+    # (scripts/fit_consensus_term.py fits the weights under this constraint)
+    mt_terms = [q.penalties["consensus"] for q in scored[:-1]]
+    assert paraphrase.penalties["consensus"] <= sum(mt_terms) / len(mt_terms) + 0.05
     # the surface term it replaces put the paraphrase last, far behind
     gaps = [gap for _, gap in relative_disagreement(texts) or []]
     assert gaps.index(max(gaps)) == len(texts) - 1
@@ -61,3 +66,13 @@ def test_the_term_sums_to_zero_without_issues_or_shortfall() -> None:
     found = disagreements(texts)
     assert found is not None
     assert sum(d.gap for d in found) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_fitted_weights_are_data_with_their_provenance() -> None:
+    """The weights live in qc/data/consensus-term.json, written by
+    scripts/fit_consensus_term.py with the figures it measured on the held-out stories."""
+    data = json.loads(T.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    weights = T.fitted_weights()
+    assert set(data["weights"]) == set(T.PARTS)
+    assert all(getattr(weights, part) >= 0 for part in T.PARTS)  # every part is a penalty
+    assert data["held_out"]["stories"] > 0 and "within_story" in data["cross_validation"]
