@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import ahocorasick_rs
 
 from qc.finding import Finding
-from qc.lint.document import Batch, Document, PicklesWithoutViews, gc_paused, lazy
+from qc.lint.document import PLAIN_BATCH_CHARS, Batch, Document, PicklesWithoutViews, gc_paused, lazy
 from qc.lint.kinds import RuleKind
 from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
@@ -76,7 +76,7 @@ class LiteralPass(PicklesWithoutViews):
         A small batch (one article from a pre-commit hook) is searched through `phrase_index`
         instead, while the automaton is not built: building it costs more than searching
         SMALL_BATCH_CHARS characters by index. The hits are the same, in the same order."""
-        if "automaton" not in self.__dict__ and sum(len(low) for low in batch.lows) <= SMALL_BATCH_CHARS:
+        if "automaton" not in self.__dict__ and batch.small:
             index = self.phrase_index
             return [index.hits(low) for low in batch.lows]
         import numpy as np
@@ -97,10 +97,10 @@ class LiteralPass(PicklesWithoutViews):
         return [hits[a:b] for a, b in pairwise(bounds)]
 
 
-# Up to this many characters, a batch's literal hits come from LiteralPass.phrase_index while
-# the automaton is not built yet: the index takes ~2 ms to make and a few ms per 10,000
-# characters; the automaton ~40 ms to build, then ~50 MB/s.
-SMALL_BATCH_CHARS = 20_000
+# Up to this many characters (Batch.small), a batch's literal hits come from
+# LiteralPass.phrase_index while the automaton is not built yet: the index takes ~2 ms to
+# make and a few ms per 10,000 characters; the automaton ~40 ms to build, then ~50 MB/s.
+SMALL_BATCH_CHARS = PLAIN_BATCH_CHARS
 
 
 class PhraseIndex:

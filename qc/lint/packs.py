@@ -6,6 +6,7 @@ import os
 import pickle
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -155,12 +156,20 @@ def load_pack(path: Path, trusted: bool | None = None) -> list[Rule]:
     return [build_rule(doc, raw, ("rules", i), trusted, path) for i, raw in enumerate(doc.data["rules"])]
 
 
+@lru_cache(maxsize=256)
 def is_builtin(path: Path) -> bool:
+    """The pack file lies in qc's own rules folder. (Cached: every rule's `info()` asks, and
+    resolving paths was ~130 system calls of each scan's start-up.)"""
     try:
-        path.resolve().relative_to(DEFAULT_RULES_DIR.resolve())
+        path.resolve().relative_to(builtin_rules_dir())
     except ValueError:
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def builtin_rules_dir() -> Path:
+    return DEFAULT_RULES_DIR.resolve()
 
 
 def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...], trusted: bool = False, source: Path | None = None) -> Rule:
