@@ -111,7 +111,7 @@ class Scanner:
         self.rules = rules
         self.config = config
         self.options = options
-        self.linter = Linter(rules)
+        self.linter = Linter.for_rules(rules)
         self._path_linters: dict[tuple[str, ...], Linter] = {}
         self._all_ids: list[str] | None = None
         # qc's own findings (QC001/QC002) are always on, unless ignored like a pack's rule.

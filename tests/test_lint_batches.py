@@ -74,6 +74,16 @@ def rules():  # type: ignore[no-untyped-def]
     return default_rules()
 
 
+@pytest.fixture(params=["arrays", "plain"])
+def batch_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both paths of the batch hooks: the array code (any batch above PLAIN_BATCH_CHARS) and
+    the plain per-text code of a small batch (Batch.small), whatever the batch's size."""
+    import qc.lint.document as document
+
+    monkeypatch.setattr(document, "PLAIN_BATCH_CHARS", -1 if request.param == "arrays" else 10**12)
+    return request.param
+
+
 def keys(findings) -> list[tuple]:  # type: ignore[no-untyped-def]
     return [(f.rule, f.start, f.end, f.message, f.fix) for f in findings]
 
@@ -107,7 +117,7 @@ def random_batch_text(rnd: random.Random) -> str:
     return "".join(rnd.choice(vocab) + rnd.choice(spaces) for _ in range(rnd.randint(0, 40)))
 
 
-def test_batch_repeat_candidates_equal_brute_force() -> None:
+def test_batch_repeat_candidates_equal_brute_force(batch_path: str) -> None:
     """The repetition view, computed over many texts joined, is each text's own by the
     brute-force definition: same candidates, same token spans, none across two texts."""
     rnd = random.Random(3)
@@ -125,7 +135,7 @@ def test_batch_repeat_candidates_equal_brute_force() -> None:
     assert proposed > 300, "too few repeats: the comparison proves little"
 
 
-def test_repeat_candidates_of_long_phrases_and_the_seeds() -> None:
+def test_repeat_candidates_of_long_phrases_and_the_seeds(batch_path: str) -> None:
     """Random token soups (many repeats, phrases up to CANDIDATE_WORDS) and the seed articles."""
     rng = random.Random(7)
     vocab = ["the", "of", "a", "statement.", "statement", "in", "March,", "x", "é", "😀"]
@@ -145,7 +155,7 @@ def test_whitespace_is_what_str_split_splits_at() -> None:
     assert set(WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
-def test_batching_changes_no_finding(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+def test_batching_changes_no_finding(texts: list[str], rules, batch_path: str) -> None:  # type: ignore[no-untyped-def]
     """A text's findings do not depend on the texts batched with it (joined into one
     string, a text's edges meet its neighbours'): lint (a batch of one) equals lint_many
     over all the texts and over small batches."""
@@ -407,7 +417,7 @@ def calque_reference(matcher, doc: Document) -> list:  # type: ignore[no-untyped
     return found
 
 
-def test_calque_batch_equals_the_plain_search(texts: list[str], rules) -> None:  # type: ignore[no-untyped-def]
+def test_calque_batch_equals_the_plain_search(texts: list[str], rules, batch_path: str) -> None:  # type: ignore[no-untyped-def]
     """MT121 (name words found for all texts at once, by byte automaton and array
     operations) reports what the plain reference does, on texts dense in name words: their
     spelling variants (overlapping hits), two-letter capitals, possessives, gaps of function
@@ -465,7 +475,7 @@ def test_batch_literal_hits_equal_a_search_of_each_text(texts: list[str], rules)
         assert found == expected
 
 
-def test_batch_articles_equal_the_find_loop(rules) -> None:  # type: ignore[no-untyped-def]
+def test_batch_articles_equal_the_find_loop(rules, batch_path: str) -> None:  # type: ignore[no-untyped-def]
     """MT701's articles after a space, found for a whole batch by comparing code points and
     a table of `settled`, are those a plain find loop would pass to at(), in its order."""
     from qc.lint.kinds.article import SPACED, unsettled_in_batch

@@ -165,6 +165,11 @@ class Document:
         return True
 
 
+# Up to this many characters a batch is `small` (see Batch.small and the literal pass's
+# phrase index, qc.lint.engine).
+PLAIN_BATCH_CHARS = 20_000
+
+
 class Batch:
     """Documents linted together (`Linter.lint_many`), with views of all their text that the
     batch hooks (`RuleKind.prepare_batch`) share: the texts joined by newlines, lowercase
@@ -181,6 +186,13 @@ class Batch:
         have run, the checks of each document need none of them."""
         for name in [k for k in self.__dict__ if k not in keep and isinstance(getattr(Batch, k, None), lazy)]:
             del self.__dict__[name]
+
+    @lazy
+    def small(self) -> bool:
+        """At most PLAIN_BATCH_CHARS of text (one article from a pre-commit hook): the batch
+        hooks take their plain per-text paths, which find the same things without numpy,
+        whose import alone costs more than they do on so little text."""
+        return sum(len(doc.text) for doc in self.docs) <= PLAIN_BATCH_CHARS
 
     @lazy
     def lows(self) -> list[str]:

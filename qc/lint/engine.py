@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import ahocorasick_rs
 
 from qc.finding import Finding
-from qc.lint.document import Batch, Document, PicklesWithoutViews, gc_paused, lazy
+from qc.lint.document import PLAIN_BATCH_CHARS, Batch, Document, PicklesWithoutViews, gc_paused, lazy
 from qc.lint.kinds import RuleKind
 from qc.lint.prefilter import PrefilterSet, lowercase_class
 from qc.lint.rule import Rule
@@ -76,7 +76,7 @@ class LiteralPass(PicklesWithoutViews):
         A small batch (one article from a pre-commit hook) is searched through `phrase_index`
         instead, while the automaton is not built: building it costs more than searching
         SMALL_BATCH_CHARS characters by index. The hits are the same, in the same order."""
-        if "automaton" not in self.__dict__ and sum(len(low) for low in batch.lows) <= SMALL_BATCH_CHARS:
+        if "automaton" not in self.__dict__ and batch.small:
             index = self.phrase_index
             return [index.hits(low) for low in batch.lows]
         import numpy as np
@@ -97,10 +97,10 @@ class LiteralPass(PicklesWithoutViews):
         return [hits[a:b] for a, b in pairwise(bounds)]
 
 
-# Up to this many characters, a batch's literal hits come from LiteralPass.phrase_index while
-# the automaton is not built yet: the index takes ~2 ms to make and a few ms per 10,000
-# characters; the automaton ~40 ms to build, then ~50 MB/s.
-SMALL_BATCH_CHARS = 20_000
+# Up to this many characters (Batch.small), a batch's literal hits come from
+# LiteralPass.phrase_index while the automaton is not built yet: the index takes ~2 ms to
+# make and a few ms per 10,000 characters; the automaton ~40 ms to build, then ~50 MB/s.
+SMALL_BATCH_CHARS = PLAIN_BATCH_CHARS
 
 
 class PhraseIndex:
@@ -179,6 +179,16 @@ class Linter:
         self._prefilter_set: PrefilterSet | None = None
         # Matchers with a batch hook (`RuleKind.prepare_batch`).
         self.batch_matchers = [m for m in self.matchers if type(m).prepare_batch is not RuleKind.prepare_batch]
+
+    @classmethod
+    def for_rules(cls, rules: Sequence[Rule]) -> Linter:
+        """A linter for these rules: the one the compiled-rules cache held with them when
+        they are exactly those rules (qc.lint.packs.load_rules: its literal pass is built
+        already, ~15 ms of every start-up), else a new one."""
+        prebuilt = _prebuilt[0]
+        if prebuilt is not None and len(prebuilt.rules) == len(rules) and all(a is b for a, b in zip(prebuilt.rules, rules)):
+            return prebuilt
+        return cls(rules)
 
     @lazy
     def literal_pass(self) -> LiteralPass:
@@ -289,6 +299,21 @@ class Linter:
                 extend(matcher.on_literal(doc, start, end, payload))
 
 
+# The linter the compiled-rules cache last delivered with its rules (see Linter.for_rules).
+_prebuilt: list[Linter | None] = [None]
+
+
+def remember_prebuilt(linter: Linter) -> None:
+    _prebuilt[0] = linter
+
+
+def prebuilt_linter(rules: list[Rule]) -> Linter:
+    """A linter for rules about to be stored in the compiled-rules cache, literal pass built."""
+    linter = Linter(rules)
+    _ = linter.literal_pass
+    return linter
+
+
 # What `batches` puts in one batch: enough text that array operations over it are cheap per
 # character, little enough that a batch's views stay small (a few tens of MB at most).
 BATCH_CHARS = 1_000_000
@@ -350,7 +375,7 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
 def default_linter() -> Linter:
     from qc.lint.packs import default_rules
 
-    return Linter(default_rules())
+    return Linter.for_rules(default_rules())
 
 
 def lint_text(text: str, metadata: dict[str, Any] | None = None) -> list[Finding]:

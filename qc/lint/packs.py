@@ -6,6 +6,7 @@ import os
 import pickle
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -155,12 +156,20 @@ def load_pack(path: Path, trusted: bool | None = None) -> list[Rule]:
     return [build_rule(doc, raw, ("rules", i), trusted, path) for i, raw in enumerate(doc.data["rules"])]
 
 
+@lru_cache(maxsize=256)
 def is_builtin(path: Path) -> bool:
+    """The pack file lies in qc's own rules folder. (Cached: every rule's `info()` asks, and
+    resolving paths was ~130 system calls of each scan's start-up.)"""
     try:
-        path.resolve().relative_to(DEFAULT_RULES_DIR.resolve())
+        path.resolve().relative_to(builtin_rules_dir())
     except ValueError:
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def builtin_rules_dir() -> Path:
+    return DEFAULT_RULES_DIR.resolve()
 
 
 def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...], trusted: bool = False, source: Path | None = None) -> Rule:
@@ -212,14 +221,22 @@ def load_rules(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
         try:
             with cache_file.open("rb") as handle, gc_paused():
                 cached = pickle.load(handle)
-            if isinstance(cached, list):
-                return cached
+            if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == CACHE_FORMAT and isinstance(cached[1], list):
+                from qc.lint.engine import remember_prebuilt
+
+                remember_prebuilt(cached[2])  # (Linter.for_rules hands it out for exactly these rules)
+                return cached[1]
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             pass
     rules = load_rules_uncached(paths, trust)
     if cache_file is not None:
         store_compiled(cache_file, rules)
     return rules
+
+
+# What a compiled-rules cache file holds: (CACHE_FORMAT, the rules, a Linter of them all with
+# its literal pass built).
+CACHE_FORMAT = "qc-rules-2"
 
 
 def lint_code_digest() -> bytes | None:
@@ -293,8 +310,9 @@ def store_compiled(cache_file: Path, rules: list[Rule]) -> None:
     """Best effort: a read-only home or an unpicklable user kind only costs speed."""
     try:
         from qc.lint.compiled_regex import dumps  # regexes as their programs: no compiling at load
+        from qc.lint.engine import prebuilt_linter
 
-        data = dumps(rules)
+        data = dumps((CACHE_FORMAT, rules, prebuilt_linter(rules)))
         cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in cache_file.parent.glob("rules-*.pickle"):
             if stale != cache_file:

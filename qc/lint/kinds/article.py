@@ -19,6 +19,7 @@ it is usually a label: "Group A", "Plan A").
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -263,6 +264,8 @@ def unsettled_in_batch(batch: Batch, sounds: Sounds) -> list[list[tuple[int, int
     each spelling found by comparing code points over all the texts joined, and `settled`
     worked out from the next two characters by table lookups. The joining newline settles
     nothing, as the end of a text does not."""
+    if batch.small:
+        return plain_unsettled(batch, sounds)
     import numpy as np
 
     codes = batch.text_codes
@@ -293,6 +296,34 @@ def unsettled_in_batch(batch: Batch, sounds: Sounds) -> list[list[tuple[int, int
         text_of, local = batch.localise(at)
         for index, start in zip(text_of.tolist(), local.tolist()):
             found[index].append((start + 1, start + size))
+    return found
+
+
+def plain_unsettled(batch: Batch, sounds: Sounds) -> list[list[tuple[int, int]]]:
+    """unsettled_in_batch for a small batch, by a find loop over the same joined text, each
+    next character read as the table reads it: past the end as code 0, a code of 127 or
+    more as "" (settles nothing)."""
+    text = batch.joined_text
+    starts, place = [], 0
+    for doc in batch.docs:
+        starts.append(place)
+        place += len(doc.text) + 1
+
+    def char(at: int) -> str:
+        if at >= len(text):
+            return "\x00"
+        found = text[at]
+        return found if ord(found) < 127 else ""
+
+    found: list[list[tuple[int, int]]] = [[] for _ in batch.docs]
+    for needle, article in SPACED:
+        size = len(needle)
+        at = text.find(needle)
+        while at >= 0:
+            if not sounds.settled(article, char(at + size), char(at + size + 1)):
+                index = bisect.bisect_right(starts, at) - 1
+                found[index].append((at - starts[index] + 1, at - starts[index] + size))
+            at = text.find(needle, at + size - 1)
     return found
 
 

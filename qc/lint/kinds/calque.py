@@ -25,6 +25,7 @@ official of Japan" is left alone.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -241,6 +242,8 @@ class Calque(RuleKind):
         joined when only one space, or a gap the GAP regex takes (spaces and function words,
         2 to 16 characters), lies between; each run of three or more goes to check_run.
         """
+        if batch.small:
+            return [self.plain_findings(doc) for doc in batch.docs]
         import numpy as np
 
         words = self.batch_words
@@ -283,6 +286,54 @@ class Calque(RuleKind):
             last = first + length
             run = [(a - offset, b - offset, names[w]) for a, b, w in zip(start[first:last].tolist(), end[first:last].tolist(), word[first:last].tolist())]
             found[index].extend(self.check_run(docs[index], run))
+        return found
+
+    def plain_findings(self, doc: Document) -> list[Finding]:
+        """batch_findings for one document of a small batch (Batch.small), step by step
+        in Python: the same automaton, hits, order, overlaps, links and runs, no numpy."""
+        words = self.batch_words
+        low, text = doc.lower, doc.text
+        hits: list[tuple[int, int, str]] = []  # (start, end, the word's one spelling)
+        if words.automaton is not None:
+            data = low.encode("utf-8", "surrogatepass")
+            continuation = [] if len(data) == len(low) else [i for i, byte in enumerate(data) if byte & 0xC0 == 0x80]
+            size = len(low)
+            for pattern, start, end in words.automaton.find_matches_as_indexes(data, overlapping=True):
+                if continuation:
+                    start -= bisect.bisect_left(continuation, start)
+                    end -= bisect.bisect_left(continuation, end)
+                if (start == 0 or not is_word_char(low[start - 1])) and (end == size or not is_word_char(low[end])):
+                    hits.append((start, end, words.values[pattern]))
+        short = self.short_hits(doc) if self.short_words else []
+        if short:
+            hits += [(h.start, h.end, h.word) for h in short]
+            hits.sort(key=lambda hit: (hit[1], hit[0]))  # the engine's order: by end, the longer first
+        kept: list[tuple[int, int, str]] = []
+        for hit in hits:
+            if not kept or hit[0] >= kept[-1][1]:  # (else the same word in another spelling)
+                kept.append(hit)
+        found: list[Finding] = []
+        run: list[tuple[int, int, str]] = []
+        judged: dict[str, bool] = {}
+        for hit in kept:
+            if run:
+                gap = hit[0] - run[-1][1]
+                if gap == 1 and low[run[-1][1]] == " ":
+                    run.append(hit)
+                    continue
+                if 1 <= gap <= 16:
+                    between = text[run[-1][1] : hit[0]]
+                    verdict = judged.get(between)
+                    if verdict is None:
+                        verdict = judged[between] = GAP.match(between) is not None
+                    if verdict:
+                        run.append(hit)
+                        continue
+                if len(run) >= 3:
+                    found.extend(self.check_run(doc, run))
+            run = [hit]
+        if len(run) >= 3:
+            found.extend(self.check_run(doc, run))
         return found
 
     def batch_short_hits(self, batch: Batch) -> tuple[Any, Any, Any]:
@@ -432,12 +483,11 @@ class BatchWords:
 
     def __init__(self, literals: Iterable[tuple[str, Any]], short_words: dict[str, str]) -> None:
         import ahocorasick_rs
-        import numpy as np
 
         pairs = list(literals)
         self.names: list[str] = sorted({v for _, v in pairs} | set(short_words.values()))
         self.ids = {name: i for i, name in enumerate(self.names)}
-        self.word_of_pattern = np.array([self.ids[v] for _, v in pairs], dtype=np.int64)
+        self.values = [v for _, v in pairs]  # each pattern's word (Calque.plain_findings)
         # The ASCII two-letter words in capitals, by their two code points (ord(a) << 16 | ord(b)).
         self.capital_pairs = {ord(w[0].upper()) << 16 | ord(w[1].upper()): self.ids[v] for w, v in short_words.items() if w.isascii()}
         self.automaton = (
@@ -445,6 +495,13 @@ class BatchWords:
             if pairs
             else None
         )
+
+    @lazy
+    def word_of_pattern(self) -> Any:
+        """Each pattern's word id, as an array (made on first use: a small batch needs no numpy)."""
+        import numpy as np
+
+        return np.array([self.ids[v] for v in self.values], dtype=np.int64)
 
     def whole_word_hits(self, batch: Batch) -> tuple[Any, Any, Any]:
         """(start, end, word id) arrays of every whole-word hit in the batch's joined lowercase

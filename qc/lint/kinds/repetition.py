@@ -217,6 +217,10 @@ def batch_repeat_candidates(batch: Batch) -> None:
     because every candidate the keys propose is checked on the tokens themselves, as
     are checked on the tokens themselves.
     """
+    if batch.small:
+        for doc in batch.docs:
+            plain_repeat_candidates(doc)
+        return
     import numpy as np
 
     docs = batch.docs
@@ -272,6 +276,27 @@ def compact(offsets: Any) -> array[int]:
     found = array("q")
     found.frombytes(np.ascontiguousarray(offsets, dtype=np.int64).tobytes())
     return found
+
+
+NONSPACE = re.compile(r"\S+")  # the tokens of str.split() (WHITESPACE is what it splits at)
+
+
+def plain_repeat_candidates(doc: Document) -> None:
+    """batch_repeat_candidates for one document of a small batch, by definition: the
+    positions i with toks[i:i+n] == toks[i+n:i+2n], the spans of the tokens where any."""
+    toks = doc.lower.split()
+    found: list[tuple[int, list[int]]] = []
+    for n in range(1, CANDIDATE_WORDS + 1):
+        if len(toks) < 2 * n:
+            break
+        starts = [i for i in range(len(toks) - 2 * n + 1) if toks[i] == toks[i + n] and toks[i : i + n] == toks[i + n : i + 2 * n]]
+        if starts:
+            found.append((n, starts))
+    doc.scratch.repeat_candidates = found
+    if found:
+        doc.scratch.tokens = toks
+        spans = [m.span() for m in NONSPACE.finditer(doc.lower)]
+        doc.scratch.token_spans = TokenSpans([a for a, _ in spans], [b for _, b in spans])
 
 
 class TokenSpans:
