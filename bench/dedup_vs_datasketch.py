@@ -18,6 +18,10 @@ the ratio is conservative for qc.
 
 `--ref DIR` also times the same qc command from another checkout (e.g. a worktree of
 the previous commit) in the same alternation, and prints that ratio too.
+`--lint-free` also times qc with representatives ranked without linting (every
+article counted as 0 findings: length, date and path decide), an experiment that shows
+what choosing representatives by qc findings costs; its output differs (the number of
+groups whose representative differs is printed).
 Peak RSS is that of the largest process (os.wait4's ru_maxrss): with `-j 2` the
 signing pool's workers are counted one at a time, not summed. CPU is user + sys of
 the process and its workers: on a shared machine it varies less than wall time.
@@ -78,6 +82,25 @@ def peer(path: str) -> None:
     print(json.dumps([g for g in groups.values() if len(g) > 1], indent=2))
 
 
+def lint_free(argv: list[str]) -> None:
+    """qc with every article ranked as 0 findings (runs in its own process)."""
+    from qc.dedup import cluster
+
+    def no_lint(self: cluster.Ranking, texts: list[str], indices: list[int]) -> list[int]:
+        return [0] * len(texts)
+
+    cluster.Ranking._count = no_lint  # type: ignore[method-assign]
+    from qc.cli import main as qc_main
+
+    sys.argv = ["qc", *argv]
+    qc_main()
+
+
+def representatives(out: bytes) -> dict[frozenset[str], str]:
+    doc = json.loads(out)
+    return {frozenset(m["path"] for m in c["members"]): c["representative"] for c in doc["clusters"]}
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MiB, CPU seconds) of one process run to the end."""
     start = time.perf_counter()
@@ -102,7 +125,11 @@ def main() -> None:
     parser.add_argument("--qc-args", default="--tier copies")
     parser.add_argument("--ref", default=None, help="another qc checkout to time alongside")
     parser.add_argument("--no-peer", action="store_true", help="time qc (and --ref) only")
+    parser.add_argument("--lint-free", action="store_true", help="also time qc ranking without linting")
     parser.add_argument("--peer", action="store_true", help=argparse.SUPPRESS)
+    if sys.argv[1:2] == ["--lint-free-child"]:
+        lint_free(sys.argv[2:])
+        return
     args = parser.parse_args()
     if args.peer:
         peer(args.corpus)
@@ -111,6 +138,9 @@ def main() -> None:
     sides: dict[str, tuple[list[str], dict[str, str] | None]] = {"qc": qc_command(here, args.corpus, args.qc_args)}
     if args.ref:
         sides["qc (ref)"] = qc_command(args.ref, args.corpus, args.qc_args)
+    if args.lint_free:
+        cmd, env = sides["qc"]
+        sides["qc lint-free"] = ([sys.executable, os.path.abspath(__file__), "--lint-free-child", *cmd[3:]], env)
     if not args.no_peer:
         env = dict(os.environ, PYTHONPATH=here)
         sides["datasketch"] = ([sys.executable, os.path.abspath(__file__), "--peer", args.corpus], env)
@@ -124,6 +154,13 @@ def main() -> None:
     for name, (wall, mem, cpu) in med.items():
         walls = " ".join(f"{row[0]:.2f}" for row in got[name])
         print(f"{name:<11} wall {wall:7.2f} s (runs {walls})  CPU {cpu:7.2f} s  peak RSS {mem:7.1f} MiB")
+    if args.lint_free:
+        outs = [subprocess.run(sides[name][0], env=sides[name][1], capture_output=True, check=False).stdout for name in ("qc", "qc lint-free")]
+        want, got = representatives(outs[0]), representatives(outs[1])
+        same_groups = want.keys() & got.keys()
+        changed = sum(want[g] != got[g] for g in same_groups)
+        print(f"lint-free ranking: {changed} of {len(want)} groups get another representative "
+              f"({len(want.keys() ^ got.keys())} groups differ in members)")
     for other in [n for n in med if n != "qc"]:
         q, o = med["qc"], med[other]
         print(f"qc vs {other}: {o[0] / q[0]:.2f}x faster (wall), {o[2] / q[2]:.2f}x (CPU), peak memory {q[1] / o[1]:.2f}x of it")

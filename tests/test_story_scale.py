@@ -163,3 +163,23 @@ def test_row_sums_with_empty_rows_anywhere() -> None:
     assert story._row_sums(values, rows).tolist() == [0, 3, 0, 12, 0]
     assert story._row_sums(values[:0], np.array([0, 0, 0])).tolist() == [0, 0]
     assert story._row_sums(np.array([60_000, 60_000], dtype=np.uint16), np.array([0, 2])).tolist() == [120_000]  # no uint16 overflow
+
+
+def test_rare_word_by_common_set_equals_weighing_it() -> None:
+    """_rare_word's plain-word path (not in _common_plain_words) gives what weighing the
+    word gives, on words all along the rare line and on the other spellings' path."""
+    from wordfreq import get_frequency_dict
+
+    freqs = get_frequency_dict("en", "best")
+    near_line = sorted(freqs, key=lambda w: abs(freqs[w] - 10.0 ** (story.RARE_ZIPF - 9.0)))[:400]
+    rng = random.Random(3)
+    words = near_line + rng.sample(sorted(freqs), 2000) + [
+        "the", "president", "obama's", "xi’s", "zzqxv", "ab", "1990s", "covid-19", "o'brien", "café", "naïve", "2024",
+    ]
+
+    def weighed(spelling: str) -> str | None:
+        got = story._content_term(spelling)
+        return got[0] if got is not None and got[1] >= 7.0 - story.RARE_ZIPF else None
+
+    story._rare_word.cache_clear()
+    assert [story._rare_word(w) for w in words] == [weighed(w) for w in words]

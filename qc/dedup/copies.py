@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -238,8 +239,11 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     return np.stack([codes // base, codes % base], axis=1)
 
 
-@dataclass(frozen=True)
-class Overlap:
+class Overlap(NamedTuple):
+    """The exact overlap of two shingle sets. A named tuple, not a dataclass: verification
+    makes one per verified edge (700,000 on 30,000 near-copies), and a tuple is built by
+    tuple.__new__ in C (see verify_chunk), about five times faster than a frozen dataclass."""
+
     jaccard: float
     containment: float  # shared / size of the smaller set
     contained_a: float  # shared / |A|
@@ -299,7 +303,7 @@ def verify_chunk(
     kept = np.flatnonzero(copy)  # their sets are not empty
     values = [jaccard[kept], contained[kept], shared[kept] / size_a[kept], shared[kept] / size_b[kept]]
     keys = zip(pairs[kept, 0].tolist(), pairs[kept, 1].tolist())
-    return {key: Overlap(*row) for key, *row in zip(keys, *(v.tolist() for v in values))}
+    return dict(zip(keys, map(partial(tuple.__new__, Overlap), zip(*(v.tolist() for v in values)))))
 
 
 def shared_counts(
@@ -580,7 +584,7 @@ def release_free_heap() -> None:
         trim(0)
 
 
-VERIFY_CHUNK = 4096  # candidate documents whose shingle sets are held at once
+VERIFY_CHUNK = 1024  # candidate documents whose shingle sets (and texts) are held at once
 CODE_SLICE = 1 << 22  # pair codes decoded at once (two 32 MB index arrays)
 
 
