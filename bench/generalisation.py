@@ -113,7 +113,9 @@ class Withdrawal:
         self.index, self.name, self.saved = index, name, []
 
     def __enter__(self) -> None:
-        for table in (self.index.exact, self.index.loose):  # type: ignore[attr-defined]
+        # Its bags, and its word-order evidence ("Development Bank" for "Bank of Development").
+        tables = (self.index.exact, self.index.loose, self.index.compounds, self.index.complements)  # type: ignore[attr-defined]
+        for table in tables:
             for key, bodies in table.items():
                 if any(b.name == self.name for b in bodies):
                     self.saved.append((table, key, list(bodies)))

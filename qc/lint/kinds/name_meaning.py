@@ -60,6 +60,11 @@ class Index:
     morphology: Morphology = Morphology((), (), 0)  # set from the structure file before any fold
 
     folded: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
+    # How the gazetteers' English names join a word to an institutional head: as a modifier
+    # before it ("Development Bank": (develop, bank)) or as an "of" complement after it
+    # ("Bank of Japan": (bank, japan)); each pair with the bodies whose names show it.
+    compounds: dict[tuple[str, str], list[Body]] = field(default_factory=lambda: defaultdict(list))
+    complements: dict[tuple[str, str], list[Body]] = field(default_factory=lambda: defaultdict(list))
 
     def fold(self, word: str) -> str:
         found = self.folded.get(word)
@@ -86,6 +91,7 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
     for row in read_tsv(*translations):
         links[index.fold(row["calque"])].add(index.fold(row["english"]))
     index.translations = {k: tuple(sorted(v)) for k, v in links.items()}
+    heads = frozenset(join_key(str(w)) for w in read_yaml(*structure).get("heads") or [])
     seen: dict[str, Body] = {}
     for table in gazetteers:
         for row in read_tsv(*table):
@@ -97,6 +103,8 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
             kept = [f for f in shaped if len(f) >= 2]
             coordinated = any(t.text in ("and", "&") for t in tokens_of(" ".join(texts)))
             body = seen[name] = Body(name, tuple(kept), tuple(shaped[f] for f in kept), coordinated, row.get("country", "").strip(), tuple(texts))
+            for text in texts:
+                record_joins(index, body, text, heads)
             for form in body.forms:
                 key = bag(form)
                 index.exact[key].append(body)
@@ -104,6 +112,32 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
                     if len(form) > MIN_LOOSE_STEMS:
                         index.loose[bag(remove_one(form, drop))].append(body)
     return index
+
+
+def join_key(word: str) -> str:
+    """A word as Index.compounds/complements key it: inflection folded, derivation kept
+    ("Forces" ~ "Force", but "National" is not "Nations": the National League says nothing
+    about the League of Nations)."""
+    flat = plain(word)
+    return flat[:-1] if len(flat) > 3 and flat.endswith("s") and not flat.endswith("ss") else flat
+
+
+def record_joins(index: Index, body: Body, text: str, heads: frozenset[str]) -> None:
+    """Note how `text` joins words to its institutional heads (Index.compounds/complements)."""
+    tokens = tokens_of(text)
+    for at, token in enumerate(tokens):
+        if join_key(token.text) not in heads:
+            continue
+        head = join_key(token.text)
+        if at > 0 and not tokens[at - 1].function:
+            index.compounds[(join_key(tokens[at - 1].text), head)].append(body)
+        rest = tokens[at + 1 :]
+        if rest and rest[0].text == "of":
+            rest = rest[1:]
+            while rest and rest[0].text.lower() == "the":
+                rest = rest[1:]
+            if rest and not rest[0].function:
+                index.complements[(head, join_key(rest[0].text))].append(body)
 
 
 def remove_one(stems: tuple[str, ...], word: str) -> tuple[str, ...]:
