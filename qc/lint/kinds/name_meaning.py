@@ -234,6 +234,8 @@ def judge(index: Index, part: list[Token]) -> str | None:
             if len(names) > 1:
                 names = same_words(index, part, bodies) or names
             if len(names) > 1:
+                names = mirrored(part, names) or names
+            if len(names) > 1:
                 # A generic entry ("National Statistics Office") before one country's body.
                 names = {b.name for b in bodies if not b.country and b.name in names} or names
             if len(names) != 1:
@@ -276,6 +278,21 @@ def same_words(index: Index, part: list[Token], bodies: list[Body]) -> set[str]:
         return exact
     stems = bag([index.fold(t.text) for t in part if not t.function])
     return {b.name for b in bodies if bag(content_stems(index, b.name)) == stems}
+
+
+def mirrored(part: list[Token], names: set[str]) -> set[str]:
+    """Among namesakes made of the same words ("Social Democratic Party", "Democratic Social
+    Party"), the one in the span's order turned around, as a Romance calque turns it: the
+    words before "of" reversed, with or without the "of" tail ("Party Democratic Social" ->
+    Social Democratic Party; "Party Democratic of People's" -> People's Democratic Party)."""
+    words = [plain(t.text) for t in part if t.text.lower() != "the"]
+    cut = words.index("of") if "of" in words else len(words)
+    content = [w for w in words if w not in ("of", "for", "and")]
+    mirrors = {tuple(reversed(content)), tuple(reversed(words[:cut])) + tuple(words[cut:])}
+    found = {n for n in names if tuple(plain(t.text) for t in tokens_of(n) if t.text.lower() != "the" and plain(t.text) not in ("for", "and")) in mirrors}
+    if len(found) > 1 and len({n.removeprefix("The ") for n in found}) == 1:
+        found = {min(found, key=len)}  # "National Party" and "The National Party"
+    return found if len(found) == 1 else set()
 
 
 def adjective_shaped(part: list[Token]) -> bool:
@@ -377,7 +394,7 @@ class NameMeaning(RuleKind):
         start, end = span[start_token].start, span[last].end
         found = doc.text[start:end]
         if name == "?":
-            return self.finding(doc, start, end, {"name": "a known body", "right": "its English name"})
+            return self.finding(doc, start, end, {"name": "known body (one of several with these words)", "right": "its English name"})
         article = span[start_token].text + " " if start_token < first else ""
         replacement = article + name if article else name
         edits = [Edit(start, end, match_case(found, replacement) if article else replacement)]
