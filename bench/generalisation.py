@@ -114,7 +114,8 @@ class Withdrawal:
 
     def __enter__(self) -> None:
         # Its bags, and its word-order evidence ("Development Bank" for "Bank of Development").
-        tables = (self.index.exact, self.index.loose, self.index.compounds, self.index.complements)  # type: ignore[attr-defined]
+        index = self.index
+        tables = (index.exact, index.loose, index.compounds, index.complements, index.bare_after_of, index.the_after_of)  # type: ignore[attr-defined]
         for table in tables:
             for key, bodies in table.items():
                 if any(b.name == self.name for b in bodies):

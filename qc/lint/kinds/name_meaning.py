@@ -65,6 +65,11 @@ class Index:
     # ("Bank of Japan": (bank, japan)); each pair with the bodies whose names show it.
     compounds: dict[tuple[str, str], list[Body]] = field(default_factory=lambda: defaultdict(list))
     complements: dict[tuple[str, str], list[Body]] = field(default_factory=lambda: defaultdict(list))
+    # Words after "of"/"for" in the names, without an article ("Party of Freedom") and with
+    # one ("Office of the Prosecutor"): English drops "the" before an abstract noun, Spanish
+    # keeps it ("Partido de la Libertad": "Party of the Freedom").
+    bare_after_of: dict[str, list[Body]] = field(default_factory=lambda: defaultdict(list))
+    the_after_of: dict[str, list[Body]] = field(default_factory=lambda: defaultdict(list))
 
     def fold(self, word: str) -> str:
         found = self.folded.get(word)
@@ -125,6 +130,11 @@ def join_key(word: str) -> str:
 def record_joins(index: Index, body: Body, text: str, heads: frozenset[str]) -> None:
     """Note how `text` joins words to its institutional heads (Index.compounds/complements)."""
     tokens = tokens_of(text)
+    for at, token in enumerate(tokens[:-1]):
+        if token.text in ("of", "for") and not tokens[at + 1].function:
+            index.bare_after_of[join_key(tokens[at + 1].text)].append(body)
+        elif token.text in ("of", "for") and tokens[at + 1].text.lower() == "the" and at + 2 < len(tokens):
+            index.the_after_of[join_key(tokens[at + 2].text)].append(body)
     for at, token in enumerate(tokens):
         if join_key(token.text) not in heads:
             continue
@@ -280,18 +290,39 @@ def same_words(index: Index, part: list[Token], bodies: list[Body]) -> set[str]:
     return {b.name for b in bodies if bag(content_stems(index, b.name)) == stems}
 
 
+def name_made_of(index: Index, part: list[Token]) -> str | None:
+    """The one body whose name is made of the part's words (as a bag), whatever their order:
+    for a word order name_meaning takes for English that name_order knows is not."""
+    stems = bag([index.fold(t.text) for t in part if not t.function])
+    bodies = index.exact.get(stems) or []
+    names = {b.name for b in bodies}
+    if len(names) > 1:
+        names = same_words(index, part, bodies) or names
+    if len(names) > 1:
+        names = mirrored(part, names) or names
+    return next(iter(names)) if len(names) == 1 else None
+
+
 def mirrored(part: list[Token], names: set[str]) -> set[str]:
     """Among namesakes made of the same words ("Social Democratic Party", "Democratic Social
     Party"), the one in the span's order turned around, as a Romance calque turns it: the
     words before "of" reversed, with or without the "of" tail ("Party Democratic Social" ->
-    Social Democratic Party; "Party Democratic of People's" -> People's Democratic Party)."""
+    Social Democratic Party; "Party Democratic of People's" -> People's Democratic Party), or
+    as a Slavic genitive turns it, the "of" complements first ("Democratic Party of People's"
+    -> People's Democratic Party)."""
     words = [plain(t.text) for t in part if t.text.lower() != "the"]
     cut = words.index("of") if "of" in words else len(words)
     content = [w for w in words if w not in ("of", "for", "and")]
-    mirrors = {tuple(reversed(content)), tuple(reversed(words[:cut])) + tuple(words[cut:])}
+    complements = [w for w in words[cut:] if w not in ("of", "for", "and")]
+    mirrors = {
+        tuple(reversed(content)),
+        tuple(reversed(words[:cut])) + tuple(words[cut:]),
+        # Slavic: the "of" complements before the rest ("Democratic Party of People's")
+        tuple(reversed(complements)) + tuple(words[:cut]),
+    }
     found = {n for n in names if tuple(plain(t.text) for t in tokens_of(n) if t.text.lower() != "the" and plain(t.text) not in ("for", "and")) in mirrors}
-    if len(found) > 1 and len({n.removeprefix("The ") for n in found}) == 1:
-        found = {min(found, key=len)}  # "National Party" and "The National Party"
+    if len(found) > 1 and len({plain(n.removeprefix("The ")) for n in found}) == 1:
+        found = {min(found, key=lambda n: (len(n), n))}  # "National Party", "The National Party"; ’ and '
     return found if len(found) == 1 else set()
 
 

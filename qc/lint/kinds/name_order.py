@@ -34,7 +34,7 @@ from qc.finding import Edit, Finding
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 from qc.lint.kinds._names import Token, document_name_spans, plain, read_tsv, read_yaml, stamped
-from qc.lint.kinds.name_meaning import build_index, join_key, judge
+from qc.lint.kinds.name_meaning import build_index, join_key, judge, name_made_of
 
 # A complement longer than this many words is not turned into a modifier: "of the Y of the Z"
 # chains need a person to decide what English compounds.
@@ -177,9 +177,13 @@ class NameOrder(RuleKind):
         head, first = join_key(span[at].text), join_key(words[0].text)
         # Listed adjectives only: an ending alone is too weak here ("Court of Appeal").
         shaped = any(plain(w.text) in adjectives or possessive(w.text) for w in words)
-        # Russian has no articles: "of the" is English or Romance ("Office of the Prosecutor").
+        # Russian has no articles: "of the" is English ("Office of the Prosecutor") unless the
+        # names never put "the" before that word and do write it bare ("Party of Freedom"): then
+        # it is Spanish or Portuguese ("Party of the Freedom").
         articled = any(t.text.lower() == "the" for t in span[at : span.index(units[-1])])
-        compounded = not articled and len({b.name for b in index.compounds.get((first, head), ())}) >= MIN_COMPOUND_NAMES and not index.complements.get((head, first))
+        english_article = articled and bool(index.the_after_of.get(first) or not index.bare_after_of.get(first))
+        shaped = shaped and not articled  # "Ministry of the Interior": Russian has no "the"
+        compounded = not english_article and len({b.name for b in index.compounds.get((first, head), ())}) >= MIN_COMPOUND_NAMES and not index.complements.get((head, first))
         if not (shaped or compounded):
             return None
         last = units[-1]
@@ -192,8 +196,17 @@ class NameOrder(RuleKind):
         # Armed" as "Armed Forces" turned around "of", as "Ministry of Defence" is; but the
         # gazetteers write "Ministry of Defence" and never "Forces of Armed".)
         right = " ".join([w.text for w in reversed(words)] + [span[at].text] + [f"of {p.text}" for p in places])
-        edits = [Edit(span[at].start, last.end, right)]
-        return self.finding(doc, span[at].start, last.end, {"head": span[at].text, "right": right}, edits)
+        start = span[at].start
+        # The modifiers before the head go with it: a body the gazetteers know by these words
+        # is written by its name ("Democratic Party of People's" -> People's Democratic Party).
+        lead = at
+        while lead > 0 and span[lead - 1].capital and not span[lead - 1].function:
+            lead -= 1
+        named = name_made_of(index, span[lead : span.index(last) + 1])
+        if named is not None:
+            start, right = span[lead].start, named
+        edits = [Edit(start, last.end, right)]
+        return self.finding(doc, start, last.end, {"head": span[at].text, "right": right}, edits)
 
     @staticmethod
     def of_chain(span: list[Token], begin: int) -> list[Token]:
