@@ -113,7 +113,10 @@ class Withdrawal:
         self.index, self.name, self.saved = index, name, []
 
     def __enter__(self) -> None:
-        for table in (self.index.exact, self.index.loose):  # type: ignore[attr-defined]
+        # Its bags, and its word-order evidence ("Development Bank" for "Bank of Development").
+        index = self.index
+        tables = (index.exact, index.loose, index.compounds, index.complements, index.bare_after_of, index.the_after_of)  # type: ignore[attr-defined]
+        for table in tables:
             for key, bodies in table.items():
                 if any(b.name == self.name for b in bodies):
                     self.saved.append((table, key, list(bodies)))

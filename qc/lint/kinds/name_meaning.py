@@ -60,6 +60,16 @@ class Index:
     morphology: Morphology = Morphology((), (), 0)  # set from the structure file before any fold
 
     folded: dict[str, str] = field(default_factory=dict)  # word as written -> its stem
+    # How the gazetteers' English names join a word to an institutional head: as a modifier
+    # before it ("Development Bank": (develop, bank)) or as an "of" complement after it
+    # ("Bank of Japan": (bank, japan)); each pair with the bodies whose names show it.
+    compounds: dict[tuple[str, str], list[Body]] = field(default_factory=lambda: defaultdict(list))
+    complements: dict[tuple[str, str], list[Body]] = field(default_factory=lambda: defaultdict(list))
+    # Words after "of"/"for" in the names, without an article ("Party of Freedom") and with
+    # one ("Office of the Prosecutor"): English drops "the" before an abstract noun, Spanish
+    # keeps it ("Partido de la Libertad": "Party of the Freedom").
+    bare_after_of: dict[str, list[Body]] = field(default_factory=lambda: defaultdict(list))
+    the_after_of: dict[str, list[Body]] = field(default_factory=lambda: defaultdict(list))
 
     def fold(self, word: str) -> str:
         found = self.folded.get(word)
@@ -86,6 +96,7 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
     for row in read_tsv(*translations):
         links[index.fold(row["calque"])].add(index.fold(row["english"]))
     index.translations = {k: tuple(sorted(v)) for k, v in links.items()}
+    heads = frozenset(join_key(str(w)) for w in read_yaml(*structure).get("heads") or [])
     seen: dict[str, Body] = {}
     for table in gazetteers:
         for row in read_tsv(*table):
@@ -97,6 +108,8 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
             kept = [f for f in shaped if len(f) >= 2]
             coordinated = any(t.text in ("and", "&") for t in tokens_of(" ".join(texts)))
             body = seen[name] = Body(name, tuple(kept), tuple(shaped[f] for f in kept), coordinated, row.get("country", "").strip(), tuple(texts))
+            for text in texts:
+                record_joins(index, body, text, heads)
             for form in body.forms:
                 key = bag(form)
                 index.exact[key].append(body)
@@ -104,6 +117,37 @@ def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str
                     if len(form) > MIN_LOOSE_STEMS:
                         index.loose[bag(remove_one(form, drop))].append(body)
     return index
+
+
+def join_key(word: str) -> str:
+    """A word as Index.compounds/complements key it: inflection folded, derivation kept
+    ("Forces" ~ "Force", but "National" is not "Nations": the National League says nothing
+    about the League of Nations)."""
+    flat = plain(word)
+    return flat[:-1] if len(flat) > 3 and flat.endswith("s") and not flat.endswith("ss") else flat
+
+
+def record_joins(index: Index, body: Body, text: str, heads: frozenset[str]) -> None:
+    """Note how `text` joins words to its institutional heads (Index.compounds/complements)."""
+    tokens = tokens_of(text)
+    for at, token in enumerate(tokens[:-1]):
+        if token.text in ("of", "for") and not tokens[at + 1].function:
+            index.bare_after_of[join_key(tokens[at + 1].text)].append(body)
+        elif token.text in ("of", "for") and tokens[at + 1].text.lower() == "the" and at + 2 < len(tokens):
+            index.the_after_of[join_key(tokens[at + 2].text)].append(body)
+    for at, token in enumerate(tokens):
+        if join_key(token.text) not in heads:
+            continue
+        head = join_key(token.text)
+        if at > 0 and not tokens[at - 1].function:
+            index.compounds[(join_key(tokens[at - 1].text), head)].append(body)
+        rest = tokens[at + 1 :]
+        if rest and rest[0].text == "of":
+            rest = rest[1:]
+            while rest and rest[0].text.lower() == "the":
+                rest = rest[1:]
+            if rest and not rest[0].function:
+                index.complements[(head, join_key(rest[0].text))].append(body)
 
 
 def remove_one(stems: tuple[str, ...], word: str) -> tuple[str, ...]:
@@ -200,6 +244,8 @@ def judge(index: Index, part: list[Token]) -> str | None:
             if len(names) > 1:
                 names = same_words(index, part, bodies) or names
             if len(names) > 1:
+                names = mirrored(part, names) or names
+            if len(names) > 1:
                 # A generic entry ("National Statistics Office") before one country's body.
                 names = {b.name for b in bodies if not b.country and b.name in names} or names
             if len(names) != 1:
@@ -242,6 +288,42 @@ def same_words(index: Index, part: list[Token], bodies: list[Body]) -> set[str]:
         return exact
     stems = bag([index.fold(t.text) for t in part if not t.function])
     return {b.name for b in bodies if bag(content_stems(index, b.name)) == stems}
+
+
+def name_made_of(index: Index, part: list[Token]) -> str | None:
+    """The one body whose name is made of the part's words (as a bag), whatever their order:
+    for a word order name_meaning takes for English that name_order knows is not."""
+    stems = bag([index.fold(t.text) for t in part if not t.function])
+    bodies = index.exact.get(stems) or []
+    names = {b.name for b in bodies}
+    if len(names) > 1:
+        names = same_words(index, part, bodies) or names
+    if len(names) > 1:
+        names = mirrored(part, names) or names
+    return next(iter(names)) if len(names) == 1 else None
+
+
+def mirrored(part: list[Token], names: set[str]) -> set[str]:
+    """Among namesakes made of the same words ("Social Democratic Party", "Democratic Social
+    Party"), the one in the span's order turned around, as a Romance calque turns it: the
+    words before "of" reversed, with or without the "of" tail ("Party Democratic Social" ->
+    Social Democratic Party; "Party Democratic of People's" -> People's Democratic Party), or
+    as a Slavic genitive turns it, the "of" complements first ("Democratic Party of People's"
+    -> People's Democratic Party)."""
+    words = [plain(t.text) for t in part if t.text.lower() != "the"]
+    cut = words.index("of") if "of" in words else len(words)
+    content = [w for w in words if w not in ("of", "for", "and")]
+    complements = [w for w in words[cut:] if w not in ("of", "for", "and")]
+    mirrors = {
+        tuple(reversed(content)),
+        tuple(reversed(words[:cut])) + tuple(words[cut:]),
+        # Slavic: the "of" complements before the rest ("Democratic Party of People's")
+        tuple(reversed(complements)) + tuple(words[:cut]),
+    }
+    found = {n for n in names if tuple(plain(t.text) for t in tokens_of(n) if t.text.lower() != "the" and plain(t.text) not in ("for", "and")) in mirrors}
+    if len(found) > 1 and len({plain(n.removeprefix("The ")) for n in found}) == 1:
+        found = {min(found, key=lambda n: (len(n), n))}  # "National Party", "The National Party"; ’ and '
+    return found if len(found) == 1 else set()
 
 
 def adjective_shaped(part: list[Token]) -> bool:
@@ -343,7 +425,7 @@ class NameMeaning(RuleKind):
         start, end = span[start_token].start, span[last].end
         found = doc.text[start:end]
         if name == "?":
-            return self.finding(doc, start, end, {"name": "a known body", "right": "its English name"})
+            return self.finding(doc, start, end, {"name": "known body (one of several with these words)", "right": "its English name"})
         article = span[start_token].text + " " if start_token < first else ""
         replacement = article + name if article else name
         edits = [Edit(start, end, match_case(found, replacement) if article else replacement)]
