@@ -230,16 +230,12 @@ def past_items(rows: Iterable[list[str]], all_rows: list[list[str]], limit_per_l
             forms[row[0]] = row
     by_form = {form: lemma for lemma, row in forms.items() for form in row}
     literals = {(r[0], r[1]) for r in all_rows}
-    ing_term = {}
-    for lang, literal, conventional, source in all_rows:
-        head, _, rest = literal.partition(" ")
-        if head.endswith("ing"):
-            ing_term.setdefault((source, rest), conventional)
+    terms = dictionary_terms(all_rows)
     items: list[Item] = []
     per_lang: dict[str, int] = defaultdict(int)
     for lang, literal, _conventional, source in rows:
         head, _, rest = literal.partition(" ")
-        term = ing_term.get((source, rest))
+        term = terms.get((source, rest))
         if term is None or head not in forms or per_lang[lang] >= limit_per_lang:
             continue  # not verbal, or not a base form
         words = term.removeprefix("to ").split(" ")
