@@ -66,6 +66,14 @@ def test_verbal_calques_are_fixed_in_the_tense_of_the_sentence(text: str, expect
     assert fix_text(text, LINTER.lint, unsafe=True).text == expected
 
 
+def test_the_longest_calque_wins() -> None:
+    text = "It came as a lightning from cheerful sky, he said."
+    findings = [f for f in LINTER.lint(text) if f.rule == "MT212"]
+    assert [f.text for f in findings] == ["as a lightning from cheerful sky"]
+    assert fix_text(text, LINTER.lint, unsafe=True).text == "It came bolt out of the blue, he said."
+    assert [f.text for f in LINTER.lint("It came from cheerful sky.") if f.rule == "MT212"] == ["from cheerful sky"]
+
+
 def test_inflect_needs_its_verb_forms(tmp_path: Path) -> None:
     (tmp_path / "calques.tsv").write_text("fr\tput in evidence\thighlight\tmettre en évidence\n", encoding="utf-8")
     (tmp_path / "context.yaml").write_text("participle: [has]\n", encoding="utf-8")
