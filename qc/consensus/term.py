@@ -48,7 +48,7 @@ from qc.consensus.checks import MIN_VERSIONS, Group, Settings, divergent_names, 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "consensus-term.json"
 
 PARTS = ("anchors", "rare", "issues", "shortfall")
-MIN_RARITY = 4.0  # rare words: rarity 4 = Zipf 3 and rarer (numbers and CJK characters included)
+MIN_RARITY = 4.0  # rare words: rarity 4 = Zipf 3 and rarer (a number weighs 3, a CJK character 2: not rare words)
 # Which content of a sentence counts: (sentence, stem, weight) -> bool.
 AnchorTest = Callable[[Sentence, str, float], bool]
 
@@ -87,8 +87,9 @@ def name_or_number(sentence: Sentence, key: str, weight: float) -> bool:
 
 
 def rare_word(min_rarity: float) -> AnchorTest:
-    """Content words at least this rare (rarity 4 = Zipf 3), numbers and CJK characters
-    (bench/quality_variants.py compares these with names and numbers)."""
+    """Content of at least this weight: words of at least this rarity (4 = Zipf 3), and from
+    3 down numbers, from 2 down CJK characters (bench/quality_variants.py compares these
+    with names and numbers)."""
     return lambda sentence, key, weight: weight >= min_rarity
 
 
