@@ -557,3 +557,89 @@ def test_many_repeats_in_one_article_are_all_found(tmp_path: Path) -> None:
     path.write_text("The agency said it it was a economic matter. " * 3000, encoding="utf-8")
     data = json.loads(run_any("scan", "--no-cache", "-j1", "--select", "MT501", "--format", "json", str(path)).stdout)
     assert len(data["findings"]) == 3000
+
+
+def test_foreign_function_words_are_searched_in_one_encoding() -> None:
+    """The phrase check's RE2 search got the text as str, which the binding encodes to
+    UTF-8 in full at every call: a text with many foreign function words was quadratic
+    (0.8 MB with 40,000 of them: 430 s). The text is now encoded once, and the hits are
+    those of the Python regex it stands for, non-ASCII text included."""
+    import random
+
+    import qc.lint.kinds.foreign_language as fl
+
+    words = frozenset(["avec", "pour", "très", "été", "du"])
+    searched: list[object] = []
+    real = fl.function_word_re2(words)
+
+    class Spy:
+        def search(self, text: object, pos: int = 0) -> object:
+            searched.append(text)
+            return real.search(text, pos)
+
+    rng = random.Random(5)
+    pieces = ["avec", " ", "pour", "é", "très", "été", "du", "x", "\n", "’", "日本", " une "]
+    texts = ["the people said avec pour the same day. " * 200]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    original = fl.function_word_re2
+    fl.function_word_re2 = lambda _words: Spy()  # type: ignore[assignment]
+    try:
+        for text in texts:
+            searched.clear()
+            found = list(fl.function_word_hits(text, words))
+            assert found == [m.span() for m in fl.function_word_regex(words).finditer(text)], text
+            assert all(isinstance(t, bytes) for t in searched)
+            assert len({id(t) for t in searched}) <= 1, "the text was encoded more than once"
+    finally:
+        fl.function_word_re2 = original
+
+
+def test_repetition_tokens_are_sliced_from_the_text() -> None:
+    """The repetition kind keeps token offsets in arrays and slices a token when read (a
+    list of every token of a long article took ~10 bytes per character); the tokens are
+    still exactly str.split()'s, whatever the whitespace."""
+    import random
+
+    from qc.lint.document import Batch, Document
+    from qc.lint.kinds.repetition import WHITESPACE, Tokens, batch_repeat_candidates
+
+    rng = random.Random(11)
+    vocab = ["the", "The", "a", "é", "中国", "\ud800", "x.", "İs"]
+    texts = ["".join(rng.choice(vocab) + rng.choice([" ", "\n", *WHITESPACE]) for _ in range(rng.randint(2, 60))) for _ in range(300)]
+    batch = Batch([Document(t) for t in texts])
+    batch_repeat_candidates(batch)
+    checked = 0
+    for doc in batch.docs:
+        tokens = doc.scratch.tokens
+        if tokens is None:
+            continue
+        assert isinstance(tokens, Tokens)
+        split = doc.lower.split()
+        assert len(tokens) == len(split) and tokens[:] == split
+        assert tokens[3:7] == split[3:7] and tokens[len(split) - 1 : len(split) + 5] == split[-1:]
+        checked += 1
+    assert checked > 100
+
+
+def test_long_article_lint_memory_is_bounded() -> None:
+    """Linting one long article held every kind's per-character views at once: 53 bytes
+    per character at the peak here (a 19 MB article took 1.3-1.8 GB). The repetition
+    tokens, the loop kind's word spans and the batch's code-point arrays are now compact
+    or dropped after use: about 21 bytes per character (tracemalloc peak, fixed costs
+    such as loaded word lists left out by a warm-up)."""
+    import tracemalloc
+
+    from qc.lint.engine import default_linter
+
+    texts = [json.loads(line)["text"] for line in (FIXTURES / "mqm" / "sample.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    body = "\n\n".join(texts)
+    text = ((body + "\n\n") * (600_000 // len(body) + 1))[:600_000]
+    linter = default_linter()
+    linter.lint(text[:100_000])  # (loads what any text needs once: word lists, models)
+    tracemalloc.start()
+    try:
+        linter.lint(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / len(text) < 35, f"{peak / len(text):.1f} bytes per character"
