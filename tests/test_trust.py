@@ -643,3 +643,33 @@ def test_long_article_lint_memory_is_bounded() -> None:
     finally:
         tracemalloc.stop()
     assert peak / len(text) < 35, f"{peak / len(text):.1f} bytes per character"
+
+
+def test_release_version_agrees_in_changelog_pyproject_readme_and_tag() -> None:
+    """The README's pre-commit example pinned `rev: v0.1.0`, a tag that did not exist.
+    Releases are now annotated tags `v<version>`: pyproject.toml's version, CHANGELOG.md's
+    newest entry and the README's `rev:` name the same release, and when the checkout has
+    that tag, it is annotated and its pyproject.toml holds that version."""
+    import re
+    import subprocess
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.findall(r"(?m)^## (\S+)", changelog)[0] == version
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Use with pre-commit") :]
+    section = section[: section.find("\n## ", 1)]
+    tags = re.findall(r"(?m)^\s*rev: (v\S+)", section)
+    assert tags and set(tags) == {f"v{version}"}, tags
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=60)
+
+    if git("rev-parse", "--verify", "--quiet", f"refs/tags/v{version}").returncode != 0:
+        return  # (not tagged yet, or a copy without tags: see CHANGELOG.md)
+    assert git("cat-file", "-t", f"refs/tags/v{version}").stdout.strip() == "tag", "the release tag must be annotated (git tag -a)"
+    tagged = git("show", f"v{version}:pyproject.toml").stdout
+    assert tomllib.loads(tagged)["project"]["version"] == version
