@@ -557,3 +557,119 @@ def test_many_repeats_in_one_article_are_all_found(tmp_path: Path) -> None:
     path.write_text("The agency said it it was a economic matter. " * 3000, encoding="utf-8")
     data = json.loads(run_any("scan", "--no-cache", "-j1", "--select", "MT501", "--format", "json", str(path)).stdout)
     assert len(data["findings"]) == 3000
+
+
+def test_foreign_function_words_are_searched_in_one_encoding() -> None:
+    """The phrase check's RE2 search got the text as str, which the binding encodes to
+    UTF-8 in full at every call: a text with many foreign function words was quadratic
+    (0.8 MB with 40,000 of them: 430 s). The text is now encoded once, and the hits are
+    those of the Python regex it stands for, non-ASCII text included."""
+    import random
+
+    import qc.lint.kinds.foreign_language as fl
+
+    words = frozenset(["avec", "pour", "très", "été", "du"])
+    searched: list[object] = []
+    real = fl.function_word_re2(words)
+
+    class Spy:
+        def search(self, text: object, pos: int = 0) -> object:
+            searched.append(text)
+            return real.search(text, pos)
+
+    rng = random.Random(5)
+    pieces = ["avec", " ", "pour", "é", "très", "été", "du", "x", "\n", "’", "日本", " une "]
+    texts = ["the people said avec pour the same day. " * 200]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    original = fl.function_word_re2
+    fl.function_word_re2 = lambda _words: Spy()  # type: ignore[assignment]
+    try:
+        for text in texts:
+            searched.clear()
+            found = list(fl.function_word_hits(text, words))
+            assert found == [m.span() for m in fl.function_word_regex(words).finditer(text)], text
+            assert all(isinstance(t, bytes) for t in searched)
+            assert len({id(t) for t in searched}) <= 1, "the text was encoded more than once"
+    finally:
+        fl.function_word_re2 = original
+
+
+def test_repetition_tokens_are_sliced_from_the_text() -> None:
+    """The repetition kind keeps token offsets in arrays and slices a token when read (a
+    list of every token of a long article took ~10 bytes per character); the tokens are
+    still exactly str.split()'s, whatever the whitespace."""
+    import random
+
+    from qc.lint.document import Batch, Document
+    from qc.lint.kinds.repetition import WHITESPACE, Tokens, batch_repeat_candidates
+
+    rng = random.Random(11)
+    vocab = ["the", "The", "a", "é", "中国", "\ud800", "x.", "İs"]
+    texts = ["".join(rng.choice(vocab) + rng.choice([" ", "\n", *WHITESPACE]) for _ in range(rng.randint(2, 60))) for _ in range(300)]
+    batch = Batch([Document(t) for t in texts])
+    batch_repeat_candidates(batch)
+    checked = 0
+    for doc in batch.docs:
+        tokens = doc.scratch.tokens
+        if tokens is None:
+            continue
+        assert isinstance(tokens, Tokens)
+        split = doc.lower.split()
+        assert len(tokens) == len(split) and tokens[:] == split
+        assert tokens[3:7] == split[3:7] and tokens[len(split) - 1 : len(split) + 5] == split[-1:]
+        checked += 1
+    assert checked > 100
+
+
+def test_long_article_lint_memory_is_bounded() -> None:
+    """Linting one long article held every kind's per-character views at once: 53 bytes
+    per character at the peak here (a 19 MB article took 1.3-1.8 GB). The repetition
+    tokens, the loop kind's word spans and the batch's code-point arrays are now compact
+    or dropped after use: about 21 bytes per character (tracemalloc peak, fixed costs
+    such as loaded word lists left out by a warm-up)."""
+    import tracemalloc
+
+    from qc.lint.engine import default_linter
+
+    texts = [json.loads(line)["text"] for line in (FIXTURES / "mqm" / "sample.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    body = "\n\n".join(texts)
+    text = ((body + "\n\n") * (600_000 // len(body) + 1))[:600_000]
+    linter = default_linter()
+    linter.lint(text[:100_000])  # (loads what any text needs once: word lists, models)
+    tracemalloc.start()
+    try:
+        linter.lint(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / len(text) < 35, f"{peak / len(text):.1f} bytes per character"
+
+
+def test_release_version_agrees_in_changelog_pyproject_readme_and_tag() -> None:
+    """The README's pre-commit example pinned `rev: v0.1.0`, a tag that did not exist.
+    Releases are now annotated tags `v<version>`: pyproject.toml's version, CHANGELOG.md's
+    newest entry and the README's `rev:` name the same release, and when the checkout has
+    that tag, it is annotated and its pyproject.toml holds that version."""
+    import re
+    import subprocess
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.findall(r"(?m)^## (\S+)", changelog)[0] == version
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Use with pre-commit") :]
+    section = section[: section.find("\n## ", 1)]
+    tags = re.findall(r"(?m)^\s*rev: (v\S+)", section)
+    assert tags and set(tags) == {f"v{version}"}, tags
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=60)
+
+    if git("rev-parse", "--verify", "--quiet", f"refs/tags/v{version}").returncode != 0:
+        return  # (not tagged yet, or a copy without tags: see CHANGELOG.md)
+    assert git("cat-file", "-t", f"refs/tags/v{version}").stdout.strip() == "tag", "the release tag must be annotated (git tag -a)"
+    tagged = git("show", f"v{version}:pyproject.toml").stdout
+    assert tomllib.loads(tagged)["project"]["version"] == version
