@@ -42,3 +42,19 @@ def test_candidate_phase_holds_about_the_kept_pairs(families: int, members: int,
     # code before (raw pairs of a band group, all groups' pairs kept until the end)
     # peaked at 79x and 44x.
     assert peak < 16 * 8 * kept
+
+
+def test_tokeniser_batches_are_bounded_by_size_and_change_no_hash() -> None:
+    """normalized_batches cuts by characters as well as by count (the tokeniser's
+    temporaries are eight bytes per byte of a batch); the signatures do not depend on
+    the cut."""
+    from qc.dedup import minhash, shingle
+
+    rng = np.random.default_rng(11)
+    words = [f"w{k}" for k in range(500)]
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(1, 3000)))) for _ in range(60)]
+    batches = list(shingle.normalized_batches(texts, max_texts=512, max_bytes=20_000))
+    assert [t for b in batches for t in b] == [shingle.normalize(t) for t in texts]
+    assert all(sum(len(t) + 1 for t in b[:-1]) < 20_000 for b in batches)  # only the last text crosses the line
+    one_by_one = np.concatenate([minhash.signatures([t]) for t in texts])
+    assert np.array_equal(minhash.signatures(texts), one_by_one)

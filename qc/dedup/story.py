@@ -126,6 +126,8 @@ def _content_term(spelling: str) -> tuple[str, float] | None:
     word = spelling.replace("’", "'").removesuffix("'s")
     if len(word) < 3 or word in _STOP or word.isdigit():
         return None
+    if word not in _frequencies() and _PLAIN_WORD.fullmatch(word):
+        return word, 7.0  # rarity's answer for a plain word wordfreq does not know (Zipf 0), without its cache
     return word, rarity(word)
 
 
