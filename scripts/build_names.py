@@ -257,6 +257,31 @@ def literal_latin(native: str, lang: str, table: dict[str, dict[str, list[str]]]
     return [" ".join(o) for o in out]
 
 
+# The words MT writes for a newspaper's generic name word (Zeitung, Shimbun, Ilbo, Gazeta,
+# Diario): a rendering with one is also written with the others, and without it.
+OUTLET_WORDS = ("Newspaper", "Daily", "News", "Gazette", "Journal")
+
+
+def variants(literal: str) -> list[str]:
+    """A word-by-word rendering and the other ways MT writes the same words: with another
+    generic outlet word ("Morning Sun News", "Morning Sun Newspaper", "Morning Sun Daily")
+    or none ("Frankfurt General"), and with a trailing "of (the) X" turned into a modifier
+    ("Courier of the Evening", "Evening Courier")."""
+    out = [literal]
+    words = literal.split()
+    if len(words) >= 2 and words[-1] in OUTLET_WORDS:
+        stem_words = words[:-1]
+        # Only for two words or more before it: "Central News" or "Korea Daily" could be
+        # an English outlet's name, "Morning Sun Daily" is none.
+        if len([w for w in stem_words if w.lower() not in ("the", "of", "and")]) >= 2 and stem_words[-1] not in OUTLET_WORDS:
+            out += [" ".join(stem_words + [w]) for w in OUTLET_WORDS if w != words[-1]]
+            out.append(" ".join(stem_words))
+    match = re.fullmatch(r"(?:The )?([A-Z][\w'-]+) of (?:the )?([A-Z][\w'-]+)", literal)
+    if match and match.group(1) not in OUTLET_WORDS:
+        out.append(f"{match.group(2)} {match.group(1)}")
+    return list(dict.fromkeys(out))
+
+
 def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict]) -> None:
     tables: dict[str, dict[str, list[str]]] = {lang: dict(foreign_to_english(pairs)) for lang, pairs in wechsel.items()}
     gloss = cedict_glossary(entries)
@@ -274,9 +299,8 @@ def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict]) 
             literals = [lit for lit in [literal_cjk(native, gloss)] if lit]
         else:
             literals = literal_latin(native, lang, tables)
-        for literal in literals:
-            words = literal.split()
-            literal = " ".join(w[:1].upper() + w[1:] if i == 0 or w not in ("of", "the", "and") else w for i, w in enumerate(words))
+        titled = [" ".join(w[:1].upper() + w[1:] if i == 0 or w not in ("of", "the", "and") else w for i, w in enumerate(lit.split())) for lit in literals]
+        for literal in [v for lit in titled for v in variants(lit)]:
             if re.search(r"[^\x00-\x7f\u00c0-\u017f]", literal):
                 continue  # a word left untranslated in another script is no English rendering
             if deaccent(literal).lower() != deaccent(native).lower() and deaccent(literal).lower() != deaccent(english).lower():
