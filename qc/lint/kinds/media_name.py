@@ -57,11 +57,17 @@ class Rendering:
     # Made only of words of English-language outlets' names ("The Mirror", "The Standard"):
     # flagged only where the text names the country of an outlet it renders.
     english: bool = False
+    # Every way the table writes it: the core with one outlet word or another ("Morning Sun
+    # News", "Morning Sun Daily"); `text` is the first.
+    texts: tuple[str, ...] = ()
 
-    @property
-    def standalone(self) -> bool:
-        """Distinctive enough to flag without a press cue."""
-        return len(self.core.split()) >= 2 and self.core != self.text.removeprefix("The ")
+    def standalone(self, text: str) -> bool:
+        """Is this writing of it distinctive enough to flag without a press cue?"""
+        return len(self.core.split()) >= 2 and self.core != text.removeprefix("The ")
+
+    def written(self, words: str) -> bool:
+        """Is `words` (without a leading "The") one of the table's writings of it?"""
+        return any(words == t.removeprefix("The ") for t in self.texts or (self.text,))
 
 
 def core_of(text: str) -> str:
@@ -77,7 +83,7 @@ def core_of(text: str) -> str:
 def renderings(table: tuple[str, int], outlets_words: tuple[str, int]) -> tuple[Rendering, ...]:
     english = set(read_lines(*outlets_words))
     grouped: dict[str, list[Outlet]] = defaultdict(list)
-    texts: dict[str, str] = {}
+    texts: dict[str, list[str]] = defaultdict(list)
     for row in read_tsv(*table):
         text = row["literal"].strip()
         core = core_of(text)
@@ -86,8 +92,9 @@ def renderings(table: tuple[str, int], outlets_words: tuple[str, int]) -> tuple[
             continue
         if outlet not in grouped[core]:
             grouped[core].append(outlet)
-        texts.setdefault(core, text)
-    return tuple(Rendering(texts[core], core, tuple(outlets), all(w in english for w in core.split())) for core, outlets in grouped.items())
+        if text not in texts[core]:
+            texts[core].append(text)
+    return tuple(Rendering(texts[core][0], core, tuple(outlets), all(w in english for w in core.split()), tuple(texts[core])) for core, outlets in grouped.items())
 
 
 @lru_cache(maxsize=8)
@@ -143,7 +150,7 @@ class MediaName(RuleKind):
     def compile_table(self) -> None:
         assert self.table is not None
         self.renderings = {r.core: r for r in renderings(self.table, self.outlet_words)}
-        self.full = {r.text: r for r in renderings(self.table, self.outlet_words) if r.standalone and not r.english}
+        self.full = {t: r for r in renderings(self.table, self.outlet_words) if not r.english for t in r.texts if r.standalone(t)}
         types = "|".join(re.escape(t) for t in sorted(TYPE_WORDS, key=len, reverse=True))
         # After a core: the rendering's own outlet word ("the Central Daily", "Anatolia
         # Agency"), which is a press cue too and belongs to the span, and a press cue.
@@ -166,8 +173,8 @@ class MediaName(RuleKind):
     def on_literal(self, doc: Document, start: int, end: int, payload: Any) -> Iterator[Finding]:
         kind, key = payload
         text = doc.text
-        if text[start:end] != key:
-            return
+        if text[start:end] != key or text[start - 1 : start] in ("-", "'", "’"):
+            return  # (or a piece of a word: "Auditor-General")
         before = self.before.search(text, max(0, start - 60), start)
         the = before.group("the") if before else None
         if kind == "full":
@@ -185,8 +192,8 @@ class MediaName(RuleKind):
         # Its own type word is a cue only as the rendering has it: "People's Daily" is an
         # English name, the rendering of De Volkskrant is "People's Newspaper".
         whole = key + (typed or "").replace("\n", " ")
-        own_type = bool(typed) and whole == rendering.text.removeprefix("The ")
-        if own_type and (whole in self.full or rendering.text in self.full):
+        own_type = bool(typed) and rendering.written(whole)
+        if own_type and (whole in self.full or "The " + whole in self.full):
             return  # reported as a whole rendering
         if not own_type and re.match(r"\s+[A-Z]", text[end : end + 3]):
             return  # the name goes on: "People's Daily", "World Bank"
@@ -206,7 +213,7 @@ class MediaName(RuleKind):
             outlets = tuple(o for o in rendering.outlets if nearest in self.country_keys(o.country))
             if not outlets:
                 return
-            rendering = Rendering(rendering.text, rendering.core, outlets, True)
+            rendering = Rendering(rendering.text, rendering.core, outlets, True, rendering.texts)
         yield self.report(doc, before.start("the") if before and the else start, stop, the, rendering, key)
 
     def only_demonyms(self, core: str) -> bool:

@@ -290,12 +290,16 @@ def same_words(index: Index, part: list[Token], bodies: list[Body]) -> set[str]:
     return {b.name for b in bodies if bag(content_stems(index, b.name)) == stems}
 
 
-def name_made_of(index: Index, part: list[Token]) -> str | None:
+def name_made_of(index: Index, part: list[Token], guess: str = "") -> str | None:
     """The one body whose name is made of the part's words (as a bag), whatever their order:
-    for a word order name_meaning takes for English that name_order knows is not."""
+    for a word order name_meaning takes for English that name_order knows is not. Among
+    several, the one written as `guess` (name_order's own reordering), if any."""
     stems = bag([index.fold(t.text) for t in part if not t.function])
     bodies = index.exact.get(stems) or []
     names = {b.name for b in bodies}
+    as_guessed = {n for n in names if n == guess} or {n for n in names if plain(n) == plain(guess)}
+    if len(as_guessed) == 1:
+        return as_guessed.pop()
     if len(names) > 1:
         names = same_words(index, part, bodies) or names
     if len(names) > 1:
@@ -322,7 +326,10 @@ def mirrored(part: list[Token], names: set[str]) -> set[str]:
     }
     found = {n for n in names if tuple(plain(t.text) for t in tokens_of(n) if t.text.lower() != "the" and plain(t.text) not in ("for", "and")) in mirrors}
     if len(found) > 1 and len({plain(n.removeprefix("The ")) for n in found}) == 1:
-        found = {min(found, key=lambda n: (len(n), n))}  # "National Party", "The National Party"; ’ and '
+        # "National Party" and "The National Party"; "Workers' Party" and "Workers Party": the
+        # one spelt as the span spells its words, else the shortest.
+        spelt = {t.text for t in part}
+        found = {min(found, key=lambda n: (not all(t.text in spelt for t in tokens_of(n.removeprefix("The "))), len(n), n))}
     return found if len(found) == 1 else set()
 
 

@@ -202,7 +202,8 @@ class NameOrder(RuleKind):
         lead = at
         while lead > 0 and span[lead - 1].capital and not span[lead - 1].function:
             lead -= 1
-        named = name_made_of(index, span[lead : span.index(last) + 1])
+        whole = " ".join([t.text for t in span[lead:at]] + [right])
+        named = name_made_of(index, span[lead : span.index(last) + 1], whole)
         if named is not None:
             start, right = span[lead].start, named
         edits = [Edit(start, last.end, right)]
