@@ -269,9 +269,41 @@ def test_small_number_prefilter_matches_wherever_the_figure_regex_does(texts: li
         assert keys(fast.lint(text)) == keys(slow.lint(text))
 
 
-def test_collocation_object_precheck_changes_nothing(texts: list[str], rules, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+# No built-in rule uses the collocation kind since MT211's frames took over its false
+# friends: two rules in the shape of the retired MT201 and MT207 exercise it.
+COLLOCATION_PACK = """pack: t
+language: en
+rules:
+  - id: XX201
+    name: actual-for-current
+    kind: collocation
+    category: mistranslation/calque
+    severity: warning
+    message: m
+    forms: {actual: current}
+    max_gap: 0
+    objects: [president, prime minister, government, leader, minister]
+  - id: XX207
+    name: make-a-conference
+    kind: collocation
+    category: mistranslation/calque
+    severity: warning
+    message: m
+    forms: {make: hold, makes: holds, made: held, making: holding}
+    max_gap: 2
+    objects: [press conference, news conference, conference, referendum, plenary session, congress]
+    exceptions: [made at a press conference, make it to the conference]
+"""
+
+
+def test_collocation_object_precheck_changes_nothing(texts: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """objects_possible() only skips hits that find_object would reject."""
     from qc.lint.kinds.collocation import Collocation
+    from qc.lint.packs import load_pack
+
+    pack = tmp_path / "collocation.yaml"
+    pack.write_text(COLLOCATION_PACK, encoding="utf-8")
+    rules = load_pack(pack)
 
     extra = [
         "They made a press conference. Made a plenary session. made the news conference",
