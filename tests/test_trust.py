@@ -673,3 +673,110 @@ def test_release_version_agrees_in_changelog_pyproject_readme_and_tag() -> None:
     assert git("cat-file", "-t", f"refs/tags/v{version}").stdout.strip() == "tag", "the release tag must be annotated (git tag -a)"
     tagged = git("show", f"v{version}:pyproject.toml").stdout
     assert tomllib.loads(tagged)["project"]["version"] == version
+
+
+class Interrupted(Exception):
+    """Raised by an article stream part-way through an add (a crash of the input side)."""
+
+
+def index_ops_strategy():  # type: ignore[no-untyped-def]
+    """Sequences of `add` calls: articles with texts from a small pool (so that copies and
+    exact repeats are common, within a batch and across adds) or anything Unicode allows
+    (empty, blank, NUL, lone surrogates), odd refs, any batch size, some adds cut short."""
+    from hypothesis import strategies as st
+
+    pool = ["", " ", "\n\n", "\x00", "\ud800", "word", "The minister said on Tuesday that exports rose 5% in March.",
+            "Xi Jinping met Joe Biden in San Francisco on Wednesday, the White House said. " * 40]
+    texts = st.one_of(st.sampled_from(pool), st.text(max_size=300), st.text(alphabet="ab \n", max_size=60))
+    refs = st.one_of(st.sampled_from(["a.txt", "dir/b.jsonl:3", "c\nd.txt", "caf\udce9.txt", "", "x" * 3000]), st.text(max_size=20))
+    articles = st.lists(st.tuples(refs, texts), max_size=40)
+    op = st.tuples(articles, st.sampled_from([1, 2, 3, 7, 500]), st.none() | st.integers(min_value=0, max_value=40), st.booleans())
+    return st.lists(op, min_size=1, max_size=6)
+
+
+def test_index_check_accepts_whatever_add_writes(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Issue 20 point 3: `qc index add` could write an index that `qc index check` calls
+    malformed (the cause found: a new index without its tables, see the next test). Apart
+    from creation, this property holds: after any sequence of adds (repeats across and within batches, both preparation paths,
+    empty and odd texts and refs, adds cut short by a failing input stream, reopening),
+    `check` finds nothing, and the index holds each distinct committed text once."""
+    from hypothesis import HealthCheck, given, settings
+
+    from qc.corpus import Article
+    from qc.dedup.index import Index
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(index_ops_strategy())
+    def run(ops: list[tuple[list[tuple[str, str]], int, int | None, bool]]) -> None:
+        path = tmp_path_factory.mktemp("index") / "ix.qcindex"
+        committed: set[str] = set()
+        ix = Index(path, create=True)
+        try:
+            for items, batch_size, cut, reopen in ops:
+                articles = [Article(ref, text) for ref, text in items]
+
+                def stream(articles: list[Article] = articles, cut: int | None = cut):  # type: ignore[no-untyped-def]
+                    for k, article in enumerate(articles):
+                        if cut is not None and k == cut:
+                            raise Interrupted
+                        yield article
+
+                try:
+                    ix.add(stream(), batch_size=batch_size)
+                    stored = articles
+                except Interrupted:
+                    assert cut is not None
+                    stored = articles[: cut // batch_size * batch_size]  # the batches flushed before the cut
+                committed.update(a.text for a in stored)
+                if reopen:
+                    ix.close()
+                    ix = Index(path)
+                assert ix.check() == []
+                assert len(ix.refs()) == len(committed)
+        finally:
+            ix.close()
+
+    run()
+
+
+def test_an_index_being_created_is_absent_or_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qc index add` created a new index in place: between SQLite creating the file and
+    the schema's COMMIT (and for good when the process died then), `qc index check`,
+    `query` and `stats` called the file "not a qc index (no meta table)" while `add` went
+    on filling it. Every open of the index path during a creation now finds no file or a
+    whole, sound index: the probe runs each time the creating process opens a database."""
+    import sqlite3
+
+    from qc.corpus import Article
+    from qc.dedup.index import Index, IndexDbError
+
+    path = tmp_path / "new.qcindex"
+    seen: list[str] = []
+    real_connect = sqlite3.connect
+    probing = False
+
+    def probe() -> None:
+        nonlocal probing
+        probing = True
+        try:
+            with Index(path) as ix:
+                problems = ix.check()
+                seen.append("; ".join(problems) or "ok")
+        except IndexDbError as exc:
+            seen.append(str(exc))
+        finally:
+            probing = False
+
+    def connect(*args, **kwargs):  # type: ignore[no-untyped-def]
+        db = real_connect(*args, **kwargs)
+        if not probing:
+            probe()
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with Index(path, create=True) as ix:
+        ix.add([Article("a.txt", "The minister said on Tuesday that exports rose 5% in March.")])
+    probe()
+    assert seen and all(s == "ok" or "no such index" in s for s in seen), seen
+    assert seen[-1] == "ok"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("new.qcindex")) == []

@@ -279,6 +279,25 @@ def _jaccard8(a: bytes, b: bytes) -> float:
     return max(0.0, (agree - chance) / (1.0 - chance))
 
 
+def _create_schema(db: sqlite3.Connection) -> None:
+    """The tables of an empty index and its meta values."""
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # docs: appended in id order; no index on hash (the content-hash key does it)
+    db.execute(
+        "CREATE TABLE docs (id INTEGER PRIMARY KEY, hash BLOB NOT NULL, ref TEXT NOT NULL, "
+        "n INTEGER NOT NULL, sig BLOB NOT NULL, story BLOB NOT NULL)"
+    )
+    db.execute("CREATE TABLE segments (seg INTEGER PRIMARY KEY, rows INTEGER NOT NULL)")
+    db.execute(
+        "CREATE TABLE bands (seg INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL, "
+        "PRIMARY KEY (seg, key, doc)) WITHOUT ROWID"
+    )
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("schema_version", str(SCHEMA_VERSION)), ("sig_bits", str(SIG_BITS)), ("bands", str(BANDS)), ("rows", str(ROWS))],
+    )
+
+
 def _db_error(path: str, exc: sqlite3.Error) -> IndexDbError:
     text = str(exc)
     if "locked" in text or "busy" in text:
@@ -302,6 +321,8 @@ class Index:
             raise IndexDbError(self.path, "no such index (create it with `qc index add`)")
         if Path(path).is_dir():
             raise IndexDbError(self.path, "is a folder, not an index file")
+        if create and not Path(path).exists():
+            self._create_whole()
         # Two processes creating or converting one new index can meet SQLITE_BUSY where
         # SQLite does not wait (a journal-mode change, a lock upgrade that could deadlock):
         # start over a few times, with back-off, before calling the index unusable.
@@ -313,6 +334,38 @@ class Index:
                 if attempt == OPEN_ATTEMPTS - 1:
                     raise IndexDbError(self.path, f"not a usable qc index ({retry.reason})") from None
                 time.sleep(min(2.0, 0.05 * 2**attempt))
+
+    def _create_whole(self) -> None:
+        """A new index appears whole: its schema is written to a temporary file beside it,
+        which is then hard-linked to the index path (that fails if another process created
+        the index meanwhile: theirs is kept). Created in place, the file existed without
+        its tables for a moment, and for good if the process died then: `qc index check`
+        and `query` called it "not a qc index" while `add` went on filling it (issue 20).
+        Where the file system has no hard links, the index is created in place as before."""
+        import os
+        import secrets
+
+        target = Path(self.path)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+        try:
+            try:
+                db = sqlite3.connect(temporary, isolation_level=None)
+                try:
+                    db.execute("PRAGMA journal_mode = WAL")
+                    _create_schema(db)
+                finally:
+                    db.close()  # (the last connection: SQLite folds the WAL back into the file)
+            except sqlite3.Error as exc:
+                raise IndexDbError(self.path, f"cannot create the index: {exc}") from None
+            try:
+                os.link(temporary, target)
+            except FileExistsError:
+                pass  # another process created it first
+            except OSError:
+                pass  # no hard links here: _open creates it in place
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{temporary}{suffix}").unlink(missing_ok=True)
 
     def _open(self, create: bool) -> None:
         try:
@@ -348,23 +401,10 @@ class Index:
             self.db.execute("BEGIN IMMEDIATE")  # two processes creating one index: one does it
             try:
                 if not self._has_meta():
+                    # (an empty file that was there before: created in place)
                     if self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
                         raise IndexDbError(self.path, "is an SQLite database but not a qc index; refusing to change it")
-                    self.db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                    # docs: appended in id order; no index on hash (the content-hash key does it)
-                    self.db.execute(
-                        "CREATE TABLE docs (id INTEGER PRIMARY KEY, hash BLOB NOT NULL, ref TEXT NOT NULL, "
-                        "n INTEGER NOT NULL, sig BLOB NOT NULL, story BLOB NOT NULL)"
-                    )
-                    self.db.execute("CREATE TABLE segments (seg INTEGER PRIMARY KEY, rows INTEGER NOT NULL)")
-                    self.db.execute(
-                        "CREATE TABLE bands (seg INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL, "
-                        "PRIMARY KEY (seg, key, doc)) WITHOUT ROWID"
-                    )
-                    self.db.executemany(
-                        "INSERT INTO meta VALUES (?, ?)",
-                        [("schema_version", str(SCHEMA_VERSION)), ("sig_bits", str(SIG_BITS)), ("bands", str(BANDS)), ("rows", str(ROWS))],
-                    )
+                    _create_schema(self.db)
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
