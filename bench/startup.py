@@ -15,6 +15,10 @@ commit before a change), in fresh processes that take turns so that both see the
   `Linter.lint_many` in batches as `qc scan` makes them): the issue's target is the whole
   process within 1.5x of this.
 
+With --parallel FILE (a large corpus, e.g. clean-news x10 in one .jsonl, 17 MB), also
+`qc scan FILE --peers none` with the default -j against -j 1 (the issue's "never slower
+than -j 1"), CPU including the pool's workers.
+
 Prints best and median wall time and best CPU time (user + system of the child: steadier
 than wall on a shared machine), and the ratios. Benchmarks print figures; nothing asserts.
 """
@@ -64,6 +68,7 @@ def main() -> None:
     parser.add_argument("corpus")
     parser.add_argument("--against", help="another checkout of qc to compare with")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--parallel", help="a large corpus for the default -j against -j 1")
     args = parser.parse_args()
     corpus = str(Path(args.corpus).resolve())
     here = Path(__file__).resolve().parents[1]
@@ -83,6 +88,10 @@ def main() -> None:
         "qc scan CORPUS -j 1 --peers none": [*qc, "scan", "--no-cache", "-j", "1", "--peers", "none", corpus],
         "lint CORPUS in-process (one pass)": [sys.executable, "-c", IN_PROCESS, corpus],
     }
+    if args.parallel:
+        big = str(Path(args.parallel).resolve())
+        cases["qc scan BIG --peers none -j 1"] = [*qc, "scan", "--no-cache", "--peers", "none", "-j", "1", big]
+        cases["qc scan BIG --peers none (default -j)"] = [*qc, "scan", "--no-cache", "--peers", "none", big]
     envs = {}
     for name, root in checkouts.items():
         cache = work / f"cache-{name}"
@@ -109,6 +118,11 @@ def main() -> None:
         for case in ("qc scan CORPUS -j 1 (whole process)", "qc scan CORPUS -j 1 --peers none"):
             whole = min(c for _, c in results[(case, name)])
             print(f"{name}: {case} / in-process CPU = {whole / inner:.2f} (target <= 1.5)")
+    if args.parallel:
+        for name in checkouts:
+            one = statistics.median(w for w, _ in results[("qc scan BIG --peers none -j 1", name)])
+            default = statistics.median(w for w, _ in results[("qc scan BIG --peers none (default -j)", name)])
+            print(f"{name}: qc scan BIG default -j / -j 1, median wall = {default / one:.2f} (target: not above 1 beyond noise)")
     if args.against:
         for case in cases:
             ours = min(c for _, c in results[(case, "this")])

@@ -310,6 +310,22 @@ def write_change(change: FileChange) -> bool:
 # (bench/parallel_jobs.py, docs/benchmarks.md: -j 2 took
 # 1.2-1.6x the wall time of -j 1 on 3.5 MB, and won on 28 MB, on the shared 2-core machine).
 PARALLEL_MIN_BYTES = 16_000_000
+
+
+def default_jobs() -> int:
+    """Worker processes when -j is not given: the cores the 1-minute load average leaves
+    idle, at least 1. On a busy machine a worker gets no core of its own and the pool only
+    adds its start-up and pickling (clean-news x10, 17 MB, load ~10 on 2 cores: -j 2 took
+    1.09-1.26x the wall time of -j 1 and more CPU; docs/benchmarks.md), so the default is
+    then serial, like `make -l`. Inputs under PARALLEL_MIN_BYTES are serial anyway."""
+    import os
+
+    cores = os.cpu_count() or 1
+    try:
+        idle = cores - os.getloadavg()[0]
+    except OSError:  # (no load average on this platform)
+        return cores
+    return max(1, min(cores, round(idle)))
 PARALLEL_BATCH_CHARS = 250_000
 # Findings (and per-article extras) one file may hold in the cache; keeps memory flat on 1 GB inputs.
 MAX_CACHED_ITEMS = 50_000

@@ -122,3 +122,14 @@ def test_batches_of_any_size_give_the_same_result(corpus: Path, monkeypatch: pyt
         cut, cut_fixed = scan_paths([str(corpus)], Config(), options)
         assert findings_of(cut) == findings_of(whole)
         assert [o.fixed_text for o in cut_fixed] == [o.fixed_text for o in whole_fixed]
+
+
+def test_default_jobs_are_the_idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without -j, `qc scan` starts as many workers as the load average leaves cores idle
+    (at least one): on a busy machine the pool only adds its overhead."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    for load, jobs in ((0.0, 4), (1.2, 3), (3.6, 1), (9.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert scanmod.default_jobs() == jobs

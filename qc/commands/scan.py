@@ -37,7 +37,7 @@ FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--report-unused-suppressions", is_flag=True, help="Flag qc: ignore comments that silence nothing.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: number of cores; used only for large inputs).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the cores the load average leaves idle; used only for inputs of 16 MB or more).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.qc_cache/).")
 @click.option("--no-quality", is_flag=True, help="Leave the per-article quality score out of --format json (faster).")
 @click.option("--max-article-size", type=click.FloatRange(min=0.001), default=None, metavar="MB", help="Refuse articles (files or .jsonl records) larger than this (default 20).")
@@ -146,11 +146,10 @@ def per_article_analysers(quality: bool) -> dict[str, Any]:
 def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
     """Scan with progress bar, cache and workers; `--format jsonl` streams findings as they come."""
     import json
-    import os
 
     from qc.finding import Finding, escape_lone_surrogates
     from qc.progress import progress_bar
-    from qc.scan import file_changes, scan_paths, write_change
+    from qc.scan import default_jobs, file_changes, scan_paths, write_change
 
     streamed: list[Finding] = []
     stream_out = fmt == "jsonl" and not opts["diff"] and not opts["write_baseline"]
@@ -197,7 +196,7 @@ def run_scan(paths: tuple[str, ...], config: Any, options: Any, fmt: str, opts: 
                     not_written[change.path] = False
         return not_written
 
-    jobs = opts["jobs"] or os.cpu_count() or 1
+    jobs = opts["jobs"] or default_jobs()
     cache_root = None if opts["no_cache"] else (config.source.parent if config.source else Path.cwd())
     if opts["scheduler"] is not None and opts["engine"] != "dask":
         raise QcError("--scheduler", "needs --engine dask")
