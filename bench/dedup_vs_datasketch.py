@@ -104,7 +104,7 @@ def representatives(out: bytes) -> dict[frozenset[str], str]:
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MiB, CPU seconds) of one process run to the end."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env, cwd=(env or {}).get("PYTHONPATH"))
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -114,8 +114,12 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
 
 
 def qc_command(checkout: str, corpus: str, qc_args: str) -> tuple[list[str], dict[str, str]]:
+    """The qc command of a checkout. It runs in the checkout (see run): `python -m` puts the
+    working directory first on sys.path, before PYTHONPATH, so run from elsewhere both
+    sides would import the qc of that directory (the figures before 2026-12-08 compared
+    one checkout with itself)."""
     env = dict(os.environ, PYTHONPATH=os.path.abspath(checkout))
-    return [sys.executable, "-m", "qc", "dedup", *shlex.split(qc_args), "--format", "json", corpus], env
+    return [sys.executable, "-m", "qc", "dedup", *shlex.split(qc_args), "--format", "json", os.path.abspath(corpus)], env
 
 
 def main() -> None:
@@ -143,7 +147,7 @@ def main() -> None:
         sides["qc lint-free"] = ([sys.executable, os.path.abspath(__file__), "--lint-free-child", *cmd[3:]], env)
     if not args.no_peer:
         env = dict(os.environ, PYTHONPATH=here)
-        sides["datasketch"] = ([sys.executable, os.path.abspath(__file__), "--peer", args.corpus], env)
+        sides["datasketch"] = ([sys.executable, os.path.abspath(__file__), "--peer", os.path.abspath(args.corpus)], env)
     got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in sides}
     for _ in range(args.runs):
         for name, (cmd, env) in sides.items():
@@ -155,7 +159,8 @@ def main() -> None:
         walls = " ".join(f"{row[0]:.2f}" for row in got[name])
         print(f"{name:<11} wall {wall:7.2f} s (runs {walls})  CPU {cpu:7.2f} s  peak RSS {mem:7.1f} MiB")
     if args.lint_free:
-        outs = [subprocess.run(sides[name][0], env=sides[name][1], capture_output=True, check=False).stdout for name in ("qc", "qc lint-free")]
+        outs = [subprocess.run(sides[name][0], env=sides[name][1], cwd=here, capture_output=True, check=False).stdout
+                for name in ("qc", "qc lint-free")]
         want, got = representatives(outs[0]), representatives(outs[1])
         same_groups = want.keys() & got.keys()
         changed = sum(want[g] != got[g] for g in same_groups)

@@ -39,6 +39,25 @@ def test_ranking_counts_equal_linting_one_by_one() -> None:
     assert any(ranking(i) for i in range(len(articles)))  # the check is not vacuous
 
 
+def test_identical_texts_are_linted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    articles, errors = load_articles([FIX / "mqm_3stories.jsonl"])
+    assert not errors
+    doubled = [*articles, *(Article(f"copy-{a.ref}", a.text) for a in articles)]
+    linted: list[int] = []
+    lint_many = Linter.lint_many
+
+    def counting(self: Linter, texts: list[str], *args: object) -> object:
+        linted.append(len(texts))
+        return lint_many(self, texts, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Linter, "lint_many", counting)
+    ranking = Ranking(doubled)
+    ranking.prefetch(range(len(doubled)))
+    n = len(articles)
+    assert sum(linted) == len({a.text for a in articles})
+    assert [ranking(i) for i in range(n)] == [ranking(n + i) for i in range(n)] == [count_findings(a.text) for a in articles]
+
+
 def test_ranking_key_orders_by_findings_length_date_ref() -> None:
     arts = [Article("b.txt", "same words", {"date": "2020"}), Article("a.txt", "same words", {"date": "2020"})]
     ranking = Ranking(arts, findings=lambda i: 0)

@@ -92,6 +92,7 @@ class Ranking:
         self.articles = articles
         self.findings = findings
         self._keys: dict[int, RankKey] = {}
+        self._by_text: dict[bytes, int] = {}  # findings by text digest
         self._linter: Any = None
 
     def __call__(self, i: int) -> int:
@@ -118,11 +119,24 @@ class Ranking:
     def _count(self, texts: list[str], indices: list[int]) -> list[int]:
         if self.findings is not None:
             return [self.findings(i) for i in indices]
-        if self._linter is None:
-            from qc.lint.engine import default_linter
+        # identical texts (wire copies) are linted once: the count depends on the text alone
+        digests = [_digest(t) for t in texts]
+        todo = {d: t for d, t in zip(digests, texts) if d not in self._by_text}
+        if todo:
+            if self._linter is None:
+                from qc.lint.engine import default_linter
 
-            self._linter = default_linter()
-        return [len(found) for found in self._linter.lint_many(texts)]
+                self._linter = default_linter()
+            found = self._linter.lint_many(list(todo.values()))
+            self._by_text.update(zip(todo, (len(f) for f in found)))
+        return [self._by_text[d] for d in digests]
+
+
+def _digest(text: str) -> bytes:
+    """A 16-byte digest naming a text (a collision is as likely as 2**-128)."""
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def choose_representative(
