@@ -112,7 +112,8 @@ class Inflector:
         if len(tags) == 1:
             return next(iter(tags))
         before = [w.lower().replace("’", "'") for w in WORDS_BEFORE.findall(text[max(0, start - 80) : start])]
-        previous = next((w for w in reversed(before) if w not in self.skip), "")
+        # (an adverb in -ly says nothing of the tense either: "has clearly put")
+        previous = next((w for w in reversed(before) if w not in self.skip and not (w.endswith("ly") and len(w) > 4)), "")
         if previous in self.participle and "VBN" in tags:
             return "VBN"
         if previous in self.base and "VB" in tags:
