@@ -56,6 +56,8 @@ def test_the_issue_examples_are_caught(text: str, expected: str | None) -> None:
         ("The risks were put in evidence by the audit.", "The risks were highlighted by the audit."),
         ("The audit will put in evidence the risks.", "The audit will highlight the risks."),
         ("The audit did not put in evidence the risks.", "The audit did not highlight the risks."),
+        ("It was done. Put in evidence the risks, he said.", "It was done. Highlight the risks, he said."),
+        ("The U.S. put in evidence the risks.", "The U.S. highlighted the risks."),
         ("The audit has now repeatedly put in evidence the risks.", "The audit has now repeatedly highlighted the risks."),
         ("The needs were not fully taken in count.", "The needs were not fully taken into account."),
         ("The audit is putting in evidence the risks.", "The audit is highlighting the risks."),

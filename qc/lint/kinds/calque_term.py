@@ -111,6 +111,8 @@ class Inflector:
         """The one tag of a verb form that may be several, from the word before it."""
         if len(tags) == 1:
             return next(iter(tags))
+        if text[start : start + 1].isupper() and sentence_start(text, start):
+            return "VB" if "VB" in tags else sorted(tags)[0]  # a sentence that opens with the verb: an imperative, a headline
         before = [w.lower().replace("’", "'") for w in WORDS_BEFORE.findall(text[max(0, start - 80) : start])]
         # (an adverb in -ly says nothing of the tense either: "has clearly put")
         previous = next((w for w in reversed(before) if w not in self.skip and not (w.endswith("ly") and len(w) > 4)), "")
