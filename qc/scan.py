@@ -83,9 +83,26 @@ def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
     from qc.lint.select import select_rules
 
     rules = all_rules(config, options)
+    redirect_retired_codes(config, options, rules)
     check_selection(config, options, [*(r.id for r in rules), *BUILTIN_CODES])
     select = options.select if options.select is not None else config.select
     return select_rules(rules, select, [*config.extend_select, *options.extend_select], [*config.ignore, *options.ignore])
+
+
+def redirect_retired_codes(config: Config, options: ScanOptions, rules: list[Rule]) -> None:
+    """Read codes of retired rules in the flags and the config as their successors' codes,
+    with a notice on standard error: a configuration written for an older qc keeps working
+    and says what to change. Rewritten in place, so the Scanner and worker processes given
+    the same config and options see the new codes (and the notice is printed once)."""
+    from qc.lint.select import redirect, retired_codes
+
+    retired = retired_codes(rules)
+    if not retired:
+        return
+    lists = [options.select or [], options.extend_select, options.ignore, config.select, config.extend_select, config.ignore]
+    lists += list(config.per_file_ignores.values())
+    for old, new in sorted({pair for codes in lists for pair in redirect(codes, retired)}):
+        print(f"qc: {old} is retired; rule {new} now makes its checks (read as {new})", file=sys.stderr)
 
 
 def check_selection(config: Config, options: ScanOptions, known_ids: list[str]) -> None:
@@ -114,6 +131,9 @@ class Scanner:
         self.linter = Linter.for_rules(rules)
         self._path_linters: dict[tuple[str, ...], Linter] = {}
         self._all_ids: list[str] | None = None
+        from qc.lint.select import retired_codes
+
+        self.retired = retired_codes(rules)  # suppressions naming a retired rule silence its successor
         # qc's own findings (QC001/QC002) are always on, unless ignored like a pack's rule.
         from qc.lint.select import matches, normalise
 
@@ -143,7 +163,11 @@ class Scanner:
 
     def suppressed(self, article: Article, text: str, findings: list[Finding]) -> list[Finding]:
         codes = article.metadata.get("qc-ignore") if isinstance(article.metadata.get("qc-ignore"), list) else None
+        from qc.lint.select import redirect
+
         suppressions = parse_suppressions(text, codes)
+        for suppression in suppressions:
+            redirect(suppression.codes, self.retired)
         kept = apply_suppressions(text, findings, suppressions, self.options.report_unused_suppressions, self.is_known_code)
         if self.ignored_builtin:
             kept = [f for f in kept if f.rule not in self.ignored_builtin]
@@ -156,7 +180,7 @@ class Scanner:
         if is_known(code, (r.id for r in self.rules)) or is_known(code, BUILTIN_CODES):
             return True
         if self._all_ids is None:  # rare: a code outside the selection; load every rule's id once
-            self._all_ids = [r.id for r in all_rules(self.config, self.options)]
+            self._all_ids = [code for r in all_rules(self.config, self.options) for code in (r.id, *r.replaces)]
         return is_known(code, self._all_ids)
 
     def scan_articles(self, articles: list[Article]) -> list[ArticleOutcome]:

@@ -78,6 +78,10 @@ def rule(rule_id: str, rule_paths: tuple[str, ...]) -> None:
     except QcError as exc:
         fail(exc.describe())
     found = loaded.get(rule_id.upper())
+    successor = next((r for r in loaded.values() if rule_id.upper() in r.replaces), None)
+    if found is None and successor is not None:
+        click.echo(f"{rule_id.upper()} is retired; rule {successor.id} now makes its checks.\n", err=True)
+        found = successor
     if found is None:
         fail(f"no rule {rule_id}; `qc rules` lists them")
     click.echo(rule_section(found), nl=False)

@@ -83,8 +83,10 @@ def rule_section(rule: Rule) -> str:
         f"- **Fix**: {fix_label(rule)}",
         f"- **Message**: {inline_code(rule.message)}",
         f"- **Pack**: `{rule.pack}` (kind `{rule.kind}`)",
-        "",
     ]
+    if rule.replaces:
+        lines.append(f"- **Replaces** (retired codes read as {rule.id}): {', '.join(rule.replaces)}")
+    lines.append("")
     if rule.docs:
         lines += [rule.docs, ""]
     if rule.bad:

@@ -25,7 +25,7 @@ DATA_DIR_NAME = "data"
 # A pack larger than this is refused: packs are hand-written data, not corpora.
 MAX_PACK_BYTES = 2_000_000
 
-COMMON_KEYS = {"id", "name", "kind", "category", "severity", "status", "message", "fix", "docs", "examples"}
+COMMON_KEYS = {"id", "name", "kind", "category", "severity", "status", "message", "fix", "docs", "examples", "replaces"}
 
 RULE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -40,6 +40,7 @@ RULE_SCHEMA: dict[str, Any] = {
         # Optional for a user's pack; the built-in packs carry both (tests/test_rule_docs.py).
         "status": {"enum": list(STATUSES)},
         "docs": {"type": "string"},
+        "replaces": {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": "^[A-Z]{1,4}[0-9]{2,4}$"}},
         "fix": {
             "type": "object",
             "required": ["applicability"],
@@ -195,6 +196,7 @@ def build_rule(doc: LocatedYaml, raw: dict[str, Any], pointer: tuple[Any, ...], 
         fix=FixSpec(fix["applicability"], fix.get("replacement"), fix.get("message", "")) if fix else None,
         docs=raw.get("docs", "").strip(),
         status=raw.get("status", ""),
+        replaces=tuple(raw.get("replaces", ())),
         bad=[parse_bad(doc, item, pointer + ("examples", "bad", i)) for i, item in enumerate(examples.get("bad", []))],
         good=[GoodExample(t, doc.line_of(pointer + ("examples", "good", i))) for i, t in enumerate(examples.get("good", []))],
         pack=doc.path,
@@ -336,7 +338,21 @@ def load_rules_uncached(paths: Iterable[str | Path], trust: bool = False) -> lis
                 raise RulePackError(str(path), f"rule id {rule.id} is already defined at {seen[rule.id].where}", rule.line)
             seen[rule.id] = rule
             rules.append(rule)
+    check_replaced_codes(rules)
     return rules
+
+
+def check_replaced_codes(rules: list[Rule]) -> None:
+    """A retired code names one live rule, and never a rule that still exists."""
+    live = {rule.id: rule for rule in rules}
+    claimed: dict[str, Rule] = {}
+    for rule in rules:
+        for code in rule.replaces:
+            if code in live:
+                raise RulePackError(str(rule.pack), f"rule {rule.id} replaces {code}, which is still a rule ({live[code].where})", rule.line)
+            if code in claimed:
+                raise RulePackError(str(rule.pack), f"rule {rule.id} replaces {code}, which {claimed[code].id} already replaces", rule.line)
+            claimed[code] = rule
 
 
 def default_rules(extra: Iterable[str | Path] = (), trust: bool = False) -> list[Rule]:

@@ -63,6 +63,9 @@ class Rule:
     # Built-in packs are trusted; a user's pack runs its regexes on a linear-time engine.
     trusted: bool = False
     source: Path | None = None  # the pack file's real location (data files resolve against it)
+    # Codes of retired rules whose checks this rule now makes: selections, ignores and
+    # suppressions naming them are read as this rule (as ruff's rule redirects).
+    replaces: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:

@@ -58,6 +58,23 @@ def nearest_codes(code: str, known_ids: Iterable[str], limit: int = 3) -> list[s
     return [choice for choice, _score, _index in found]
 
 
+def retired_codes(rules: Iterable[Rule]) -> dict[str, str]:
+    """Retired rule codes -> the rule that now makes their checks (a rule's `replaces:`)."""
+    return {old: rule.id for rule in rules for old in rule.replaces}
+
+
+def redirect(codes: list[str], retired: dict[str, str]) -> list[tuple[str, str]]:
+    """Rewrite, in place, each code that names a retired rule to its successor's code;
+    returns the (old, new) pairs rewritten, for a notice."""
+    rewritten: list[tuple[str, str]] = []
+    for index, code in enumerate(codes):
+        successor = retired.get(code.strip().upper())
+        if successor is not None:
+            codes[index] = successor
+            rewritten.append((code.strip().upper(), successor))
+    return rewritten
+
+
 def describe_unknown(code: str, known_ids: Iterable[str]) -> str:
     known_ids = list(known_ids)
     near = nearest_codes(code, known_ids)
