@@ -54,13 +54,14 @@ def test_tricky_but_correct_english_stays_silent(line: str) -> None:
 
 
 MORPHOLOGY = Morphology.from_data(
-    yaml.safe_load((Path(__file__).resolve().parent.parent / "rules/en/data/names/curated/structure.yaml").read_text(encoding="utf-8"))["morphology"]
+    yaml.safe_load((Path(__file__).resolve().parent.parent / "rules/en/data/names/curated/structure.yaml").read_text(encoding="utf-8"))["morphology"],
+    yaml.safe_load((Path(__file__).resolve().parent.parent / "rules/en/data/spellings.yaml").read_text(encoding="utf-8")),
 )
 
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Meteorology", "Meteorological"), ("Agriculture", "Agricultural"), ("Organisation", "Organization"), ("Organizations", "Organization"), ("Defence", "Defense")],
+    [("Meteorology", "Meteorological"), ("Agriculture", "Agricultural"), ("Organisation", "Organization"), ("Organizations", "Organization"), ("Defence", "Defense"), ("Programmes", "Program"), ("Centre", "Center")],
 )
 def test_stems_fold_inflection_derivation_and_spelling(a: str, b: str) -> None:
     assert stem(a.lower(), MORPHOLOGY) == stem(b.lower(), MORPHOLOGY)
@@ -72,7 +73,7 @@ def test_different_words_keep_different_stems() -> None:
 
 
 def test_a_suffix_added_to_the_data_folds_without_python() -> None:
-    extended = Morphology(MORPHOLOGY.respellings, ("ship", *MORPHOLOGY.suffixes), MORPHOLOGY.min_stem)
+    extended = Morphology(MORPHOLOGY.respellings, ("ship", *MORPHOLOGY.suffixes), MORPHOLOGY.min_stem, MORPHOLOGY.word_starts)
     assert stem("partnership", MORPHOLOGY) != stem("partner", MORPHOLOGY)
     assert stem("partnership", extended) == stem("partner", extended)
 

@@ -101,26 +101,34 @@ def plain(word: str) -> str:
 
 @dataclass(frozen=True)
 class Morphology:
-    """How name words are folded to stems: British/older spellings made one (as regexes),
+    """How name words are folded to stems: British/American spellings made one (whole words
+    by their start, from data/spellings.yaml; spelling patterns such as -isation as regexes),
     then one derivational or inflectional suffix taken off, keeping at least `min_stem`
-    letters. Data: the `morphology` section of the names structure file."""
+    letters. Data: the `morphology` section of the names structure file, and the spellings."""
 
     respellings: tuple[tuple[str, str], ...]
     suffixes: tuple[str, ...]
     min_stem: int
+    # British/American spellings of whole words, by word start ("defence" -> "defense"):
+    # data/spellings.yaml, the table the organisation kinds (calque, acronym) read too.
+    word_starts: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_data(cls, section: Any) -> Morphology:
+    def from_data(cls, section: Any, spellings: dict[str, str] | None = None) -> Morphology:
         section = section or {}
         pairs = tuple((str(a), str(b)) for a, b in (section.get("respellings") or {}).items())
         suffixes = tuple(str(x) for x in section.get("suffixes") or ())  # first match wins
-        return cls(pairs, suffixes, int(section.get("min_stem", 4)))
+        starts = tuple((plain(str(a)), plain(str(b))) for a, b in (spellings or {}).items())
+        return cls(pairs, suffixes, int(section.get("min_stem", 4)), starts)
 
 
 @lru_cache(maxsize=1 << 16)
 def stem(word: str, morphology: Morphology) -> str:
     """Inflection and derivation folded: Meteorology ~ Meteorological, Organisation ~
     Organizations, Agriculture ~ Agricultural (one suffix off, the stem kept >= min_stem letters)."""
+    for start, other in morphology.word_starts:
+        if word.startswith(start):
+            word = other + word[len(start) :]
     for pattern, replacement in morphology.respellings:
         word = re.sub(pattern, replacement, word)
     for suffix in morphology.suffixes:

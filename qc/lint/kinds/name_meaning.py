@@ -84,10 +84,11 @@ def bag(stems: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8)
-def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str, int], demonyms: tuple[str, int], structure: tuple[str, int]) -> Index:
+def build_index(gazetteers: tuple[tuple[str, int], ...], translations: tuple[str, int], demonyms: tuple[str, int], structure: tuple[str, int], spellings: tuple[str, int] | None = None) -> Index:
     generic_words = read_yaml(*structure).get("generic") or []
     index = Index(defaultdict(list), defaultdict(list), {}, frozenset(), demonym_table(*demonyms))
-    index.morphology = Morphology.from_data(read_yaml(*structure).get("morphology"))
+    word_starts = {str(a): str(b) for a, b in read_yaml(*spellings).items()} if spellings else None
+    index.morphology = Morphology.from_data(read_yaml(*structure).get("morphology"), word_starts)
     index.generic = frozenset(index.fold(w) for w in generic_words)
     adjectives = [str(w) for w in read_yaml(*structure).get("adjectives") or []]
     index.exceptions = frozenset(str(w) for w in read_yaml(*structure).get("exceptions") or [])
@@ -379,6 +380,7 @@ class NameMeaning(RuleKind):
             "translations": {"type": "string", "minLength": 1},
             "demonyms": {"type": "string", "minLength": 1},
             "structure": {"type": "string", "minLength": 1},
+            "spellings": {"type": "string", "minLength": 1},
         },
     }
 
@@ -390,6 +392,7 @@ class NameMeaning(RuleKind):
             stamped(rule, params["translations"]),
             stamped(rule, params["demonyms"]),
             stamped(rule, params["structure"]),
+            stamped(rule, params["spellings"]) if "spellings" in params else None,
         )
         # Built when the pack loads (a bad table is reported then) and kept on the rule: the
         # compiled-rules cache unpickles it in ~15 ms, where building it takes ~0.2 s.

@@ -92,6 +92,7 @@ class NameOrder(RuleKind):
             "gazetteers": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "translations": {"type": "string", "minLength": 1},
             "places": {"type": "string", "minLength": 1},
+            "spellings": {"type": "string", "minLength": 1},
         },
     }
 
@@ -110,6 +111,7 @@ class NameOrder(RuleKind):
                 stamped(rule, params["translations"]),
                 self.classes[1],
                 self.classes[0],
+                stamped(rule, params["spellings"]) if "spellings" in params else None,
             )
             # Kept on the rule: the compiled-rules cache unpickles it (shared with
             # name_meaning's, one object) where building it again would take ~0.2 s.
