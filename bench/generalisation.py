@@ -2,6 +2,7 @@
 
     python bench/generalisation.py names [--clean CLEAN.jsonl] [--class organisations|media|people|precision]
     python bench/generalisation.py phrases ...   # bench/generalisation_phrases.py, when present
+    python bench/generalisation.py translit ...  # bench/generalisation_translit.py (names read in pinyin)
 
 `names` prints, per name class:
 
@@ -327,7 +328,12 @@ def main(argv: list[str] | None = None) -> int:
             print("bench/generalisation_phrases.py is not there yet", file=sys.stderr)
             return 2
         return int(generalisation_phrases.main(argv) or 0)
-    print(f"unknown class {command!r}: names or phrases", file=sys.stderr)
+    if command == "translit":
+        sys.path.insert(0, str(ROOT / "bench"))
+        import generalisation_translit  # type: ignore[import-not-found]
+
+        return int(generalisation_translit.main(argv) or 0)
+    print(f"unknown class {command!r}: names, phrases or translit", file=sys.stderr)
     return 2
 
 

@@ -585,9 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     entries = cedict_entries()
     build_media(wechsel, entries, args.fundus)
     build_places()
-    build_cjk_names(entries)
-    build_syllables(entries)
-    build_foreign_names(entries)
+    # cjk-names.tsv, foreign-names-pinyin.tsv and pinyin-syllables.tsv: scripts/build_transliterations.py
     build_russian()
     return 0
 

@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from qc.finding import Edit, Finding
 from qc.lint.document import Document, lazy
@@ -39,6 +39,8 @@ NOT_OF_ORIGIN = re.compile(r"(?:\b(?:to|in|from|with|and|at|for|against|visit|tr
 
 
 NOT_LETTER = re.compile(r"[^a-z]")
+# Words of a listed reading: "Bu Lin Ken", one word per syllable, is the longest MT writes.
+MAX_WORDS = 6
 
 
 @lru_cache(maxsize=1 << 16)
@@ -46,13 +48,21 @@ def key_of(name: str) -> str:
     return NOT_LETTER.sub("", name.lower())
 
 
+class Reading(NamedTuple):
+    name: str  # the English name ("Vladimir Putin")
+    origin: str
+    fix: str  # what replaces the reading ("Putin"), "" for none
+    alone: bool  # matched only as a word on its own (a two-syllable reading may be a Chinese given name)
+
+
 @lru_cache(maxsize=8)
-def pinyin_readings(table: tuple[str, int]) -> dict[str, list[tuple[str, str, bool]]]:
-    """pinyin key -> (English name, origin, whether the name may replace the reading)."""
-    readings: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+def pinyin_readings(table: tuple[str, int]) -> dict[str, list[Reading]]:
+    """pinyin key -> the people it reads."""
+    readings: dict[str, list[Reading]] = defaultdict(list)
     for row in read_tsv(*table):
-        fixable = "fix" not in row or bool(row["fix"].strip())
-        entry = (row["name"].strip(), row["origin"].strip(), fixable)
+        name = row["name"].strip()
+        fix = row["fix"].strip() if "fix" in row else name
+        entry = Reading(name, row["origin"].strip(), fix, bool(row.get("alone", "").strip()))
         key = key_of(row["pinyin"])
         if entry not in readings[key]:
             readings[key].append(entry)
@@ -69,6 +79,76 @@ def syllable_pattern(table: tuple[str, int]) -> re.Pattern[str]:
 @lru_cache(maxsize=8)
 def spellings(table: tuple[str, int]) -> dict[str, str]:
     return {row["spelling"].strip(): row["english"].strip() for row in read_tsv(*table) if row["spelling"].strip()}
+
+
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+# Spellings only Hanyu Pinyin uses: Korean (RR, McCune-Reischauer), Hepburn Japanese and
+# Vietnamese write these sounds with other letters (s, ch, j; Vietnamese x is followed by
+# vowels pinyin lacks, so a Vietnamese name fails the pinyin parse before this test).
+PINYIN_ONLY = re.compile(r"x|q|zh|c(?!h)")
+
+
+class ShapeModel(NamedTuple):
+    parse_re: re.Pattern[str]
+    odds: dict[str, float]
+    unseen: float
+
+    def syllables(self, word: str) -> list[str] | None:
+        """The word cut into pinyin syllables (the fewest), or None when it is no pinyin."""
+        best: list[list[str] | None] = [None] * (len(word) + 1)
+        best[0] = []
+        for end in range(1, len(word) + 1):
+            for start in range(max(0, end - 6), end):
+                head = best[start]
+                if head is not None and self.parse_re.fullmatch(word[start:end]):
+                    candidate = head + [word[start:end]]
+                    current = best[end]
+                    if current is None or len(candidate) < len(current):
+                        best[end] = candidate
+        return best[-1]
+
+    def foreignness(self, syllables: list[str]) -> float:
+        """Mean log-odds that the syllables write a foreign name rather than a Chinese one."""
+        return sum(self.odds.get(s, self.unseen) for s in syllables) / max(len(syllables), 1)
+
+
+# Letter sequences of pinyin readings that Latin-script names seldom have: er after a vowel
+# (Aerbaduo, Kanbeier), uo, ui, iu, ei, ao, ou, ie, and the initials x, q, zh.
+PINYIN_MARKS = re.compile(r"x|q|zh|uo|ui|iu|[aeiou]er|ei|ao|ou|ie")
+# Languages whose word lists (wordfreq) hold the names a reading could be mistaken for.
+NAME_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "tr", "id", "ms", "fil", "sv", "pl", "fi", "ca", "ro", "hu", "cs", "da", "nb")
+
+
+@lru_cache(maxsize=1 << 14)
+def known_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, language) > 0 for language in NAME_LANGUAGES)
+
+
+# Mean log-odds (per syllable) above which a pinyin name reads as a transliterated foreign name;
+# chosen on bench/generalisation.py translit (held-out CC-CEDICT names against Chinese names).
+SHAPE_THRESHOLD = 0.3
+
+
+@lru_cache(maxsize=8)
+def shape_model(syllables: tuple[str, int], shape: tuple[str, int]) -> ShapeModel:
+    import math
+
+    parse_re = re.compile(syllable_pattern(syllables).pattern.replace("{1,3}", ""))
+    rows = [(r["syllable"].strip(), int(r["foreign"]), int(r["chinese"])) for r in read_tsv(*shape)]
+    foreign = sum(f for _, f, _ in rows) + 0.5 * len(rows)
+    chinese = sum(c for _, _, c in rows) + 0.5 * len(rows)
+
+    def odds(f: float, c: float) -> float:
+        return math.log((f + 0.5) / foreign) - math.log((c + 0.5) / chinese)
+
+    return ShapeModel(parse_re, {s: odds(f, c) for s, f, c in rows}, odds(0, 0))
+
+
+@lru_cache(maxsize=8)
+def chinese_readings(table: tuple[str, int]) -> frozenset[str]:
+    return frozenset(read_lines(*table))
 
 
 # Zipf frequency in English above which a word is English (or a name English uses), not pinyin:
@@ -102,6 +182,12 @@ class Transliteration(RuleKind):
             "exclude": {"type": "array", "items": {"type": "string", "minLength": 1}},
             # words between the country word and the name ("Foreign Minister", "actor")
             "titles": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            # `pinyin-table`: per syllable, its count in foreign-name and in Chinese names
+            # (flags unlisted readings by their shape); `chinese`: readings never flagged
+            "shape": {"type": "string", "minLength": 1},
+            "chinese": {"type": "string", "minLength": 1},
+            # `pinyin-cue`: words that make the nearest person Chinese ("Beijing", "Chinese")
+            "chinese_cues": {"type": "array", "items": {"type": "string", "minLength": 1}},
         },
     }
 
@@ -121,6 +207,12 @@ class Transliteration(RuleKind):
         self.table = stamped(rule, params["table"]) if "table" in params else None
         self.syllables = stamped(rule, params["syllables"]) if "syllables" in params else None
         self.surnames = stamped(rule, params["surnames"]) if "surnames" in params else None
+        self.shape = stamped(rule, params["shape"]) if "shape" in params else None
+        self.chinese = stamped(rule, params["chinese"]) if "chinese" in params else None
+        if self.shape is not None and (self.syllables is None or self.chinese is None):
+            raise self.error("`shape` needs `syllables` and `chinese`")
+        chinese_cues = sorted(params.get("chinese_cues") or [], key=len, reverse=True)
+        self.chinese_cue_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, chinese_cues))})\b") if chinese_cues else None
         origin_words = sorted({w for words in self.origins.values() for w in words}, key=len, reverse=True)
         self.origin_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, origin_words))})\b") if origin_words else None
         if self.mode == "spelling-table":
@@ -147,8 +239,8 @@ class Transliteration(RuleKind):
 
     def triggers(self) -> Iterable[str] | None:
         # A listed reading can only be found where its first word occurs.
-        if self.mode != "pinyin-table" or self.table is None:
-            return None
+        if self.mode != "pinyin-table" or self.table is None or self.shape is not None:
+            return None  # the shape test looks at every capitalised word
         return sorted({re.split(r"[ '’-]", row["pinyin"].strip().lower())[0] for row in read_tsv(*self.table) if row["pinyin"].strip()})
 
     def word_literals(self) -> Iterable[tuple[str, Any]]:
@@ -176,6 +268,8 @@ class Transliteration(RuleKind):
             yield from self.check_readings(doc, named)
         else:
             yield from self.check_cues(doc)
+            if self.chinese_cue_re is not None:
+                yield from self.check_nearby(doc)
 
     def origins_named(self, text: str) -> set[str]:
         if self.origin_re is None:
@@ -190,10 +284,12 @@ class Transliteration(RuleKind):
             words = match.group().split(" ")
             # A part's key is its words' keys joined (key_of drops the spaces).
             keys = [key_of(w) for w in words]
-            # The longest run of words (one to three) that is a listed reading.
-            for size in range(min(len(words), 3), 0, -1):
+            # The longest run of words (one to six: "Bu Lin Ken" per syllable) that is a listed reading.
+            for size in range(min(len(words), MAX_WORDS), 0, -1):
                 for first in range(len(words) - size + 1):
                     listed = readings.get("".join(keys[first : first + size]))
+                    if listed and len(words) > 1:
+                        listed = [p for p in listed if not p.alone]
                     if not listed:
                         continue
                     part = " ".join(words[first : first + size])
@@ -206,11 +302,49 @@ class Transliteration(RuleKind):
                 else:
                     continue
                 break
+            else:
+                if self.shape is not None:
+                    yield from self.check_shape(doc, match)
 
-    def report(self, doc: Document, start: int, end: int, people: list[tuple[str, str, bool]]) -> Finding:
-        names = sorted({p[0] for p in people})
-        edits = [Edit(start, end, names[0])] if len(names) == 1 and all(p[2] for p in people) else None
-        return self.finding(doc, start, end, {"name": " or ".join(names), "origin": people[0][1]}, edits)
+    def check_shape(self, doc: Document, match: re.Match[str]) -> Iterator[Finding]:
+        """A name no table lists whose syllables are those Chinese uses to write foreign names
+        ("Bulinken", "Ailong Masike"): flagged without a fix."""
+        assert self.shape is not None and self.syllables is not None and self.chinese is not None
+        words = match.group().split(" ")
+        parse = shape_model(self.syllables, self.shape)
+        # The name ends the run: "Secretary of State Bulinken" -> "Bulinken".
+        while words and parse.syllables(words[0].lower()) is None:
+            words = words[1:]
+        if not words or any("'" in w or "’" in w or "-" in w for w in words):
+            return
+        begin = match.end() - len(" ".join(words))
+        parts = [parse.syllables(w.lower()) for w in words]
+        if any(p is None for p in parts):
+            return
+        counts = [len(p) for p in parts if p is not None]
+        syllables = [s for p in parts if p is not None for s in p]
+        # Words of one syllable each, four or more ("Ai Long Ma Si Ke"), are no Chinese name.
+        split = len(words) >= 4 and max(counts) == 1
+        # One word of three syllables or more; or two or three words of two or more each.
+        if not (split or (len(words) == 1 and counts[0] >= 3) or (1 < len(words) <= 3 and min(counts) >= 2)):
+            return
+        if len(words) > 6 or parse.foreignness(syllables) < SHAPE_THRESHOLD:
+            return
+        joined = "".join(w.lower() for w in words)
+        if joined in chinese_readings(self.chinese) or any(key_of(w) in chinese_readings(self.chinese) for w in words):
+            return
+        # Names of other languages parse as pinyin too (Kuleba, Bukele, Hataman); spellings
+        # pinyin has and Latin-script names seldom do (er after a vowel, uo, ei, ao, x, q)
+        # tell a reading, and a word any language's word list knows is no reading.
+        if not PINYIN_MARKS.search(joined) or any(known_word(w) for w in words):
+            return
+        yield self.finding(doc, begin, match.end(), {"name": "a foreign person", "origin": "foreign"})
+
+    def report(self, doc: Document, start: int, end: int, people: list[Reading]) -> Finding:
+        names = sorted({p.name for p in people})
+        fixes = {p.fix for p in people}
+        edits = [Edit(start, end, fixes.pop())] if len(fixes) == 1 and "" not in fixes else None
+        return self.finding(doc, start, end, {"name": " or ".join(names), "origin": people[0].origin}, edits)
 
     def check_cues(self, doc: Document) -> Iterator[Finding]:
         assert self.syllables is not None and self.table is not None and self.origin_re is not None
@@ -225,6 +359,48 @@ class Transliteration(RuleKind):
                 continue  # the table rule reports it, with a fix
             if all(pinyin.fullmatch(part.lower()) for part in re.split(r"[ -]", name)):
                 yield self.finding(doc, match.start("name"), match.end("name"), {"name": name, "origin": "Korean, Japanese or Vietnamese"})
+
+    def check_nearby(self, doc: Document) -> Iterator[Finding]:
+        """A two- or three-word pinyin name anywhere in a sentence whose nearest country word is
+        Korean, Japanese or Vietnamese (not Chinese), with a spelling only pinyin has (x, q, zh,
+        c without h): Korean, Japanese and Vietnamese romanisations never write those sounds so."""
+        assert self.syllables is not None and self.table is not None and self.origin_re is not None and self.chinese_cue_re is not None
+        pinyin = syllable_pattern(self.syllables)
+        listed = pinyin_readings(self.table)
+        chinese = chinese_readings(self.chinese) if self.chinese is not None else frozenset()
+        for sentence in SENTENCE.finditer(doc.text):
+            text = sentence.group()
+            cues = [(m.start(), "cjk") for m in self.origin_re.finditer(text)] + [(m.start(), "cn") for m in self.chinese_cue_re.finditer(text)]
+            if not any(kind == "cjk" for _, kind in cues):
+                continue
+            for run in NAME_RUN.finditer(text):
+                found = self.nearby_name(run, pinyin, listed, chinese)
+                if found is None:
+                    continue
+                begin, name = found
+                nearest = min(cues, key=lambda cue: (abs(cue[0] - begin), cue[0] > begin))
+                if nearest[1] == "cjk":
+                    start = sentence.start() + begin
+                    yield self.finding(doc, start, start + len(name), {"name": name, "origin": "Korean, Japanese or Vietnamese"})
+
+    @staticmethod
+    def nearby_name(run: re.Match[str], pinyin: re.Pattern[str], listed: dict[str, list[Reading]], chinese: frozenset[str]) -> tuple[int, str] | None:
+        """The person's name that ends a capitalised run ("President Yin Xiyue" -> "Yin Xiyue";
+        two or three words, all pinyin, one spelt as only pinyin spells): (offset, name)."""
+        words = run.group().split(" ")
+        for size in (3, 2):
+            if len(words) < size:
+                continue
+            name = " ".join(words[-size:])
+            parts = [p.lower() for p in re.split(r"[ -]", name)]
+            if not all(pinyin.fullmatch(p) for p in parts) or not PINYIN_ONLY.search(" ".join(parts)):
+                continue
+            if key_of(name) in listed or key_of(name) in chinese:
+                return None  # MT135 reports a listed reading; a Chinese name in CC-CEDICT is right
+            if english_word(parts[0], ENGLISH_ZIPF) or any(english_word(p, ENGLISH_GIVEN_ZIPF) for p in parts[1:]):
+                return None
+            return run.end() - len(name), name
+        return None
 
     def check_surnames(self, doc: Document) -> Iterator[Finding]:
         """A title, then a name whose first word is two or more pinyin syllables but no
