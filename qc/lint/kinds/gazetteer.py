@@ -20,7 +20,7 @@ the engine's single Aho-Corasick pass. A rendering inside a correct name or vari
 finding covers both and the (unsafe) fix writes "Russia’s TASS news agency", or just the
 real name when it or the rendering names the country already ("France. French Press
 Agency" -> "Agence France-Presse"). `demonyms:` names a data file of the other words for
-each country (data/demonyms.yaml).
+each country (data/demonyms.tsv).
 
 This module also holds the gazetteer loader that the `calque` and `acronym` kinds share.
 """
@@ -37,7 +37,7 @@ import yaml
 
 from qc.errors import RulePackError
 from qc.finding import Edit, Finding
-from qc.lint.data import SAFE_LOADER, load_yaml, resolve_data_path
+from qc.lint.data import SAFE_LOADER, data_stamp, load_yaml, resolve_data_path
 from qc.lint.document import Document
 from qc.lint.kinds import RuleKind, register
 
@@ -116,9 +116,16 @@ def load_entries(kind: RuleKind, relative: str, schema: str) -> tuple[Entry, ...
 
 
 def load_demonyms(kind: RuleKind, relative: str | None) -> dict[str, tuple[str, ...]]:
-    """Country -> the other words naming it (data/demonyms.yaml); empty without a file."""
+    """Country -> the other words naming it: its demonyms and other names (data/demonyms.tsv,
+    the table the name kinds read too; or a YAML mapping of lists); empty without a file."""
     if relative is None:
         return {}
+    if relative.endswith(".tsv"):
+        from qc.lint.kinds._names import read_tsv
+
+        path, (stamp, _) = data_stamp(kind, relative)
+        words = lambda row, column: [w.strip() for w in row.get(column, "").split(",") if w.strip()]  # noqa: E731
+        return {row["country"].strip(): tuple(words(row, "demonyms") + words(row, "other_names")) for row in read_tsv(path, stamp)}
     data = load_yaml(kind, relative)
     if not all(isinstance(words, list) and all(isinstance(w, str) and w for w in words) for words in data.values()):
         raise kind.error(f"data file {relative}: each country must map to a list of words")

@@ -189,8 +189,12 @@ class NameOrder(RuleKind):
         if not (shaped or compounded):
             return None
         last = units[-1]
-        if any(judge(index, part) for part in (span[at : span.index(last) + 1], span[at:])):
-            return None  # name_meaning reports it, with the body's real name
+        lead = at  # the modifiers before the head go with it ("Federal Service of Security")
+        while lead > 0 and span[lead - 1].capital and not span[lead - 1].function:
+            lead -= 1
+        verdicts = [judge(index, part) for part in (span[at : span.index(last) + 1], span[at:], span[lead : span.index(last) + 1])]
+        if any(v and v[0] not in "?@" for v in verdicts):
+            return None  # name_meaning reports it, with the body's real name (not one without a fix)
         text = " ".join(t.text for t in span[at : span.index(last) + 1])
         if any(name in text for name in index.exceptions):
             return None
@@ -199,11 +203,8 @@ class NameOrder(RuleKind):
         # gazetteers write "Ministry of Defence" and never "Forces of Armed".)
         right = " ".join([w.text for w in reversed(words)] + [span[at].text] + [f"of {p.text}" for p in places])
         start = span[at].start
-        # The modifiers before the head go with it: a body the gazetteers know by these words
-        # is written by its name ("Democratic Party of People's" -> People's Democratic Party).
-        lead = at
-        while lead > 0 and span[lead - 1].capital and not span[lead - 1].function:
-            lead -= 1
+        # A body the gazetteers know by these words, modifiers included, is written by its
+        # name ("Democratic Party of People's" -> People's Democratic Party).
         whole = " ".join([t.text for t in span[lead:at]] + [right])
         named = name_made_of(index, span[lead : span.index(last) + 1], whole)
         if named is not None:
