@@ -84,7 +84,7 @@ CJK_SENTENCES = {
     "Japan": ("Japanese Prime Minister {r} arrived on Monday.", "{r} told reporters in Tokyo on Monday that the talks had gone well."),
     "Vietnam": ("Vietnamese leader {r} arrived on Monday.", "{r} told reporters in Hanoi on Monday that the talks had gone well."),
 }
-FOREIGN_SENTENCE = "On Monday, {r} told reporters that the talks had gone well."
+FOREIGN_SENTENCES = ("On Monday, {r} told reporters that the talks had gone well.", "President {r} arrived on Monday.")
 
 
 def held_out(characters: str) -> bool:
@@ -142,10 +142,10 @@ def held_out_names() -> None:
                 continue
             fix = row[5]
             for style, rendering in renderings(pinyin_of[row[3]], cjk).items():
-                templates = CJK_SENTENCES[row[2]] if cjk else (FOREIGN_SENTENCE,)
-                for template in templates:
+                templates = CJK_SENTENCES[row[2]] if cjk else FOREIGN_SENTENCES
+                for number, template in enumerate(templates, 1):
                     text = template.format(r=rendering)
-                    key = f"{group} {style}"
+                    key = f"{group} {style} s{number}"
                     counts[key] += 1
                     counts[f"{key} flagged-without"] += flags(without, text, rendering)
                     if flags(full, text, rendering):
@@ -155,13 +155,11 @@ def held_out_names() -> None:
                         fixed = fix_text(text, full.lint, unsafe=True).text
                         counts[f"{key} fixed"] += fixed == template.format(r=fix)
     print("(a) held-out CC-CEDICT names (half the entries, split by entry), rendered by the bench's generator")
+    print("  sentences: s1 = no title, no country (foreign) / title and country word (CJK); s2 = 'President X' (foreign) / a city nearby (CJK)")
     for group in ("foreign", "cjk"):
-        for style in ("joined", "split", "family-first"):
-            key = f"{group} {style}"
-            if not counts[key]:
-                continue
+        for key in sorted(k for k in counts if k.startswith(group) and k.count(" ") == 2):
             print(
-                f"  {key:22} flagged without the entry {ratio(counts[key + ' flagged-without'], counts[key])};"
+                f"  {key:25} flagged without the entry {ratio(counts[key + ' flagged-without'], counts[key])};"
                 f" full table: flagged {ratio(counts[key + ' flagged-full'], counts[key])}, fixed right {ratio(counts[key + ' fixed'], counts[key + ' fixable'])}"
             )
 

@@ -129,6 +129,9 @@ def known_word(word: str) -> bool:
 # Mean log-odds (per syllable) above which a pinyin name reads as a transliterated foreign name;
 # chosen on bench/generalisation.py translit (held-out CC-CEDICT names against Chinese names).
 SHAPE_THRESHOLD = 0.3
+# Without a pinyin-only spelling ("Bulinken": bu-lin-ken), a reading needs a title before it and
+# syllables more typical of foreign names.
+TITLED_THRESHOLD = 0.9
 
 
 @lru_cache(maxsize=8)
@@ -288,7 +291,7 @@ class Transliteration(RuleKind):
             for size in range(min(len(words), MAX_WORDS), 0, -1):
                 for first in range(len(words) - size + 1):
                     listed = readings.get("".join(keys[first : first + size]))
-                    if listed and len(words) > 1:
+                    if listed and (size > 1 or not self.stands_alone(words, first, size)):
                         listed = [p for p in listed if not p.alone]
                     if not listed:
                         continue
@@ -336,9 +339,23 @@ class Transliteration(RuleKind):
         # Names of other languages parse as pinyin too (Kuleba, Bukele, Hataman); spellings
         # pinyin has and Latin-script names seldom do (er after a vowel, uo, ei, ao, x, q)
         # tell a reading, and a word any language's word list knows is no reading.
-        if not PINYIN_MARKS.search(joined) or any(known_word(w) for w in words):
+        if any(known_word(w) for w in words):
             return
+        if not PINYIN_MARKS.search(joined) and not (self.title_re and parse.foreignness(syllables) >= TITLED_THRESHOLD and self.titled(doc.text, begin)):
+            return  # without a pinyin spelling, only right after a title ("Secretary of State Bulinken")
         yield self.finding(doc, begin, match.end(), {"name": "a foreign person", "origin": "foreign"})
+
+    def stands_alone(self, words: list[str], first: int, size: int) -> bool:
+        """No word next to the part that could be part of a Chinese name ("President Baideng"
+        is alone; "Liu Pujing" is a Chinese given name after its family name; "Bai Deng",
+        split, is not matched at all: it is a Chinese name's shape)."""
+        neighbours = words[max(0, first - 1) : first] + words[first + size : first + size + 1]
+        if not neighbours:
+            return True
+        if self.syllables is None:
+            return False
+        pinyin = syllable_pattern(self.syllables)
+        return not any(pinyin.fullmatch(w.lower()) for w in neighbours)
 
     def report(self, doc: Document, start: int, end: int, people: list[Reading]) -> Finding:
         names = sorted({p.name for p in people})
@@ -359,6 +376,9 @@ class Transliteration(RuleKind):
                 continue  # the table rule reports it, with a fix
             if all(pinyin.fullmatch(part.lower()) for part in re.split(r"[ -]", name)):
                 yield self.finding(doc, match.start("name"), match.end("name"), {"name": name, "origin": "Korean, Japanese or Vietnamese"})
+
+    def titled(self, text: str, start: int) -> bool:
+        return re.search(rf"\b(?:{self.title_words})\s+$", text[max(0, start - 40) : start]) is not None
 
     def check_nearby(self, doc: Document) -> Iterator[Finding]:
         """A two- or three-word pinyin name anywhere in a sentence whose nearest country word is
@@ -397,7 +417,8 @@ class Transliteration(RuleKind):
                 continue
             if key_of(name) in listed or key_of(name) in chinese:
                 return None  # MT135 reports a listed reading; a Chinese name in CC-CEDICT is right
-            if english_word(parts[0], ENGLISH_ZIPF) or any(english_word(p, ENGLISH_GIVEN_ZIPF) for p in parts[1:]):
+            # (a one-syllable family name may be an English word: Fan, Long, He)
+            if (len(parts[0]) > 4 and english_word(parts[0], ENGLISH_ZIPF)) or any(english_word(p, ENGLISH_GIVEN_ZIPF) for p in parts[1:]):
                 return None
             return run.end() - len(name), name
         return None
