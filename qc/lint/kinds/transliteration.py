@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from qc.errors import RulePackError
 from qc.finding import Edit, Finding
 from qc.lint.document import Document, lazy
 from qc.lint.kinds import RuleKind, register
@@ -139,7 +140,10 @@ def shape_model(syllables: tuple[str, int], shape: tuple[str, int]) -> ShapeMode
     import math
 
     parse_re = re.compile(syllable_pattern(syllables).pattern.replace("{1,3}", ""))
-    rows = [(r["syllable"].strip(), int(r["foreign"]), int(r["chinese"])) for r in read_tsv(*shape)]
+    try:
+        rows = [(r["syllable"].strip(), int(r["foreign"]), int(r["chinese"])) for r in read_tsv(*shape)]
+    except (KeyError, ValueError) as exc:
+        raise RulePackError(shape[0], f"syllable table needs integer columns syllable, foreign, chinese: {exc}") from None
     foreign = sum(f for _, f, _ in rows) + 0.5 * len(rows)
     chinese = sum(c for _, _, c in rows) + 0.5 * len(rows)
 
@@ -224,6 +228,8 @@ class Transliteration(RuleKind):
         else:
             assert self.table is not None
             pinyin_readings(self.table)
+        if self.shape is not None and self.syllables is not None:
+            shape_model(self.syllables, self.shape)  # a bad table is a pack error at load time
 
     # Compiled once per process (not per text: `re`'s own cache holds only 512 patterns).
     @lazy
