@@ -217,6 +217,8 @@ def chinese_names_in_context(linter: Linter, mqm: Path) -> None:
     sentences = {
         "title, no country": "President {n} arrived on Monday.",
         "Seoul in the sentence": "Officials in Seoul said {n} would attend the talks.",
+        "Tokyo in the sentence": "Officials in Tokyo said {n} would attend the talks.",
+        "Hanoi in the sentence": "Officials in Hanoi said {n} would attend the talks.",
         "Chinese, then Seoul": "Chinese envoy {n} told officials in Seoul that the talks went well.",
     }
     for label, template in sentences.items():
