@@ -180,6 +180,15 @@ def chinese_readings(entries: list[dict], foreign_characters: set[str]) -> set[s
     return readings
 
 
+NAME_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "tr", "id", "ms", "fil", "sv", "pl", "fi", "ca", "ro", "hu", "cs", "da", "nb")
+
+
+def known_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(word, language) > 0 for language in NAME_LANGUAGES)
+
+
 def english_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
@@ -211,6 +220,8 @@ def build_foreign(entries: list[dict], chinese: set[str]) -> list[list[str]]:
         # A one-word reading of two syllables ("Baideng") may also be a Chinese given name:
         # the kind matches it only as a word on its own (`alone`).
         alone = "1" if len(syllables) == 2 else ""
+        if alone and known_word(reading):
+            continue  # a short reading that is a word or name elsewhere ("Kele"): not a reading
         # Several words each of one syllable look like a Chinese name: left out.
         if len(words) >= 2 and any(len(re.findall(r"[aeiou]+", w)) < 2 for w in words):
             continue
@@ -220,6 +231,27 @@ def build_foreign(entries: list[dict], chinese: set[str]) -> list[list[str]]:
         if not fix and len(words) == 1 and source.endswith("person") and same_onset(reading, name.split()[-1]):
             fix = name.split()[-1]  # Chinese names a Westerner by the family name: 普京 Putin
         rows.append([reading, name, "foreign", entry["simplified"], source, fix, alone])
+    return rows
+
+
+def build_curated_foreign(chinese: set[str]) -> list[list[str]]:
+    """curated/foreign-names.tsv read with pypinyin: people in the news CC-CEDICT lacks."""
+    from pypinyin import lazy_pinyin
+
+    rows = []
+    for line in (CURATED / "foreign-names.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip() or line.startswith("characters\t"):
+            continue
+        hanzi, name = line.split("\t")
+        parts = [lazy_pinyin(part) for part in hanzi.split("·")]
+        reading = " ".join("".join(p).capitalize() for p in parts)
+        syllables = sum(len(p) for p in parts)
+        if "".join(reading.lower().split()) in chinese or syllables < 2 or reading.lower() == deaccent(name).lower():
+            continue  # a Chinese name's reading, or the name itself (卢拉 Lula)
+        alone = "1" if syllables == 2 else ""
+        if alone and known_word(reading):
+            continue
+        rows.append([reading, name, "foreign", hanzi.replace("·", ""), "curated", name, alone])
     return rows
 
 
@@ -278,7 +310,10 @@ def build(entries: list[dict], out: Path = DATA, leave_out: frozenset[str] = fro
     foreign_rows = build_foreign(entries, set())
     cjk_rows = build_cjk(entries, set())
     chinese = chinese_readings(entries, {r[3] for r in foreign_rows + cjk_rows})
-    foreign_rows = [r for r in build_foreign(entries, chinese) if r[3] not in leave_out]
+    foreign_rows = [r for r in build_foreign(entries, chinese) + build_curated_foreign(chinese) if r[3] not in leave_out]
+    # The curated English (the family name news uses: 普京 Putin) wins over CC-CEDICT's.
+    curated = {r[0] for r in foreign_rows if r[4] == "curated"}
+    foreign_rows = [r for r in foreign_rows if r[4] == "curated" or r[0] not in curated]
     cjk_rows = [r for r in build_cjk(entries, chinese) if r[3] not in leave_out]
     cjk_readings = {r[0].lower() for r in cjk_rows}
     # A Japanese family name CC-CEDICT also lists as a name (安倍 Abe) is reported by MT135 only.

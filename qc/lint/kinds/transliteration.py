@@ -14,6 +14,16 @@ pinyin syllables (`syllables`), right after a Korean/Japanese/Vietnamese cue and
 Japanese and Vietnamese romanisations almost never parse as pinyin (Yoon, Kishida, Nguyen,
 Moon, Park, Taro). No fix.
 
+With `shape` (MT139), `pinyin-table` also flags names no table lists, by their syllables: a
+word of three or more pinyin syllables (or two or three words of two or more) whose syllables
+are those Chinese uses to write foreign names (the odds come from CC-CEDICT, per syllable),
+spelt as pinyin spells and Latin-script names seldom do, that no wordfreq list knows and that
+is no Chinese proper name (`chinese`). No fix.
+
+With `chinese_cues` (MT136), `pinyin-cue` also flags a pinyin name anywhere in a sentence whose
+nearest country word is Korean, Japanese or Vietnamese rather than Chinese, when it has a
+spelling only pinyin has (x, q, zh, c without h). No fix.
+
 `check: spelling-table` — Russian names in French or German transliteration (Poutine,
 Choïgou, Selenskyj, Lawrow), which MT copies from French or German sources; `table` maps
 them to the English spelling. Words that are ordinary English are not in the table.
@@ -27,6 +37,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from qc.errors import RulePackError
 from qc.finding import Edit, Finding
 from qc.lint.document import Document, lazy
 from qc.lint.kinds import RuleKind, register
@@ -86,6 +97,7 @@ SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 # Vietnamese write these sounds with other letters (s, ch, j; Vietnamese x is followed by
 # vowels pinyin lacks, so a Vietnamese name fails the pinyin parse before this test).
 PINYIN_ONLY = re.compile(r"x|q|zh|c(?!h)")
+DEMONYM = {"Korea": "Korean", "Japan": "Japanese", "Vietnam": "Vietnamese"}
 
 
 class ShapeModel(NamedTuple):
@@ -129,6 +141,9 @@ def known_word(word: str) -> bool:
 # Mean log-odds (per syllable) above which a pinyin name reads as a transliterated foreign name;
 # chosen on bench/generalisation.py translit (held-out CC-CEDICT names against Chinese names).
 SHAPE_THRESHOLD = 0.3
+# Without a pinyin-only spelling ("Bulinken": bu-lin-ken), a reading needs a title before it and
+# syllables more typical of foreign names.
+TITLED_THRESHOLD = 0.9
 
 
 @lru_cache(maxsize=8)
@@ -136,7 +151,10 @@ def shape_model(syllables: tuple[str, int], shape: tuple[str, int]) -> ShapeMode
     import math
 
     parse_re = re.compile(syllable_pattern(syllables).pattern.replace("{1,3}", ""))
-    rows = [(r["syllable"].strip(), int(r["foreign"]), int(r["chinese"])) for r in read_tsv(*shape)]
+    try:
+        rows = [(r["syllable"].strip(), int(r["foreign"]), int(r["chinese"])) for r in read_tsv(*shape)]
+    except (KeyError, ValueError) as exc:
+        raise RulePackError(shape[0], f"syllable table needs integer columns syllable, foreign, chinese: {exc}") from None
     foreign = sum(f for _, f, _ in rows) + 0.5 * len(rows)
     chinese = sum(c for _, _, c in rows) + 0.5 * len(rows)
 
@@ -188,6 +206,8 @@ class Transliteration(RuleKind):
             "chinese": {"type": "string", "minLength": 1},
             # `pinyin-cue`: words that make the nearest person Chinese ("Beijing", "Chinese")
             "chinese_cues": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            # origin -> letters its romanisation never writes where pinyin does (regex)
+            "pinyin_only": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         },
     }
 
@@ -213,6 +233,11 @@ class Transliteration(RuleKind):
             raise self.error("`shape` needs `syllables` and `chinese`")
         chinese_cues = sorted(params.get("chinese_cues") or [], key=len, reverse=True)
         self.chinese_cue_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, chinese_cues))})\b") if chinese_cues else None
+        self.origin_of = {w: origin for origin, words in self.origins.items() for w in words}
+        try:
+            self.pinyin_only = {origin: re.compile(pattern) for origin, pattern in (params.get("pinyin_only") or {}).items()}
+        except re.error as exc:
+            raise self.error(f"pinyin_only: {exc}") from None
         origin_words = sorted({w for words in self.origins.values() for w in words}, key=len, reverse=True)
         self.origin_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, origin_words))})\b") if origin_words else None
         if self.mode == "spelling-table":
@@ -221,6 +246,8 @@ class Transliteration(RuleKind):
         else:
             assert self.table is not None
             pinyin_readings(self.table)
+        if self.shape is not None and self.syllables is not None:
+            shape_model(self.syllables, self.shape)  # a bad table is a pack error at load time
 
     # Compiled once per process (not per text: `re`'s own cache holds only 512 patterns).
     @lazy
@@ -288,7 +315,7 @@ class Transliteration(RuleKind):
             for size in range(min(len(words), MAX_WORDS), 0, -1):
                 for first in range(len(words) - size + 1):
                     listed = readings.get("".join(keys[first : first + size]))
-                    if listed and len(words) > 1:
+                    if listed and (size > 1 or not self.stands_alone(words, first, size)):
                         listed = [p for p in listed if not p.alone]
                     if not listed:
                         continue
@@ -336,9 +363,23 @@ class Transliteration(RuleKind):
         # Names of other languages parse as pinyin too (Kuleba, Bukele, Hataman); spellings
         # pinyin has and Latin-script names seldom do (er after a vowel, uo, ei, ao, x, q)
         # tell a reading, and a word any language's word list knows is no reading.
-        if not PINYIN_MARKS.search(joined) or any(known_word(w) for w in words):
+        if any(known_word(w) for w in words):
             return
+        if not PINYIN_MARKS.search(joined) and not (self.title_re and parse.foreignness(syllables) >= TITLED_THRESHOLD and self.titled(doc.text, begin)):
+            return  # without a pinyin spelling, only right after a title ("Secretary of State Bulinken")
         yield self.finding(doc, begin, match.end(), {"name": "a foreign person", "origin": "foreign"})
+
+    def stands_alone(self, words: list[str], first: int, size: int) -> bool:
+        """No word next to the part that could be part of a Chinese name ("President Baideng"
+        is alone; "Liu Pujing" is a Chinese given name after its family name; "Bai Deng",
+        split, is not matched at all: it is a Chinese name's shape)."""
+        neighbours = words[max(0, first - 1) : first] + words[first + size : first + size + 1]
+        if not neighbours:
+            return True
+        if self.syllables is None:
+            return False
+        pinyin = syllable_pattern(self.syllables)
+        return not any(pinyin.fullmatch(w.lower()) for w in neighbours)
 
     def report(self, doc: Document, start: int, end: int, people: list[Reading]) -> Finding:
         names = sorted({p.name for p in people})
@@ -360,28 +401,32 @@ class Transliteration(RuleKind):
             if all(pinyin.fullmatch(part.lower()) for part in re.split(r"[ -]", name)):
                 yield self.finding(doc, match.start("name"), match.end("name"), {"name": name, "origin": "Korean, Japanese or Vietnamese"})
 
+    def titled(self, text: str, start: int) -> bool:
+        return re.search(rf"\b(?:{self.title_words})\s+$", text[max(0, start - 40) : start]) is not None
+
     def check_nearby(self, doc: Document) -> Iterator[Finding]:
-        """A two- or three-word pinyin name anywhere in a sentence whose nearest country word is
-        Korean, Japanese or Vietnamese (not Chinese), with a spelling only pinyin has (x, q, zh,
-        c without h): Korean, Japanese and Vietnamese romanisations never write those sounds so."""
+        """A two- or three-word pinyin name anywhere in a sentence that names Korea, Japan or
+        Vietnam and not China, with a spelling the nearest country's romanisation never has
+        (`pinyin_only`: x, q, zh...): those romanisations write the sounds otherwise."""
         assert self.syllables is not None and self.table is not None and self.origin_re is not None and self.chinese_cue_re is not None
         pinyin = syllable_pattern(self.syllables)
         listed = pinyin_readings(self.table)
         chinese = chinese_readings(self.chinese) if self.chinese is not None else frozenset()
         for sentence in SENTENCE.finditer(doc.text):
             text = sentence.group()
-            cues = [(m.start(), "cjk") for m in self.origin_re.finditer(text)] + [(m.start(), "cn") for m in self.chinese_cue_re.finditer(text)]
-            if not any(kind == "cjk" for _, kind in cues):
-                continue
+            cues = [(m.start(), self.origin_of[m.group()]) for m in self.origin_re.finditer(text)] + [(m.start(), "") for m in self.chinese_cue_re.finditer(text)]
+            if not any(origin for _, origin in cues) or not all(origin for _, origin in cues):
+                continue  # a sentence naming China too ("the China-Japan forum ... He Lifeng") may be about a Chinese person
             for run in NAME_RUN.finditer(text):
                 found = self.nearby_name(run, pinyin, listed, chinese)
                 if found is None:
                     continue
                 begin, name = found
-                nearest = min(cues, key=lambda cue: (abs(cue[0] - begin), cue[0] > begin))
-                if nearest[1] == "cjk":
+                origin = min(cues, key=lambda cue: (abs(cue[0] - begin), cue[0] > begin))[1]  # the nearest country
+                spelling = self.pinyin_only.get(origin, PINYIN_ONLY)
+                if origin and spelling.search(" ".join(p.lower() for p in re.split(r"[ -]", name))):
                     start = sentence.start() + begin
-                    yield self.finding(doc, start, start + len(name), {"name": name, "origin": "Korean, Japanese or Vietnamese"})
+                    yield self.finding(doc, start, start + len(name), {"name": name, "origin": DEMONYM.get(origin, origin)})
 
     @staticmethod
     def nearby_name(run: re.Match[str], pinyin: re.Pattern[str], listed: dict[str, list[Reading]], chinese: frozenset[str]) -> tuple[int, str] | None:
@@ -393,11 +438,12 @@ class Transliteration(RuleKind):
                 continue
             name = " ".join(words[-size:])
             parts = [p.lower() for p in re.split(r"[ -]", name)]
-            if not all(pinyin.fullmatch(p) for p in parts) or not PINYIN_ONLY.search(" ".join(parts)):
+            if not all(pinyin.fullmatch(p) for p in parts):
                 continue
             if key_of(name) in listed or key_of(name) in chinese:
                 return None  # MT135 reports a listed reading; a Chinese name in CC-CEDICT is right
-            if english_word(parts[0], ENGLISH_ZIPF) or any(english_word(p, ENGLISH_GIVEN_ZIPF) for p in parts[1:]):
+            # (a one-syllable family name may be an English word: Fan, Long, He)
+            if (len(parts[0]) > 4 and english_word(parts[0], ENGLISH_ZIPF)) or any(english_word(p, ENGLISH_GIVEN_ZIPF) for p in parts[1:]):
                 return None
             return run.end() - len(name), name
         return None
