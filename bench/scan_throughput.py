@@ -187,23 +187,28 @@ def compare_in_process(paths: list[str], other: Path, rounds: int, one_by_one: b
 
 
 def per_rule(linter: Linter, texts: list[str], repeat: int, one_by_one: bool) -> None:
-    """Each rule's own time inside the full linter: its check() and on_literal() calls wrapped
-    with a timer (best of `repeat` per rule); the engine loop and Document views are the rest."""
+    """Each rule's own time inside the full linter: its prepare_batch(), check() and
+    on_literal() calls wrapped with a timer (best of `repeat` per rule), then the same summed
+    per kind; the engine loop and Document views are the rest."""
     spent: dict[str, float] = {}
 
     def timed(rule_id: str, method):  # type: ignore[no-untyped-def]
         def call(*args):  # type: ignore[no-untyped-def]
             t0 = time.process_time()
-            out = list(method(*args))
+            out = method(*args)
+            out = None if out is None else list(out)
             spent[rule_id] = spent.get(rule_id, 0.0) + time.process_time() - t0
             return out
 
         return call
 
+    kind_of: dict[str, str] = {}
     for rule in linter.rules:
         matcher = rule.matcher
+        kind_of[rule.id] = rule.kind
         matcher.check = timed(rule.id, matcher.check)
         matcher.on_literal = timed(rule.id, matcher.on_literal)
+        matcher.prepare_batch = timed(rule.id, matcher.prepare_batch)
     best: dict[str, float] = {}
     best_total = float("inf")
     for _ in range(repeat):
@@ -213,10 +218,21 @@ def per_rule(linter: Linter, texts: list[str], repeat: int, one_by_one: bool) ->
         best_total = min(best_total, time.process_time() - t0)
         for rule_id, seconds in spent.items():
             best[rule_id] = min(best.get(rule_id, float("inf")), seconds)
+    rest = max(0.0, best_total - sum(best.values()))
     print(f"CPU time per rule inside the full linter (best of {repeat}; timers add overhead, total {best_total:.3f} s):")
     for rule_id, seconds in sorted(best.items(), key=lambda kv: -kv[1])[:30]:
-        print(f"  {rule_id:<7} {seconds:.3f} s")
-    print(f"  rest    {max(0.0, best_total - sum(best.values())):.3f} s (engine literal pass, Document views, dedupe)")
+        print(f"  {rule_id:<7} {seconds:.3f} s  {100 * seconds / best_total:4.1f}%  ({kind_of[rule_id]})")
+    print(f"  rest    {rest:.3f} s  {100 * rest / best_total:4.1f}%  (engine literal pass, Document views, dedupe)")
+    by_kind: Counter[str] = Counter()
+    rules_of: Counter[str] = Counter()
+    for rule_id, seconds in best.items():
+        by_kind[kind_of[rule_id]] += seconds
+    for rule in linter.rules:
+        rules_of[rule.kind] += 1
+    print("CPU time per kind (sum of its rules' best):")
+    for kind, seconds in by_kind.most_common():
+        print(f"  {kind:<20} {seconds:.3f} s  {100 * seconds / best_total:4.1f}%  ({rules_of[kind]} rules)")
+
 
 if __name__ == "__main__":
     main()

@@ -66,6 +66,10 @@ class Frame:
     to: str | None  # replacement of {FORM} in this frame (None: the form's own)
     whole: bool  # `to` replaces the whole match
     replaced: tuple[tuple[str, str], ...]  # (group name, replacement) of =x tokens; "" deletes
+    # The frame from {FORM} on (None when {FORM} is optional or deleted): a hit where it does
+    # not match cannot be this frame's {FORM}, so `regex` need not search the window. Most
+    # hits of a common form ("have", "make") fail it on the word after.
+    after: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,19 @@ def is_punctuation(token: re.Match[str]) -> bool:
 
 def compile_frame(spec: str, forms: Iterable[str], classes: dict[str, list[str]]) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The regex source of one frame and its =x/! groups; ValueError names what is wrong."""
+    source, replaced, _ = compile_frame_parts(spec, forms, classes)
+    return source, replaced
+
+
+def compile_frame_parts(spec: str, forms: Iterable[str], classes: dict[str, list[str]]) -> tuple[str, tuple[tuple[str, str], ...], str | None]:
+    """`compile_frame`, and the source of the frame from its {FORM} token on (None when that
+    token is optional or deleted): whatever the frame matches with {FORM} at an offset, this
+    matches at that offset, so a hit it does not match needs no window search."""
     pieces: list[str] = []
     replaced: list[tuple[str, str]] = []
     seen_form = False
+    after_start: int | None = None  # index in `pieces` of the plain {FORM} token
+    form_named = ""
     sep_taken = False  # the previous (deleted) token already matched the separator
     for n, raw in enumerate(spec.split()):
         m = TOKEN.fullmatch(raw)
@@ -138,10 +152,13 @@ def compile_frame(spec: str, forms: Iterable[str], classes: dict[str, list[str]]
             token, sep_taken = named + SEP, True  # an optional first word carries the separator after it
         else:
             token = lead + named
+        if m["form"] and not m["opt"] and not m["drop"] and token == lead + named:
+            after_start, form_named = len(pieces), named
         pieces.append(rf"(?:{token})?" if m["opt"] else token)
     if not seen_form:
         raise ValueError("no {FORM} token")
-    return WORD_START + "".join(pieces), tuple(replaced)
+    after = None if after_start is None else form_named + "".join(pieces[after_start + 1 :])
+    return WORD_START + "".join(pieces), tuple(replaced), after
 
 
 @lru_cache(maxsize=8)
@@ -167,11 +184,12 @@ def read_entry(path: str, index: int, raw: Any, classes: dict[str, list[str]]) -
     for spec in raw["frames"]:
         spec = spec if isinstance(spec, dict) else {"frame": spec}
         try:
-            source, replaced = compile_frame(str(spec["frame"]), forms, classes)
+            source, replaced, after = compile_frame_parts(str(spec["frame"]), forms, classes)
             regex = frame_regex(source)
+            after_regex = None if after is None else frame_regex(after)
         except (KeyError, ValueError, re.error) as exc:
             raise RulePackError(path, f"false-friend frames: {where}: bad frame {spec!r}: {exc}") from None
-        frames.append(Frame(str(spec["frame"]), regex, spec.get("to"), bool(spec.get("whole")), replaced))
+        frames.append(Frame(str(spec["frame"]), regex, spec.get("to"), bool(spec.get("whole")), replaced, after_regex))
     langs = raw.get("langs") or []
     return Headword(str(raw["headword"]), tuple(langs), str(raw.get("source", "")), str(raw.get("sense", "")), forms, tuple(frames))
 
@@ -237,6 +255,8 @@ class FalseFriendFrame(RuleKind):
         text = doc.text
         lo, hi = max(0, start - WINDOW_BEFORE), min(len(text), end + WINDOW_AFTER)
         for frame in headword.frames:
+            if frame.after is not None and frame.after.match(text, start, hi) is None:
+                continue
             for m in frame.regex.finditer(text, lo, hi):
                 if m.start("form") == start and m.end("form") == end:
                     yield self.report(doc, m, headword, form, frame)

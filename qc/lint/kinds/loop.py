@@ -40,6 +40,8 @@ from qc.lint.kinds import RuleKind, register
 from qc.lint.data import data_stamp
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+WORD_CHAR = re.compile(r"[^\W_]")
+APOSTROPHES = "'’"
 SENTENCE = re.compile(r"[^.!?\n]*[^\s.!?\n][^.!?\n]*(?:[.!?]+[\"”’)]?|(?=\n)|$)")
 QUOTES = "\"“”«»"
 CHANT_WORDS = 4
@@ -97,6 +99,36 @@ def find_loops(text: str, start: int, end: int, min_words: int, max_words: int, 
         first_end = spans[i + period - 1][1]
         yield Loop(spans[i][0], first_end, spans[last][1], " ".join(unit_words), copies, copies_identical(text, spans, i, period, copies))
         i = last + 1
+
+
+def may_loop(doc: Document, min_words: int) -> bool:
+    """False when no run of `min_words` words occurs three times in the whole text: then no
+    paragraph holds three copies of a unit (a paragraph's words are a run of the text's, as
+    paragraphs end at whitespace), and find_loops need not read them one by one. The words
+    are those find_loops compares: lowercase slices of the spans WORD finds in the text."""
+    words = lowercase_words(doc)
+    if len(words) < 3 * min_words:
+        return False
+    grams = Counter(zip(*(words[k:] for k in range(min_words))))
+    return max(grams.values()) >= 3
+
+
+def lowercase_words(doc: Document) -> list[str]:
+    """doc.lower's slices at the spans of WORD in doc.text. One findall over the lowercase
+    text finds them when lowering changes no character's class (word character,
+    apostrophe, other), as in nearly every text; else they are sliced span by span."""
+    text, low = doc.text, doc.lower
+    if text.isascii() or all(lowers_alike(ch) for ch in set(text) if not ch.isascii()):
+        return WORD.findall(low)
+    return [low[a:b] for a, b in (m.span() for m in WORD.finditer(text))]
+
+
+@lru_cache(maxsize=4096)
+def lowers_alike(ch: str) -> bool:
+    """Is `ch` of the same class as what Document.lower puts in its place? (Its lowercase's
+    first code point; a capital sigma's is σ or ς, letters both.)"""
+    low = ch.lower()[:1]
+    return bool(WORD_CHAR.match(ch)) == bool(WORD_CHAR.match(low)) and (ch in APOSTROPHES) == (low in APOSTROPHES)
 
 
 def copies_identical(text: str, spans: list[tuple[int, int]], i: int, period: int, copies: int) -> bool:
@@ -161,6 +193,8 @@ class LoopKind(RuleKind):
                 raise self.error("check: boilerplate needs `data:` (the list of patterns)")
             path, stamp = data_stamp(self, params["data"])
             self.patterns = load_boilerplate(path, stamp)
+        # All the patterns in one: a line it does not match, none matches (most lines).
+        self.any_pattern = re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.patterns), re.IGNORECASE) if self.patterns else None
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if self.check_name == "loop":
@@ -172,6 +206,8 @@ class LoopKind(RuleKind):
     # -- loops -------------------------------------------------------------------------
     def check_loops(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
+        if not may_loop(doc, self.min_words):
+            return
         for start, end in doc.paragraphs:
             # Word spans one paragraph at a time: the whole text's took ~20 bytes per
             # character of a long article (issue 20), for no gain in speed.
@@ -190,14 +226,23 @@ class LoopKind(RuleKind):
     # -- repeated sentences ------------------------------------------------------------
     def check_sentences(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
-        seen: set[str] = set()
+        # A sentence is reported when it and an earlier one written the same way (its key)
+        # have min_words words or more. Per key: the first sentence, its words not counted
+        # yet (nearly every sentence is the only one with its key), then whether one of
+        # those seen had enough words.
+        earlier: dict[str, str | bool] = {}
         for m in SENTENCE.finditer(text):
             sentence = m.group().strip()
-            if len(WORD.findall(sentence)) < self.min_words:
-                continue
             key = " ".join(sentence.lower().split())
-            if key not in seen:
-                seen.add(key)
+            before = earlier.get(key)
+            if before is None:
+                earlier[key] = sentence
+                continue
+            if isinstance(before, str):
+                before = self.long_enough(before)
+            long = self.long_enough(sentence)
+            earlier[key] = before or long
+            if not (before and long):
                 continue
             start = m.start() + (len(m.group()) - len(m.group().lstrip()))
             end = start + len(sentence)
@@ -206,14 +251,20 @@ class LoopKind(RuleKind):
                 cut_end += 1
             yield self.finding(doc, start, end, {"sentence": sentence}, [Edit(start, cut_end, "")])
 
+    def long_enough(self, sentence: str) -> bool:
+        return len(WORD.findall(sentence)) >= self.min_words
+
     # -- boilerplate -------------------------------------------------------------------
     def check_boilerplate(self, doc: Document) -> Iterator[Finding]:
         text = doc.text
         for line in re.finditer(r"[^\n]+", text):
             if len(line.group()) > MAX_BOILERPLATE_LINE:
                 continue
+            begin = line.start() + (len(line.group()) - len(line.group().lstrip()))
+            if self.any_pattern is None or self.any_pattern.match(text, begin, line.end()) is None:
+                continue
             for pattern, what in self.patterns:
-                m = pattern.match(text, line.start() + (len(line.group()) - len(line.group().lstrip())), line.end())
+                m = pattern.match(text, begin, line.end())
                 if m is None:
                     continue
                 end = line.end() + (1 if line.end() < len(text) else 0)
