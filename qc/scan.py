@@ -57,6 +57,9 @@ class ScanOptions:
     # per-article measures by name (summary.articles[ref][name]), e.g. {"quality": quality_of}
     analysers: dict[str, Analyser] = field(default_factory=dict)
     keep_text: bool = False  # keep article texts in outcomes (the HTML report shows them)
+    # What the scan has to tell the user besides findings (e.g. a retired rule code read as
+    # its successor's); the command line prints them on standard error.
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -91,9 +94,9 @@ def active_rules(config: Config, options: ScanOptions) -> list[Rule]:
 
 def redirect_retired_codes(config: Config, options: ScanOptions, rules: list[Rule]) -> None:
     """Read codes of retired rules in the flags and the config as their successors' codes,
-    with a notice on standard error: a configuration written for an older qc keeps working
+    with a notice (options.notices): a configuration written for an older qc keeps working
     and says what to change. Rewritten in place, so the Scanner and worker processes given
-    the same config and options see the new codes (and the notice is printed once)."""
+    the same config and options see the new codes (and the notice is given once)."""
     from qc.lint.select import redirect, retired_codes
 
     retired = retired_codes(rules)
@@ -102,7 +105,7 @@ def redirect_retired_codes(config: Config, options: ScanOptions, rules: list[Rul
     lists = [options.select or [], options.extend_select, options.ignore, config.select, config.extend_select, config.ignore]
     lists += list(config.per_file_ignores.values())
     for old, new in sorted({pair for codes in lists for pair in redirect(codes, retired)}):
-        print(f"qc: {old} is retired; rule {new} now makes its checks (read as {new})", file=sys.stderr)
+        options.notices.append(f"{old} is retired; rule {new} now makes its checks (read as {new})")
 
 
 def check_selection(config: Config, options: ScanOptions, known_ids: list[str]) -> None:

@@ -78,6 +78,8 @@ def scan(paths: tuple[str, ...], fmt: str, **opts: Any) -> None:
         result, diffs, streamed = run_scan(paths, config, options, fmt, opts)
     except QcError as exc:
         fail(exc.describe())
+    for notice in options.notices:
+        click.echo(f"qc: {notice}", err=True)
     if opts["write_baseline"]:
         write_baseline_file(result, opts["write_baseline"])
     if opts["baseline"] is not None:
