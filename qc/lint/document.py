@@ -73,13 +73,17 @@ def gc_paused() -> Iterator[None]:
     With FREEZE_LONG_LIVED (a command-line process), the objects are then moved to the
     permanent generation (gc.freeze): otherwise the first collections after the block walk
     every one of them again, three generations in turn (~0.03 s of a one-article scan).
-    A library caller that loads rules again and again keeps them collectable."""
+    A freeze after the first (rules loaded mid-run, e.g. by dedup's ranking) collects
+    first, so that no garbage of the run so far is frozen with them. A library caller that
+    loads rules again and again keeps them collectable."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if FREEZE_LONG_LIVED:
+            if gc.get_freeze_count():
+                gc.collect()
             gc.freeze()
         if was_enabled:
             gc.enable()
