@@ -351,21 +351,25 @@ class Transliteration(RuleKind):
         counts = [len(p) for p in parts if p is not None]
         syllables = [s for p in parts if p is not None for s in p]
         # Words of one syllable each, four or more ("Ai Long Ma Si Ke"), are no Chinese name.
-        split = len(words) >= 4 and max(counts) == 1
+        # Words of one syllable each ("Ai Long Ma Si Ke", "Bu Lin Ken") are read as one name:
+        # three such words need the stricter odds (a Chinese name is three syllables).
+        split = len(words) >= 3 and max(counts) == 1
         # One word of three syllables or more; or two or three words of two or more each.
         if not (split or (len(words) == 1 and counts[0] >= 3) or (1 < len(words) <= 3 and min(counts) >= 2)):
             return
-        if len(words) > 6 or parse.foreignness(syllables) < SHAPE_THRESHOLD:
+        foreignness = parse.foreignness(syllables)
+        if len(words) > 6 or foreignness < (TITLED_THRESHOLD if split and len(words) == 3 else SHAPE_THRESHOLD):
             return
         joined = "".join(w.lower() for w in words)
-        if joined in chinese_readings(self.chinese) or any(key_of(w) in chinese_readings(self.chinese) for w in words):
+        pieces = [joined] if split else [key_of(w) for w in words]
+        if joined in chinese_readings(self.chinese) or any(p in chinese_readings(self.chinese) for p in pieces):
             return
         # Names of other languages parse as pinyin too (Kuleba, Bukele, Hataman); spellings
         # pinyin has and Latin-script names seldom do (er after a vowel, uo, ei, ao, x, q)
         # tell a reading, and a word any language's word list knows is no reading.
-        if any(known_word(w) for w in words):
+        if any(known_word(p) for p in pieces):
             return
-        if not PINYIN_MARKS.search(joined) and not (self.title_re and parse.foreignness(syllables) >= TITLED_THRESHOLD and self.titled(doc.text, begin)):
+        if not PINYIN_MARKS.search(joined) and not (self.title_re and foreignness >= TITLED_THRESHOLD and self.titled(doc.text, begin)):
             return  # without a pinyin spelling, only right after a title ("Secretary of State Bulinken")
         yield self.finding(doc, begin, match.end(), {"name": "a foreign person", "origin": "foreign"})
 
