@@ -104,9 +104,17 @@ class ShapeModel(NamedTuple):
     parse_re: re.Pattern[str]
     odds: dict[str, float]
     unseen: float
+    cache: dict[str, list[str] | None]  # word -> its syllables (names recur in a corpus)
 
     def syllables(self, word: str) -> list[str] | None:
         """The word cut into pinyin syllables (the fewest), or None when it is no pinyin."""
+        if word not in self.cache:
+            if len(self.cache) > 1 << 16:
+                self.cache.clear()
+            self.cache[word] = self.cut(word)
+        return self.cache[word]
+
+    def cut(self, word: str) -> list[str] | None:
         best: list[list[str] | None] = [None] * (len(word) + 1)
         best[0] = []
         for end in range(1, len(word) + 1):
@@ -128,7 +136,7 @@ class ShapeModel(NamedTuple):
 # (Aerbaduo, Kanbeier), uo, ui, iu, ei, ao, ou, ie, and the initials x, q, zh.
 PINYIN_MARKS = re.compile(r"x|q|zh|uo|ui|iu|[aeiou]er|ei|ao|ou|ie")
 # Languages whose word lists (wordfreq) hold the names a reading could be mistaken for.
-NAME_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "tr", "id", "ms", "fil", "sv", "pl", "fi", "ca", "ro", "hu", "cs", "da", "nb")
+NAME_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "fil", "tr", "id")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -161,7 +169,7 @@ def shape_model(syllables: tuple[str, int], shape: tuple[str, int]) -> ShapeMode
     def odds(f: float, c: float) -> float:
         return math.log((f + 0.5) / foreign) - math.log((c + 0.5) / chinese)
 
-    return ShapeModel(parse_re, {s: odds(f, c) for s, f, c in rows}, odds(0, 0))
+    return ShapeModel(parse_re, {s: odds(f, c) for s, f, c in rows}, odds(0, 0), {})
 
 
 @lru_cache(maxsize=8)
@@ -351,22 +359,27 @@ class Transliteration(RuleKind):
         counts = [len(p) for p in parts if p is not None]
         syllables = [s for p in parts if p is not None for s in p]
         # Words of one syllable each, four or more ("Ai Long Ma Si Ke"), are no Chinese name.
-        split = len(words) >= 4 and max(counts) == 1
+        # Words of one syllable each ("Ai Long Ma Si Ke", "Bu Lin Ken") are read as one name:
+        # three such words need the stricter odds (a Chinese name is three syllables).
+        split = len(words) >= 3 and max(counts) == 1
         # One word of three syllables or more; or two or three words of two or more each.
         if not (split or (len(words) == 1 and counts[0] >= 3) or (1 < len(words) <= 3 and min(counts) >= 2)):
             return
-        if len(words) > 6 or parse.foreignness(syllables) < SHAPE_THRESHOLD:
+        foreignness = parse.foreignness(syllables)
+        if len(words) > 6 or foreignness < (TITLED_THRESHOLD if split and len(words) == 3 else SHAPE_THRESHOLD):
             return
         joined = "".join(w.lower() for w in words)
-        if joined in chinese_readings(self.chinese) or any(key_of(w) in chinese_readings(self.chinese) for w in words):
+        pieces = [joined] if split else [key_of(w) for w in words]
+        if joined in chinese_readings(self.chinese) or any(p in chinese_readings(self.chinese) for p in pieces):
             return
         # Names of other languages parse as pinyin too (Kuleba, Bukele, Hataman); spellings
         # pinyin has and Latin-script names seldom do (er after a vowel, uo, ei, ao, x, q)
         # tell a reading, and a word any language's word list knows is no reading.
-        if any(known_word(w) for w in words):
-            return
-        if not PINYIN_MARKS.search(joined) and not (self.title_re and parse.foreignness(syllables) >= TITLED_THRESHOLD and self.titled(doc.text, begin)):
+        if not PINYIN_MARKS.search(joined) and not (self.title_re and foreignness >= TITLED_THRESHOLD and self.titled(doc.text, begin)):
             return  # without a pinyin spelling, only right after a title ("Secretary of State Bulinken")
+        # Last: the first call loads several languages' word lists (seconds).
+        if any(known_word(p) for p in pieces):
+            return
         yield self.finding(doc, begin, match.end(), {"name": "a foreign person", "origin": "foreign"})
 
     def stands_alone(self, words: list[str], first: int, size: int) -> bool:
