@@ -4,6 +4,7 @@ default packs on one core, print MB/s, articles/s, findings and the slowest rule
     taskset -c 0 python bench/scan_throughput.py ../shared/data/clean-news/articles.jsonl [--repeat 7] [--per-rule]
     taskset -c 0 python bench/scan_throughput.py CORPUS --against ../old-checkout [--rounds 5]
     taskset -c 0 python bench/scan_throughput.py CORPUS --against ../old-checkout --in-process --rounds 30
+    python bench/scan_throughput.py CORPUS --against ../old-checkout --in-process --rules MT513,MT514
 
 Each pass is timed twice: wall clock and CPU time of this process (`time.process_time`);
 on a shared, loaded machine the CPU figure is the steadier one. Both are best of --repeat.
@@ -26,12 +27,18 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from qc.corpus import load_articles
 from qc.finding import Finding
 from qc.lint.engine import Linter
 from qc.lint.packs import default_rules
+
+
+# The rules a run times (--rules): all the default packs' unless told.
+chosen: list[Callable[[list[Any]], list[Any]]] = [lambda rules: rules]
 
 
 def main() -> None:
@@ -58,7 +65,16 @@ def main() -> None:
         help="lint each text with its own Linter.lint call (a pre-commit hook's or a library user's way) "
         "instead of in batches with Linter.lint_many, as `qc scan` does",
     )
+    parser.add_argument(
+        "--rules",
+        metavar="IDS",
+        help="only these rules (comma-separated ids) of the default packs: with --against --in-process, "
+        "one rule's or kind's time against the previous code's",
+    )
     args = parser.parse_args()
+    if args.rules:
+        wanted = set(args.rules.split(","))
+        chosen[0] = lambda rules: [r for r in rules if r.id in wanted]
     if args.against and args.in_process:
         compare_in_process(args.paths, Path(args.against), args.rounds, args.one_by_one)
         return
@@ -71,7 +87,7 @@ def main() -> None:
     size_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     words = sum(len(t.split()) for t in texts)
     t0 = time.perf_counter()
-    rules = default_rules()
+    rules = chosen[0](default_rules())
     linter = Linter(rules)
     setup = time.perf_counter() - t0
 
@@ -145,7 +161,7 @@ def other_linter(root: Path) -> Linter:
     try:
         engine = importlib.import_module("qc.lint.engine")
         packs = importlib.import_module("qc.lint.packs")
-        linter: Linter = engine.Linter(packs.default_rules())
+        linter: Linter = engine.Linter(chosen[0](packs.default_rules()))
     finally:
         sys.path.remove(str(root))
         for name in [n for n in sys.modules if n == "qc" or n.startswith("qc.")]:
@@ -159,7 +175,7 @@ def compare_in_process(paths: list[str], other: Path, rounds: int, one_by_one: b
     each, in alternating order, so both see the same moment of a busy host."""
     articles, _ = load_articles(paths)
     texts = [a.text for a in articles]
-    sides = {"this checkout": Linter(default_rules()), str(other.resolve()): other_linter(other.resolve())}
+    sides = {"this checkout": Linter(chosen[0](default_rules())), str(other.resolve()): other_linter(other.resolve())}
     if len({type(linter) for linter in sides.values()}) == 1:
         sys.exit(f"{other}: its qc was not loaded apart from this checkout's")
 
