@@ -66,6 +66,13 @@ class Reading(NamedTuple):
     alone: bool  # matched only as a word on its own (a two-syllable reading may be a Chinese given name)
 
 
+def english_spellings(name: str) -> set[str]:
+    """Keys of the English name, whole and word by word, and of each of its alternatives
+    ("Rabiye or Rebiya" -> rabiye, rebiya, rabiyeorrebiya)."""
+    names = [n for n in re.split(r"\s+or\s+|/|;|,", name) if n.strip()]
+    return {key_of(part) for n in [name, *names] for part in [n, *n.split()]}
+
+
 @lru_cache(maxsize=8)
 def pinyin_readings(table: tuple[str, int]) -> dict[str, list[Reading]]:
     """pinyin key -> the people it reads."""
@@ -75,6 +82,8 @@ def pinyin_readings(table: tuple[str, int]) -> dict[str, list[Reading]]:
         fix = row["fix"].strip() if "fix" in row else name
         entry = Reading(name, row["origin"].strip(), fix, bool(row.get("alone", "").strip()))
         key = key_of(row["pinyin"])
+        if key in english_spellings(name):
+            continue  # the reading is how English writes the name too (Rebiya): nothing to fix
         if entry not in readings[key]:
             readings[key].append(entry)
     return dict(readings)
@@ -214,6 +223,9 @@ class Transliteration(RuleKind):
             "chinese": {"type": "string", "minLength": 1},
             # `pinyin-cue`: words that make the nearest person Chinese ("Beijing", "Chinese")
             "chinese_cues": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            # `shape`: words that show a text comes from Chinese news (China, Beijing, Xinhua);
+            # names are judged by their shape only in such a text
+            "source_cues": {"type": "array", "items": {"type": "string", "minLength": 1}},
             # origin -> letters its romanisation never writes where pinyin does (regex)
             "pinyin_only": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         },
@@ -240,6 +252,8 @@ class Transliteration(RuleKind):
         if self.shape is not None and (self.syllables is None or self.chinese is None):
             raise self.error("`shape` needs `syllables` and `chinese`")
         chinese_cues = sorted(params.get("chinese_cues") or [], key=len, reverse=True)
+        source_cues = sorted(params.get("source_cues") or [], key=len, reverse=True)
+        self.source_cue_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, source_cues))})\b") if source_cues else None
         self.chinese_cue_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, chinese_cues))})\b") if chinese_cues else None
         self.origin_of = {w: origin for origin, words in self.origins.items() for w in words}
         try:
@@ -315,6 +329,7 @@ class Transliteration(RuleKind):
     def check_readings(self, doc: Document, named: set[str]) -> Iterator[Finding]:
         assert self.table is not None
         readings = pinyin_readings(self.table)
+        shape_applies: bool | None = None
         for match in NAME_RUN.finditer(doc.text):
             words = match.group().split(" ")
             # A part's key is its words' keys joined (key_of drops the spaces).
@@ -339,7 +354,15 @@ class Transliteration(RuleKind):
                 break
             else:
                 if self.shape is not None:
-                    yield from self.check_shape(doc, match)
+                    if shape_applies is None:  # asked once per text, only when a name needs it
+                        shape_applies = self.from_chinese(doc.text)
+                    if shape_applies:
+                        yield from self.check_shape(doc, match)
+
+    def from_chinese(self, text: str) -> bool:
+        """Names of many languages parse as pinyin (Alouini, Makuei, Matiu): judged by shape
+        alone they are read as pinyin only in a text that shows it comes from Chinese news."""
+        return self.source_cue_re is None or self.source_cue_re.search(text) is not None
 
     def check_shape(self, doc: Document, match: re.Match[str]) -> Iterator[Finding]:
         """A name no table lists whose syllables are those Chinese uses to write foreign names
