@@ -84,7 +84,13 @@ CJK_SENTENCES = {
     "Japan": ("Japanese Prime Minister {r} arrived on Monday.", "{r} told reporters in Tokyo on Monday that the talks had gone well."),
     "Vietnam": ("Vietnamese leader {r} arrived on Monday.", "{r} told reporters in Hanoi on Monday that the talks had gone well."),
 }
-FOREIGN_SENTENCES = ("On Monday, {r} told reporters that the talks had gone well.", "President {r} arrived on Monday.")
+FOREIGN_SENTENCES = (
+    "On Monday, {r} told reporters that the talks had gone well.",
+    "President {r} arrived on Monday.",
+    # MT139's shape is judged only in a text from Chinese news (its `source_cues`), as MT from
+    # Chinese is: the same sentence with such a cue.
+    "On Monday, {r} told reporters in Beijing that the talks had gone well.",
+)
 
 
 def held_out(characters: str) -> bool:
@@ -155,7 +161,8 @@ def held_out_names() -> None:
                         fixed = fix_text(text, full.lint, unsafe=True).text
                         counts[f"{key} fixed"] += fixed == template.format(r=fix)
     print("(a) held-out CC-CEDICT names (half the entries, split by entry), rendered by the bench's generator")
-    print("  sentences: s1 = no title, no country (foreign) / title and country word (CJK); s2 = 'President X' (foreign) / a city nearby (CJK)")
+    print("  sentences: s1 = no title, no country (foreign) / title and country word (CJK); s2 = 'President X' (foreign) / a city nearby (CJK);")
+    print("  s3 = s1 with 'in Beijing' (foreign: a text from Chinese news, where MT139 judges a name's shape)")
     for group in ("foreign", "cjk"):
         for key in sorted(k for k in counts if k.startswith(group) and k.count(" ") == 2):
             print(
