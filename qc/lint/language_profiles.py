@@ -130,15 +130,9 @@ def store(path: Path, factory: Any) -> None:
     if langsize > 255:
         return
     data = marshal.dumps((FORMAT, list(factory.langlist), langsize, tuple(table), starts.tobytes(), bytes(langs), probs.tobytes()))
+    from qc.lint.packs import store_private_cache
+
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for stale in path.parent.glob("langdetect-*.marshal"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        store_private_cache(path, data, "langdetect-*.marshal")
     except OSError:
         return

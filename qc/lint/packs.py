@@ -314,18 +314,25 @@ def store_compiled(cache_file: Path, rules: list[Rule]) -> None:
         from qc.lint.compiled_regex import dumps  # regexes as their programs: no compiling at load
         from qc.lint.engine import prebuilt_linter
 
-        data = dumps((CACHE_FORMAT, rules, prebuilt_linter(rules)))
-        cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for stale in cache_file.parent.glob("rules-*.pickle"):
-            if stale != cache_file:
-                stale.unlink(missing_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, cache_file)
+        store_private_cache(cache_file, dumps((CACHE_FORMAT, rules, prebuilt_linter(rules))), "rules-*.pickle")
     except Exception:  # noqa: BLE001 - any failure here is harmless by design
         return
+
+
+def store_private_cache(path: Path, data: bytes, stale_pattern: str) -> None:
+    """Write a cache file only this user can read or write (`owned_and_private` checks that
+    before unpickling), whole or not at all, and drop the older files of its kind
+    (`stale_pattern`) beside it: a cache keyed by content would otherwise grow with every
+    edit. OSError when the folder cannot be written."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in path.parent.glob(stale_pattern):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
 
 
 def load_rules_uncached(paths: Iterable[str | Path], trust: bool = False) -> list[Rule]:
