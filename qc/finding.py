@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -118,6 +119,40 @@ class Finding:
             "text": self.text,
             "fix": self.fix.to_dict() if self.fix else None,
         }
+
+
+def rule_finding(
+    rule: Any,
+    start: int,
+    end: int,
+    text: str,
+    values: dict[str, Any],
+    edits: Iterable[Edit] | None = None,
+    fix_message: str = "",
+    applicability: Applicability | None = None,
+    related: list[dict[str, Any]] | None = None,
+) -> Finding:
+    """A finding of `rule` (a qc.lint.rule.Rule: id, name, category, severity, message and
+    fix templates) for `text`, found at start:end. The message and the fix message (the
+    rule's, unless `fix_message`) interpolate `values`. It has a fix only when the rule has
+    one and `edits` holds at least one edit; `applicability` overrides the rule's."""
+    fix = None
+    edit_tuple = tuple(edits) if edits is not None and rule.fix is not None else ()
+    if edit_tuple:
+        message = interpolate(fix_message or rule.fix.message or "", values)
+        fix = Fix(edit_tuple, applicability or rule.fix.applicability, message)
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        category=rule.category,
+        severity=rule.severity,
+        message=interpolate(rule.message, values),
+        start=start,
+        end=end,
+        text=text,
+        fix=fix,
+        related=related or [],
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from qc.consensus.align import name_key
 from qc.consensus.checks import MIN_VERSIONS, Group, Issue, Settings
-from qc.finding import Edit, Finding, Fix, interpolate
+from qc.finding import Edit, Finding, rule_finding
 
 KIND = "consensus"
 
@@ -84,21 +84,9 @@ def to_finding(rule: Any, issue: Issue, refs: Sequence[str]) -> Finding:
         "members": members_named(supporters),
         "omitted": shorten(issue.detail),
     }
-    fix = None
-    if rule.fix is not None and issue.expected is not None:
-        fix = Fix((Edit(issue.start, issue.end, issue.expected),), rule.fix.applicability, interpolate(rule.fix.message or "", values))
-    return Finding(
-        rule=rule.id,
-        name=rule.name,
-        category=rule.category,
-        severity=rule.severity,
-        message=interpolate(rule.message, values),
-        start=issue.start,
-        end=issue.end,
-        text=issue.found,
-        fix=fix,
-        related=[{"path": refs[j], "start": s, "end": e} for j, s, e in issue.supporters],
-    )
+    edits = None if issue.expected is None else [Edit(issue.start, issue.end, issue.expected)]
+    related = [{"path": refs[j], "start": s, "end": e} for j, s, e in issue.supporters]
+    return rule_finding(rule, issue.start, issue.end, issue.found, values, edits, related=related)
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar, TypeVar
 
 from qc.errors import RulePackError
-from qc.finding import Edit, Finding, Fix, interpolate
+from qc.finding import Edit, Finding, rule_finding
 from qc.lint.document import Batch, Document, PicklesWithoutViews
 from qc.lint.rule import Rule
 
@@ -112,26 +112,9 @@ class RuleKind(PicklesWithoutViews):
         """A finding for text[start:end]; message and fix message interpolate {match} and `values`.
         `unsafe`: this fix changes more than the rule's fixes usually do (punctuation around
         the match, say), so it is never applied as safe whatever the rule says."""
-        rule = self.rule
         span = doc.text[start:end]
         fields = {"match": span, **(values or {})}
-        fix = None
-        if edits is not None and rule.fix is not None:
-            edit_tuple = tuple(edits)
-            if edit_tuple:
-                message = interpolate(fix_message or rule.fix.message or "", fields)
-                fix = Fix(edit_tuple, "unsafe" if unsafe else rule.fix.applicability, message)
-        return Finding(
-            rule=rule.id,
-            name=rule.name,
-            category=rule.category,
-            severity=rule.severity,
-            message=interpolate(rule.message, fields),
-            start=start,
-            end=end,
-            text=span,
-            fix=fix,
-        )
+        return rule_finding(self.rule, start, end, span, fields, edits, fix_message, "unsafe" if unsafe else None)
 
 
 def match_case(source: str, replacement: str) -> str:

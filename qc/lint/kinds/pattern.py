@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from qc.finding import Edit, Finding
+from qc.finding import Edit, Finding, interpolate
 from qc.lint.document import Document, lazy
-from qc.lint.kinds import RuleKind, interpolate, register
+from qc.lint.kinds import RuleKind, register
 from qc.lint.prefilter import Unsupported, relax
 
 FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL, "verbose": re.VERBOSE}
